@@ -1,0 +1,434 @@
+//! The timing gate: learner, reference and sequential baseline measured side
+//! by side in one process, in interleaved, shuffled rounds; the verdict rests
+//! on paired per-round ratios, never on absolute times from separate runs.
+
+use std::fmt::Debug;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::time::{Duration, Instant};
+
+use datagen::SplitMix64;
+use serde::{Deserialize, Serialize};
+
+use crate::clock::{Sample, measure, spin_probe};
+use crate::stats::{Interval, bootstrap_median, median};
+use crate::Contenders;
+
+/// What the gate requires; `cargo xtask check` fills it from `exercises.toml`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct GateConfig {
+    /// Largest accepted learner/reference time ratio.
+    pub max_ratio: f64,
+    /// Whether "really parallel" applies (CPU/wall and beating sequential).
+    pub parallel: bool,
+    /// Stop adding rounds after this long → "inconclusive".
+    pub budget: Duration,
+    pub min_rounds: usize,
+}
+
+/// Probe CPU/wall below this means other programs hold the cores.
+pub const BUSY_PROBE_THRESHOLD: f64 = 1.5;
+/// The learner's CPU/wall must reach this share of the reference's.
+pub const MIN_CPU_SHARE_OF_REFERENCE: f64 = 0.75;
+const PROBE_SPIN: Duration = Duration::from_millis(5);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    Pass,
+    Fail,
+    Inconclusive,
+}
+
+/// Why a gate failed or could not decide; the codes are what `verify` matches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reason {
+    WrongResult,
+    Panicked,
+    TooSlow,
+    NotParallel,
+    NotFasterThanSequential,
+    MachineBusy,
+    SingleCore,
+    Undecided,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Finding {
+    pub reason: Reason,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct ImplStats {
+    pub median_seconds: f64,
+    pub cpu_per_wall: f64,
+}
+
+/// Everything the gate measured, as JSON for `xtask`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct GateReport {
+    pub exercise: String,
+    pub outcome: Outcome,
+    pub findings: Vec<Finding>,
+    pub config: GateConfig,
+    pub cores: usize,
+    pub input_bytes: u64,
+    pub rounds: usize,
+    /// Rounds the verdict rests on (for parallel exercises: the quiet ones).
+    pub quiet_rounds: usize,
+    pub elapsed_seconds: f64,
+    pub learner: ImplStats,
+    pub reference: ImplStats,
+    pub sequential: ImplStats,
+    /// learner time / reference time, per round.
+    pub ratio_to_reference: Option<Interval>,
+    /// learner time / sequential time, per round.
+    pub ratio_to_sequential: Option<Interval>,
+    pub probe_cpu_per_wall: f64,
+}
+
+/// Measurements of the rounds so far.
+#[derive(Default)]
+struct Rounds {
+    learner: Vec<Sample>,
+    reference: Vec<Sample>,
+    sequential: Vec<Sample>,
+    probe: Vec<f64>,
+}
+
+impl Rounds {
+    fn all(&self) -> Rounds {
+        self.select(|_| true)
+    }
+
+    /// The rounds whose probe says the machine was ours.
+    fn quiet(&self) -> Rounds {
+        self.select(|probe| probe >= BUSY_PROBE_THRESHOLD)
+    }
+
+    fn select(&self, keep: impl Fn(f64) -> bool) -> Rounds {
+        let mut out = Rounds::default();
+        for (i, &probe) in self.probe.iter().enumerate().filter(|(_, p)| keep(**p)) {
+            out.learner.push(self.learner[i]);
+            out.reference.push(self.reference[i]);
+            out.sequential.push(self.sequential[i]);
+            out.probe.push(probe);
+        }
+        out
+    }
+
+    fn evidence(&self, cores: usize, probe_cpu_per_wall: f64) -> Evidence {
+        if self.learner.is_empty() {
+            let none = Interval { median: f64::NAN, lo: f64::NAN, hi: f64::NAN };
+            return Evidence {
+                cores,
+                quiet_rounds: 0,
+                probe_cpu_per_wall,
+                cpu_share_of_reference: f64::NAN,
+                learner_cpu_per_wall: f64::NAN,
+                reference_cpu_per_wall: f64::NAN,
+                ratio_to_reference: none,
+                ratio_to_sequential: none,
+            };
+        }
+        let shares: Vec<f64> =
+            self.learner.iter().zip(&self.reference).map(|(l, r)| l.cpu_per_wall() / r.cpu_per_wall()).collect();
+        Evidence {
+            cores,
+            quiet_rounds: self.learner.len(),
+            probe_cpu_per_wall,
+            cpu_share_of_reference: median(&shares),
+            learner_cpu_per_wall: Rounds::stats(&self.learner).cpu_per_wall,
+            reference_cpu_per_wall: Rounds::stats(&self.reference).cpu_per_wall,
+            ratio_to_reference: bootstrap_median(&Rounds::ratios(&self.learner, &self.reference)),
+            ratio_to_sequential: bootstrap_median(&Rounds::ratios(&self.learner, &self.sequential)),
+        }
+    }
+
+    fn ratios(a: &[Sample], b: &[Sample]) -> Vec<f64> {
+        a.iter().zip(b).map(|(a, b)| a.wall.as_secs_f64() / b.wall.as_secs_f64().max(1e-9)).collect()
+    }
+    fn stats(samples: &[Sample]) -> ImplStats {
+        ImplStats {
+            median_seconds: median(&samples.iter().map(|s| s.wall.as_secs_f64()).collect::<Vec<_>>()),
+            cpu_per_wall: median(&samples.iter().map(Sample::cpu_per_wall).collect::<Vec<_>>()),
+        }
+    }
+}
+
+/// The facts a verdict is computed from (pure data, so verdicts are unit-tested).
+#[derive(Clone, Debug)]
+pub struct Evidence {
+    pub cores: usize,
+    /// Rounds whose busy-probe reached [`BUSY_PROBE_THRESHOLD`]; only these
+    /// count for parallel exercises, so a burst of other work cannot fail anyone.
+    pub quiet_rounds: usize,
+    pub probe_cpu_per_wall: f64,
+    /// Median over rounds of learner CPU/wall divided by the reference's in the same round.
+    pub cpu_share_of_reference: f64,
+    pub learner_cpu_per_wall: f64,
+    pub reference_cpu_per_wall: f64,
+    pub ratio_to_reference: Interval,
+    pub ratio_to_sequential: Interval,
+}
+
+/// Decides pass / fail / inconclusive. A fail needs the whole confidence
+/// interval on the wrong side; a busy or single-core machine never fails a
+/// parallel exercise, it makes the verdict inconclusive.
+pub fn verdict(config: &GateConfig, e: &Evidence) -> (Outcome, Vec<Finding>) {
+    let mut findings = Vec::new();
+    if config.parallel && e.cores < 2 {
+        let message = "this machine offers 1 core, so parallelism cannot be measured".to_string();
+        return (Outcome::Inconclusive, vec![Finding { reason: Reason::SingleCore, message }]);
+    }
+    if config.parallel && e.quiet_rounds < config.min_rounds {
+        let message = format!(
+            "the machine is busy: a 2-thread probe got only {:.2} CPU-s per second (needs {BUSY_PROBE_THRESHOLD}) \
+             in most rounds; close other programs and check again",
+            e.probe_cpu_per_wall
+        );
+        return (Outcome::Inconclusive, vec![Finding { reason: Reason::MachineBusy, message }]);
+    }
+    let r = e.ratio_to_reference;
+    if r.lo > config.max_ratio {
+        findings.push(Finding {
+            reason: Reason::TooSlow,
+            message: format!(
+                "too slow: {:.2}× the reference's time (95% CI {:.2}–{:.2}), the limit is {:.2}×",
+                r.median, r.lo, r.hi, config.max_ratio
+            ),
+        });
+    }
+    if config.parallel {
+        if e.cpu_share_of_reference < MIN_CPU_SHARE_OF_REFERENCE {
+            findings.push(Finding {
+                reason: Reason::NotParallel,
+                message: format!(
+                    "not parallel: your code kept {:.2} cores busy, the reference {:.2} ({:.0}% of it, needs {:.0}%); \
+                     are the threads running at the same time?",
+                    e.learner_cpu_per_wall,
+                    e.reference_cpu_per_wall,
+                    e.cpu_share_of_reference * 100.0,
+                    MIN_CPU_SHARE_OF_REFERENCE * 100.0
+                ),
+            });
+        }
+        let s = e.ratio_to_sequential;
+        if s.lo >= 1.0 {
+            findings.push(Finding {
+                reason: Reason::NotFasterThanSequential,
+                message: format!(
+                    "no faster than the sequential baseline: {:.2}× its time (95% CI {:.2}–{:.2})",
+                    s.median, s.lo, s.hi
+                ),
+            });
+        }
+    }
+    if !findings.is_empty() {
+        return (Outcome::Fail, findings);
+    }
+    let decided = r.hi <= config.max_ratio && (!config.parallel || e.ratio_to_sequential.hi < 1.0);
+    if decided {
+        (Outcome::Pass, findings)
+    } else {
+        let message = format!(
+            "undecided: {:.2}× the reference (95% CI {:.2}–{:.2}) straddles the limit {:.2}× \
+             within the time budget; check again on a quieter machine",
+            r.median, r.lo, r.hi, config.max_ratio
+        );
+        (Outcome::Inconclusive, vec![Finding { reason: Reason::Undecided, message }])
+    }
+}
+
+fn call<I, O>(f: fn(&I) -> O, input: &I) -> Result<O, String> {
+    catch_unwind(AssertUnwindSafe(|| f(input))).map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic without a message".into())
+    })
+}
+
+/// Runs the gate: correctness first (a wrong answer is never timed), then
+/// rounds until the verdict is decided or the budget runs out.
+pub fn run<I, O: PartialEq + Debug>(
+    exercise: &str,
+    input: &I,
+    input_bytes: u64,
+    contenders: &Contenders<I, O>,
+    config: &GateConfig,
+) -> GateReport {
+    let started = Instant::now();
+    let cores = crate::threads();
+    let mut report = GateReport {
+        exercise: exercise.to_string(),
+        outcome: Outcome::Fail,
+        findings: Vec::new(),
+        config: config.clone(),
+        cores,
+        input_bytes,
+        rounds: 0,
+        quiet_rounds: 0,
+        elapsed_seconds: 0.0,
+        learner: ImplStats::default(),
+        reference: ImplStats::default(),
+        sequential: ImplStats::default(),
+        ratio_to_reference: None,
+        ratio_to_sequential: None,
+        probe_cpu_per_wall: 0.0,
+    };
+    let expected = contenders.reference_output(input);
+    match call(contenders.learner, input) {
+        Err(msg) => {
+            report.findings.push(Finding { reason: Reason::Panicked, message: format!("your code panicked: {msg}") });
+            return report;
+        }
+        Ok(got) if got != expected => {
+            let message = format!(
+                "wrong result on the timing input: got {}, expected {}",
+                truncate_debug(&got),
+                truncate_debug(&expected)
+            );
+            report.findings.push(Finding { reason: Reason::WrongResult, message });
+            return report;
+        }
+        Ok(_) => {}
+    }
+
+    let mut rounds = Rounds::default();
+    let mut rng = SplitMix64::new(0x0DE7_E7ED);
+    loop {
+        // Shuffled order each round: no contender always runs on a cache
+        // warmed (or a CPU heated) by the same predecessor.
+        let mut order = [0u8, 1, 2];
+        for i in (1..order.len()).rev() {
+            order.swap(i, rng.below(i as u64 + 1) as usize);
+        }
+        for who in order {
+            let (f, into) = match who {
+                0 => (contenders.learner, &mut rounds.learner),
+                1 => (contenders.reference, &mut rounds.reference),
+                _ => (contenders.sequential, &mut rounds.sequential),
+            };
+            let (out, sample) = measure(|| f(input));
+            std::hint::black_box(out);
+            into.push(sample);
+        }
+        rounds.probe.push(spin_probe(2, PROBE_SPIN));
+
+        let n = rounds.learner.len();
+        if n < config.min_rounds {
+            continue;
+        }
+        let counted = if config.parallel { rounds.quiet() } else { rounds.all() };
+        let evidence = counted.evidence(cores, median(&rounds.probe));
+        let (outcome, findings) = verdict(config, &evidence);
+        // More rounds cannot add a core; a busy spell or a wide interval can
+        // still resolve, so those keep measuring while the budget lasts.
+        let hopeless = cores < 2 && config.parallel;
+        if outcome != Outcome::Inconclusive || hopeless || started.elapsed() >= config.budget {
+            report.outcome = outcome;
+            report.findings = findings;
+            report.rounds = n;
+            report.quiet_rounds = evidence.quiet_rounds;
+            report.learner = Rounds::stats(&counted.learner);
+            report.reference = Rounds::stats(&counted.reference);
+            report.sequential = Rounds::stats(&counted.sequential);
+            report.ratio_to_reference = Some(evidence.ratio_to_reference);
+            report.ratio_to_sequential = Some(evidence.ratio_to_sequential);
+            report.probe_cpu_per_wall = evidence.probe_cpu_per_wall;
+            report.elapsed_seconds = started.elapsed().as_secs_f64();
+            return report;
+        }
+    }
+}
+
+fn truncate_debug(value: &impl Debug) -> String {
+    let text = format!("{value:?}");
+    if text.len() <= 120 {
+        return text;
+    }
+    let cut = (0..=120).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+    format!("{}… ({} characters)", &text[..cut], text.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> GateConfig {
+        GateConfig { max_ratio: 1.3, parallel: true, budget: Duration::from_secs(10), min_rounds: 7 }
+    }
+
+    fn ci(median: f64, half: f64) -> Interval {
+        Interval { median, lo: median - half, hi: median + half }
+    }
+
+    /// A correct parallel solution on an idle 2-core machine.
+    fn good() -> Evidence {
+        Evidence {
+            cores: 2,
+            quiet_rounds: 9,
+            probe_cpu_per_wall: 1.97,
+            cpu_share_of_reference: 0.99,
+            learner_cpu_per_wall: 1.9,
+            reference_cpu_per_wall: 1.92,
+            ratio_to_reference: ci(1.01, 0.02),
+            ratio_to_sequential: ci(0.52, 0.02),
+        }
+    }
+
+    fn reasons(findings: &[Finding]) -> Vec<Reason> {
+        findings.iter().map(|f| f.reason).collect()
+    }
+
+    #[test]
+    fn a_correct_parallel_solution_passes() {
+        assert_eq!(verdict(&config(), &good()).0, Outcome::Pass);
+    }
+
+    #[test]
+    fn a_busy_machine_is_inconclusive_not_a_failure() {
+        // Every core kept busy by another program: even a sequential-looking
+        // result must not fail.
+        let e = Evidence { quiet_rounds: 2, probe_cpu_per_wall: 1.02, cpu_share_of_reference: 0.5, ..good() };
+        let (outcome, findings) = verdict(&config(), &e);
+        assert_eq!(outcome, Outcome::Inconclusive);
+        assert_eq!(reasons(&findings), [Reason::MachineBusy]);
+    }
+
+    #[test]
+    fn sequential_code_is_not_parallel() {
+        let e = Evidence { cpu_share_of_reference: 0.52, ratio_to_reference: ci(1.9, 0.05), ratio_to_sequential: ci(1.02, 0.01), ..good() };
+        let (outcome, findings) = verdict(&config(), &e);
+        assert_eq!(outcome, Outcome::Fail);
+        assert_eq!(reasons(&findings), [Reason::TooSlow, Reason::NotParallel, Reason::NotFasterThanSequential]);
+    }
+
+    #[test]
+    fn busy_but_slow_parallel_code_is_too_slow() {
+        // A lock per item keeps both cores busy and is still ten times slower.
+        let e = Evidence { cpu_share_of_reference: 1.0, ratio_to_reference: ci(10.0, 0.5), ratio_to_sequential: ci(6.0, 0.3), ..good() };
+        let (outcome, findings) = verdict(&config(), &e);
+        assert_eq!(outcome, Outcome::Fail);
+        assert_eq!(reasons(&findings), [Reason::TooSlow, Reason::NotFasterThanSequential]);
+    }
+
+    #[test]
+    fn an_interval_straddling_the_limit_is_undecided() {
+        let e = Evidence { ratio_to_reference: ci(1.3, 0.1), ..good() };
+        let (outcome, findings) = verdict(&config(), &e);
+        assert_eq!(outcome, Outcome::Inconclusive);
+        assert_eq!(reasons(&findings), [Reason::Undecided]);
+    }
+
+    #[test]
+    fn one_core_is_inconclusive_for_parallel_exercises_only() {
+        let e = Evidence { cores: 1, ..good() };
+        assert_eq!(verdict(&config(), &e).0, Outcome::Inconclusive);
+        let sequential_ok = GateConfig { parallel: false, ..config() };
+        assert_eq!(verdict(&sequential_ok, &e).0, Outcome::Pass);
+    }
+}

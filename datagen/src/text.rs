@@ -1,0 +1,177 @@
+//! Text-like generators: words, station rows, log lines.
+
+use std::sync::OnceLock;
+
+use crate::rng::{SplitMix64, Zipf};
+
+/// Fixed so that word frequencies and station names are the same for every
+/// seed; the seed only changes the order in which they are drawn.
+const VOCABULARY_SEED: u64 = 0x5EED_0F_C0DE;
+const VOCABULARY_SIZE: usize = 20_000;
+pub const STATION_COUNT: usize = 10_000;
+const MAX_STATION_BYTES: usize = 100;
+
+const ASCII_PIECES: &[&str] = &[
+    "a", "e", "i", "o", "u", "ka", "ro", "ta", "ne", "mi", "st", "ber", "lin", "san", "dor", "el",
+    "qu", "x", "z", "th", "ph", "ing", "er", "on", "7", "42", "v2",
+];
+const NON_ASCII_PIECES: &[&str] = &["é", "ß", "ø", "ü", "ñ", "ł", "ç", "日", "本", "Ж", "λ", "ő"];
+
+struct Vocabulary {
+    words: Vec<String>,
+    zipf: Zipf,
+}
+
+fn vocabulary() -> &'static Vocabulary {
+    static VOCABULARY: OnceLock<Vocabulary> = OnceLock::new();
+    VOCABULARY.get_or_init(|| {
+        let words = (0..VOCABULARY_SIZE as u64)
+            .map(|i| {
+                let mut rng = SplitMix64::for_block(VOCABULARY_SEED, i);
+                let pieces = 1 + rng.below(4);
+                let mut word = String::new();
+                for _ in 0..pieces {
+                    // About one word in 25 carries a non-ASCII piece.
+                    if rng.below(100) < 4 {
+                        word.push_str(pick(&mut rng, NON_ASCII_PIECES));
+                    } else {
+                        word.push_str(pick(&mut rng, ASCII_PIECES));
+                    }
+                }
+                word
+            })
+            .collect();
+        Vocabulary { words, zipf: Zipf::new(VOCABULARY_SIZE) }
+    })
+}
+
+fn pick<'a>(rng: &mut SplitMix64, from: &[&'a str]) -> &'a str {
+    from[rng.below(from.len() as u64) as usize]
+}
+
+/// Exactly `len` bytes of words and separators, only whole UTF-8 characters.
+pub fn words(rng: &mut SplitMix64, len: usize, out: &mut Vec<u8>) {
+    let vocab = vocabulary();
+    let end = out.len() + len;
+    loop {
+        let word = &vocab.words[vocab.zipf.sample(rng)];
+        let separator: &[u8] = match rng.below(100) {
+            0..=79 => b" ",
+            80..=87 => b", ",
+            88..=94 => b".\n",
+            95..=97 => b" - ",
+            _ => b"\t",
+        };
+        if out.len() + word.len() + separator.len() > end {
+            break;
+        }
+        let start = out.len();
+        out.extend_from_slice(word.as_bytes());
+        match rng.below(64) {
+            0..=3 => out[start].make_ascii_uppercase(),
+            4 => out[start..].make_ascii_uppercase(),
+            _ => {}
+        }
+        out.extend_from_slice(separator);
+    }
+    out.resize(end, b' ');
+}
+
+struct Station {
+    name: String,
+    mean_tenths: i64,
+}
+
+fn stations() -> &'static [Station] {
+    static STATIONS: OnceLock<Vec<Station>> = OnceLock::new();
+    STATIONS.get_or_init(|| {
+        let mut seen = std::collections::HashSet::new();
+        let mut list: Vec<Station> = Vec::with_capacity(STATION_COUNT);
+        let mut i = 0u64;
+        while list.len() < STATION_COUNT {
+            let mut rng = SplitMix64::for_block(VOCABULARY_SEED ^ 0x57A7, i);
+            i += 1;
+            let mut name = match list.last() {
+                // One in eight shares its predecessor's name as a prefix.
+                Some(prev) if rng.below(8) == 0 => format!("{} ", prev.name),
+                _ => String::new(),
+            };
+            // One in a hundred is long, up to the 100-byte limit.
+            let pieces = if rng.below(100) == 0 { 40 } else { 1 + rng.below(5) };
+            for _ in 0..pieces {
+                let piece = if rng.below(10) == 0 {
+                    pick(&mut rng, NON_ASCII_PIECES)
+                } else {
+                    pick(&mut rng, ASCII_PIECES)
+                };
+                if name.len() + piece.len() > MAX_STATION_BYTES {
+                    break;
+                }
+                name.push_str(piece);
+            }
+            let name = name.trim_end().to_string();
+            if name.is_empty() || !seen.insert(name.clone()) {
+                continue;
+            }
+            let mut name = name;
+            name[..1].make_ascii_uppercase();
+            list.push(Station { name, mean_tenths: rng.range_i64(-300, 300) });
+        }
+        list
+    })
+}
+
+/// The distinct station names used by [`station_rows`](crate::station_rows).
+pub fn station_names() -> impl Iterator<Item = &'static str> {
+    stations().iter().map(|s| s.name.as_str())
+}
+
+pub fn station_rows(rng: &mut SplitMix64, rows: u64, out: &mut Vec<u8>) {
+    let stations = stations();
+    for _ in 0..rows {
+        let station = &stations[rng.below(stations.len() as u64) as usize];
+        let tenths = (station.mean_tenths + rng.range_i64(-250, 250)).clamp(-999, 999);
+        out.extend_from_slice(station.name.as_bytes());
+        out.push(b';');
+        push_tenths(tenths, out);
+        out.push(b'\n');
+    }
+}
+
+/// `-12.3`, `0.5`, `-0.5`; never `-0.0`.
+fn push_tenths(tenths: i64, out: &mut Vec<u8>) {
+    if tenths < 0 {
+        out.push(b'-');
+    }
+    let abs = tenths.unsigned_abs();
+    out.extend_from_slice(format!("{}.{}", abs / 10, abs % 10).as_bytes());
+}
+
+const LEVELS: &[&str] = &["INFO", "INFO", "INFO", "DEBUG", "WARN", "ERROR"];
+const PATHS: &[&str] = &["/api/items", "/api/users", "/health", "/api/orders", "/static/app.js"];
+
+pub fn log_lines(rng: &mut SplitMix64, first_row: u64, rows: u64, malformed_ppm: u32, out: &mut Vec<u8>) {
+    for row in first_row..first_row + rows {
+        let ms = row % 1000;
+        let secs = row / 1000;
+        let (h, m, s) = ((secs / 3600) % 24, (secs / 60) % 60, secs % 60);
+        let level = pick(rng, LEVELS);
+        let worker = rng.below(16);
+        let latency = 1 + rng.below(2000);
+        let bytes = rng.below(1 << 20);
+        let path = pick(rng, PATHS);
+        let mut line = format!(
+            "2026-01-01T{h:02}:{m:02}:{s:02}.{ms:03}Z {level} worker={worker} latency_ms={latency} bytes={bytes} path={path}"
+        );
+        if rng.chance_ppm(malformed_ppm) {
+            line = match rng.below(4) {
+                0 => line[..rng.below(line.len() as u64) as usize].to_string(),
+                1 => line.replace("latency_ms=", "latency_ms=x"),
+                2 => line.replace(&format!(" latency_ms={latency}"), ""),
+                _ => line.replace(level, "LOUD"),
+            };
+        }
+        out.extend_from_slice(line.as_bytes());
+        out.push(b'\n');
+    }
+}

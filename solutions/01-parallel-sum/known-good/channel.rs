@@ -1,0 +1,17 @@
+//! Partial sums sent over a channel; the original sender is dropped so the receiver ends.
+
+use std::sync::mpsc;
+
+pub fn parallel_sum(data: &[u32], threads: usize) -> u64 {
+    assert!(threads > 0, "threads must be at least 1");
+    let chunk = data.len().div_ceil(threads).max(1);
+    let (tx, rx) = mpsc::channel();
+    std::thread::scope(|s| {
+        for part in data.chunks(chunk) {
+            let tx = tx.clone();
+            s.spawn(move || tx.send(part.iter().map(|&x| u64::from(x)).sum::<u64>()).unwrap());
+        }
+        drop(tx);
+        rx.iter().sum()
+    })
+}

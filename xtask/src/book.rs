@@ -1,0 +1,98 @@
+//! `cargo xtask book`: build the book with the pinned mdbook, fail on what
+//! mdbook lets pass (a missing include or anchor, leftover `{{#`, empty code
+//! blocks, broken internal links), then serve it and open a browser.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Result, bail};
+
+use crate::manifest::Workspace;
+use crate::process::Cmd;
+use crate::{tools, ui};
+
+pub fn run(ws: &Workspace, serve: bool) -> Result<ExitCode> {
+    let out = build(ws)?;
+    println!("{} book built and checked: {}", ui::green("✓"), out.join("index.html").display());
+    if serve {
+        println!("serving on http://localhost:3000 — Ctrl-C to stop");
+        Cmd::new(tools::mdbook(ws)?).args(["serve", "--open", "--dest-dir"]).arg(&out).arg(ws.root.join("book")).run()?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Builds into `target/book` and runs the strict checks; returns the output folder.
+pub fn build(ws: &Workspace) -> Result<PathBuf> {
+    let mdbook = tools::mdbook(ws)?;
+    let out = ws.target_dir().join("book");
+    let result = Cmd::new(&mdbook)
+        .args(["build", "--dest-dir"])
+        .arg(&out)
+        .arg(ws.root.join("book"))
+        .env("NO_COLOR", "1")
+        .capture(Duration::from_secs(300))?;
+    let log = format!("{}{}", result.stdout, result.stderr);
+    let errors: Vec<&str> = log.lines().filter(|l| l.contains("ERROR") || l.contains("WARN")).collect();
+    if !result.success() || !errors.is_empty() {
+        bail!("mdbook reported problems:\n{}", if errors.is_empty() { log.clone() } else { errors.join("\n") });
+    }
+    let problems = strict_checks(&out)?;
+    if !problems.is_empty() {
+        bail!("the book has {} problem(s):\n  {}", problems.len(), problems.join("\n  "));
+    }
+    Ok(out)
+}
+
+fn html_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            html_files(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "html") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Problems mdbook does not report, one line each.
+pub fn strict_checks(out: &Path) -> Result<Vec<String>> {
+    let mut files = Vec::new();
+    html_files(out, &mut files)?;
+    files.sort();
+    let mut problems = Vec::new();
+    for file in &files {
+        let name = file.strip_prefix(out).unwrap_or(file).display().to_string();
+        if name == "print.html" || name == "404.html" || name == "toc.html" {
+            continue; // copies of every page, and pages mdbook writes itself
+        }
+        let html = std::fs::read_to_string(file)?;
+        if html.contains("{{#") {
+            problems.push(format!("{name}: an mdbook directive was not expanded (`{{{{#…` left in the page)"));
+        }
+        for block in html.split("<code class=\"language-").skip(1) {
+            let body = block.split_once('>').map_or("", |(_, rest)| rest);
+            let body = body.split("</code>").next().unwrap_or("");
+            if body.trim().is_empty() {
+                problems.push(format!("{name}: an empty code block (an include that matched nothing?)"));
+            }
+        }
+        for href in html.split("href=\"").skip(1).filter_map(|s| s.split('"').next()) {
+            if href.starts_with("http") || href.starts_with("mailto:") || href.starts_with('#') || href.is_empty() {
+                continue;
+            }
+            let path = href.split(['#', '?']).next().unwrap_or("");
+            if path.is_empty() {
+                continue;
+            }
+            let target = file.parent().expect("a page has a folder").join(path);
+            if !target.exists() {
+                problems.push(format!("{name}: broken link to `{href}`"));
+            }
+        }
+    }
+    problems.sort();
+    problems.dedup();
+    Ok(problems)
+}

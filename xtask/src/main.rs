@@ -1,0 +1,141 @@
+//! `cargo xtask <command>`: the learner's and the maintainer's command line.
+//! This file is the table of contents; each command lives in its own module.
+
+mod book;
+mod check;
+mod generate;
+mod hint;
+mod integrity;
+mod list;
+mod manifest;
+mod new;
+mod process;
+mod reset;
+mod run;
+mod test;
+mod tidy;
+mod tools;
+mod ui;
+mod verify;
+mod watch;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::manifest::Workspace;
+
+/// Parallel Workbench: learn parallel data processing in Rust, measured.
+#[derive(Parser)]
+#[command(name = "cargo xtask", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check an exercise: tests, then timing against the reference. No ID: the next unfinished one.
+    Check { id: Option<String> },
+    /// Re-check an exercise every time you save.
+    Watch {
+        id: Option<String>,
+        /// Poll for changes (for WSL on /mnt, network drives).
+        #[arg(long)]
+        poll: bool,
+    },
+    /// List the exercises and which are done.
+    List,
+    /// Show the next hint for an exercise (`--all` for every hint).
+    Hint {
+        id: String,
+        #[arg(long)]
+        all: bool,
+    },
+    /// Restore an exercise as published (your version is backed up first).
+    Reset {
+        id: String,
+        /// Restore only the tests and other protected files; keep your src/.
+        #[arg(long)]
+        tests: bool,
+    },
+    /// Run the exercise's program (yours, or the reference) with arguments.
+    Run {
+        #[arg(long)]
+        reference: bool,
+        id: String,
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Build the book with strict checks, then serve it and open a browser.
+    Book {
+        /// Build and check only.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Generate a data file: u32, text, stations or logs.
+    Gen {
+        kind: datagen::Kind,
+        /// Items (u32), bytes (text) or rows (stations, logs).
+        #[arg(long)]
+        size: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Share of malformed lines (logs only), e.g. 0.01.
+        #[arg(long, default_value_t = 0.0)]
+        malformed: f64,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Maintainer: prove the checker — stubs fail, references pass, known-bad rejected, known-good accepted.
+    Verify {
+        /// Record the current tests and stubs in pristine.toml.
+        #[arg(long)]
+        bless: bool,
+        /// Only these exercises.
+        ids: Vec<String>,
+    },
+    /// Maintainer: fmt, clippy, tool tests and tidy, verify, strict book build.
+    Test,
+    /// Maintainer: scaffold a new exercise (manifest entry, crates, tests, bench, book page, baseline).
+    New {
+        /// `NN-slug`, e.g. `03-balanced-ranges`.
+        id: String,
+        #[arg(long, default_value_t = 1)]
+        chapter: u32,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match dispatch(cli.command) {
+        Ok(code) => code,
+        Err(err) => {
+            ui::clear_status();
+            eprintln!("{} {err:#}", ui::red("error:"));
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
+    let root = manifest::repo_root();
+    if let Command::Gen { kind, size, seed, malformed, output } = command {
+        return generate::run(kind, size, seed, malformed, &output);
+    }
+    let ws = Workspace::open(&root)?;
+    match command {
+        Command::Check { id } => check::run(&ws, id.as_deref()),
+        Command::Watch { id, poll } => watch::run(&ws, id.as_deref(), poll),
+        Command::List => list::run(&ws),
+        Command::Hint { id, all } => hint::run(&ws, &id, all),
+        Command::Reset { id, tests } => reset::run(&ws, &id, tests),
+        Command::Run { reference, id, args } => run::run(&ws, &id, reference, &args),
+        Command::Book { no_serve } => book::run(&ws, !no_serve),
+        Command::Verify { bless, ids } => verify::run(&ws, bless, &ids),
+        Command::Test => test::run(&ws),
+        Command::New { id, chapter } => new::run(&ws, &id, chapter),
+        Command::Gen { .. } => unreachable!("handled above"),
+    }
+}

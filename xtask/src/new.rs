@@ -1,0 +1,263 @@
+//! `cargo xtask new NN-slug`: scaffold a complete, green exercise — manifest
+//! entry, stub and reference crates sharing one test suite, a known-bad
+//! variant, bench target and feature, book page, Python baseline — and record
+//! it in `pristine.toml`. `verify` accepts the result as it stands; the author
+//! then replaces the placeholder task (a parallel sum) with the real one.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail, ensure};
+
+use crate::integrity::{self, Pristine};
+use crate::manifest::{self, Workspace};
+use crate::{ui, verify};
+
+pub fn run(ws: &Workspace, id: &str, chapter: u32) -> Result<ExitCode> {
+    let written = scaffold(ws, id, chapter)?;
+    for path in &written {
+        println!("created {path}");
+    }
+    println!(
+        "{} {id} scaffolded. Next: write the task and its tests, then `cargo xtask verify --bless {id}`",
+        ui::green("✓")
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+struct Names {
+    id: String,
+    slug: String,
+    lib: String,
+    title: String,
+    chapter: u32,
+    page: String,
+}
+
+fn names(ws: &Workspace, id: &str, chapter: u32) -> Result<Names> {
+    let (number, slug) = id.split_once('-').context("the id must look like NN-slug, e.g. 03-balanced-ranges")?;
+    ensure!(number.len() == 2 && number.bytes().all(|b| b.is_ascii_digit()), "the id must start with two digits");
+    ensure!(
+        !slug.is_empty() && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+        "the slug must be lowercase letters, digits and dashes"
+    );
+    if ws.manifest.exercises.iter().any(|e| e.id == id || e.slug() == slug) {
+        bail!("{} already has an exercise `{id}` (or the slug `{slug}`)", manifest::FILE);
+    }
+    let mut title = slug.replace('-', " ");
+    title[..1].make_ascii_uppercase();
+    let chapter_dir = std::fs::read_dir(ws.root.join("book/src"))?
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .find(|name| name.starts_with(&format!("ch{chapter:02}-")))
+        .unwrap_or_else(|| format!("ch{chapter:02}-draft"));
+    Ok(Names {
+        id: id.into(),
+        slug: slug.into(),
+        lib: slug.replace('-', "_"),
+        title,
+        chapter,
+        page: format!("{chapter_dir}/{slug}.md"),
+    })
+}
+
+/// Writes every file of a new exercise; returns their repository paths.
+pub fn scaffold(ws: &Workspace, id: &str, chapter: u32) -> Result<Vec<String>> {
+    let n = names(ws, id, chapter)?;
+    let root = &ws.root;
+    let mut written = Vec::new();
+    let mut write = |path: String, text: String| -> Result<()> {
+        let full = root.join(&path);
+        ensure!(!full.exists(), "{path} already exists");
+        std::fs::create_dir_all(full.parent().expect("a file has a folder"))?;
+        std::fs::write(&full, text)?;
+        written.push(path);
+        Ok(())
+    };
+    write(format!("exercises/{}/Cargo.toml", n.id), crate_manifest(&n, false))?;
+    write(format!("exercises/{}/src/lib.rs", n.id), stub(&n))?;
+    write(format!("exercises/{}/tests/suite.rs", n.id), suite(&n))?;
+    write(format!("solutions/{}/Cargo.toml", n.id), crate_manifest(&n, true))?;
+    write(format!("solutions/{}/src/lib.rs", n.id), reference(&n))?;
+    write(format!("solutions/{}/known-bad/sequential.rs", n.id), known_bad_sequential(&n))?;
+    write(format!("benches/benches/{}.rs", n.lib), bench(&n))?;
+    write(format!("book/src/{}", n.page), page(&n))?;
+    write(format!("baselines/python/{}.py", n.lib), python(&n))?;
+    append(root, manifest::FILE, &manifest_entry(&n))?;
+    append(root, "book/src/SUMMARY.md", &format!("- [{}]({})\n", n.title, n.page))?;
+    add_bench_target(root, &n)?;
+    let ws = Workspace::open(root)?;
+    let ex = ws.manifest.find(&n.id)?;
+    let mut pristine = Pristine::load(root)?;
+    pristine.exercise.insert(n.id.clone(), integrity::record_now(root, ex)?);
+    pristine.save(root)?;
+    written.extend([manifest::FILE.into(), "book/src/SUMMARY.md".into(), "benches/Cargo.toml".into(), integrity::FILE.into()]);
+    Ok(written)
+}
+
+fn append(root: &Path, file: &str, text: &str) -> Result<()> {
+    let path = root.join(file);
+    let mut current = std::fs::read_to_string(&path).with_context(|| format!("cannot read {file}"))?;
+    if !current.ends_with('\n') {
+        current.push('\n');
+    }
+    current.push_str(text);
+    std::fs::write(path, current)?;
+    Ok(())
+}
+
+/// Adds the exercise's optional dependencies, feature and bench target.
+fn add_bench_target(root: &Path, n: &Names) -> Result<()> {
+    let path = root.join("benches/Cargo.toml");
+    let text = std::fs::read_to_string(&path)?;
+    let (deps, rest) = text.split_once("\n[features]\n").context("benches/Cargo.toml has no [features] section")?;
+    let (id, slug, lib) = (&n.id, &n.slug, &n.lib);
+    let updated = format!(
+        "{deps}\nex-{slug} = {{ package = \"{slug}\", path = \"../exercises/{id}\", optional = true }}\n\
+         ref-{slug} = {{ package = \"{slug}-solution\", path = \"../solutions/{id}\", optional = true }}\n\
+         \n[features]\n{slug} = [\"dep:ex-{slug}\", \"dep:ref-{slug}\"]\n{rest}\
+         \n[[bench]]\nname = \"{slug}\"\npath = \"benches/{lib}.rs\"\nharness = false\nrequired-features = [\"{slug}\"]\n"
+    );
+    std::fs::write(path, updated)?;
+    Ok(())
+}
+
+fn crate_manifest(n: &Names, solution: bool) -> String {
+    let (id, slug, lib) = (&n.id, &n.slug, &n.lib);
+    let (name, description, lib_section, test_path, lints) = if solution {
+        (
+            format!("{slug}-solution"),
+            format!("Reference solution of exercise {id}"),
+            format!("name = \"{lib}\"\npath = \"src/lib.rs\""),
+            format!("../../exercises/{id}/tests/suite.rs"),
+            "",
+        )
+    } else {
+        (
+            slug.to_string(),
+            format!("Exercise {id}: {}", n.title),
+            "path = \"src/lib.rs\"".to_string(),
+            "tests/suite.rs".to_string(),
+            "\n# The stub's parameters are unused until you write the body.\n[lints.rust]\nunused_variables = \"allow\"\n",
+        )
+    };
+    format!(
+        "[package]\nname = \"{name}\"\ndescription = \"{description}\"\nversion.workspace = true\n\
+         edition.workspace = true\nrust-version.workspace = true\nlicense.workspace = true\npublish.workspace = true\n\n\
+         [lib]\n{lib_section}\ntest = false\ndoctest = false\n\n[[test]]\nname = \"suite\"\npath = \"{test_path}\"\n\n\
+         [dependencies]\nrayon.workspace = true\n\n[dev-dependencies]\ndatagen.workspace = true\n\
+         proptest.workspace = true\ninsta.workspace = true\n{lints}"
+    )
+}
+
+const DOC: &str = "/// Sums `data` in parallel. (Placeholder task from `cargo xtask new`: replace it.)\n\
+///\n/// The model: split the work over all cores with rayon and add the partial sums.\n\
+///\n/// # Panics\n///\n/// Never.\n";
+
+fn stub(n: &Names) -> String {
+    format!(
+        "//! Exercise {} — {}. Read `book/src/{}`.\n\n{DOC}pub fn process(data: &[u32]) -> u64 {{\n    \
+         todo!(\"write the parallel version\")\n}}\n",
+        n.id, n.title, n.page
+    )
+}
+
+fn reference(n: &Names) -> String {
+    format!(
+        "//! Reference solution of exercise {}.\n\nuse rayon::prelude::*;\n\n{DOC}// ANCHOR: solution\n\
+         pub fn process(data: &[u32]) -> u64 {{\n    data.par_iter().map(|&x| u64::from(x)).sum()\n}}\n// ANCHOR_END: solution\n",
+        n.id
+    )
+}
+
+fn known_bad_sequential(n: &Names) -> String {
+    format!(
+        "//! expect: not-parallel\n//! Correct but sequential: one core does all the work.\n\n{DOC}\
+         pub fn process(data: &[u32]) -> u64 {{\n    data.iter().map(|&x| u64::from(x)).sum()\n}}\n// {}\n",
+        n.id
+    )
+}
+
+fn suite(n: &Names) -> String {
+    format!(
+        "//! The one test suite of exercise {id}, run against the learner's crate and the reference.\n\n\
+         use {lib}::process;\nuse proptest::prelude::*;\n\n\
+         fn oracle(data: &[u32]) -> u64 {{\n    data.iter().map(|&x| u64::from(x)).sum()\n}}\n\n\
+         #[test]\nfn empty_input() {{\n    assert_eq!(process(&[]), 0);\n}}\n\n\
+         proptest! {{\n    #![proptest_config(ProptestConfig {{ cases: 100, failure_persistence: None, ..ProptestConfig::default() }})]\n\n    \
+         #[test]\n    fn matches_the_sequential_oracle(data in prop::collection::vec(any::<u32>(), 0..1000)) {{\n        \
+         prop_assert_eq!(process(&data), oracle(&data));\n    }}\n}}\n",
+        id = n.id,
+        lib = n.lib
+    )
+}
+
+fn bench(n: &Names) -> String {
+    format!(
+        "//! Exercise {id}: learner, reference and a sequential baseline on the same input.\n\n\
+         use benches::{{Contenders, Exercise}};\n\nfn main() {{\n    benches::main(Exercise {{\n        \
+         id: \"{id}\",\n        generate: |size, seed| datagen::uniform_u32(size, seed),\n        \
+         input_bytes: |data| std::mem::size_of_val(data.as_slice()) as u64,\n        contenders: Contenders {{\n            \
+         learner: |data| ex_{lib}::process(data),\n            reference: |data| ref_{lib}::process(data),\n            \
+         sequential: |data| data.iter().map(|&x| u64::from(x)).sum(),\n        }},\n    }});\n}}\n",
+        id = n.id,
+        lib = n.lib
+    )
+}
+
+fn page(n: &Names) -> String {
+    format!(
+        "# {title}\n\n**Goal:** (what the learner can do afterwards).\n\n**Read first:** (the pages this builds on).\n\n\
+         ## The task\n\nImplement `process` in `exercises/{id}/src/lib.rs`.\n\n## Check it\n\n```console\n\
+         cargo xtask check {id}\n```\n\n## Python corner\n\n(The `multiprocessing` equivalent, with measured numbers.)\n\n\
+         ## After you solve it\n\n```rust,ignore\n{{{{#include ../../../solutions/{id}/src/lib.rs:solution}}}}\n```\n",
+        title = n.title,
+        id = n.id
+    )
+}
+
+fn python(n: &Names) -> String {
+    format!(
+        "\"\"\"Python baseline for exercise {id}: multiprocessing.Pool over a datagen u32 file.\"\"\"\n\n\
+         import json\nimport os\nimport sys\nimport time\nfrom array import array\nfrom multiprocessing import Pool\n\n\n\
+         def chunk_sum(chunk):\n    return sum(chunk)\n\n\n\
+         if __name__ == \"__main__\":\n    data = array(\"I\")\n    with open(sys.argv[1], \"rb\") as f:\n        \
+         data.frombytes(f.read())\n    workers = os.cpu_count() or 1\n    step = max(1, len(data) // (workers * 4))\n    \
+         chunks = [data[i : i + step] for i in range(0, len(data), step)]\n    start = time.perf_counter()\n    \
+         with Pool(workers) as pool:\n        total = sum(pool.map(chunk_sum, chunks))\n    \
+         print(json.dumps({{\"impl\": \"pool\", \"compute_seconds\": time.perf_counter() - start, \"result\": total}}))\n",
+        id = n.id
+    )
+}
+
+fn manifest_entry(n: &Names) -> String {
+    format!(
+        "\n[[exercise]]\nid = \"{id}\"\nchapter = {chapter}\ntitle = \"{title}\"\nbook = \"{page}\"\nkind = \"threads\"\n\
+         hints = [\"(Scaffold) Write progressively stronger hints, the last one nearly the answer.\"]\n\n\
+         [exercise.perf]\ndatagen = \"u32\"\ncheck_size = 16_777_216\nbench_size = 67_108_864\nmax_ratio = 1.3\n\
+         parallel = true\npython = \"{lib}\"\n",
+        id = n.id,
+        chapter = n.chapter,
+        title = n.title,
+        page = n.page,
+        lib = n.lib
+    )
+}
+
+/// Scaffolds an exercise in a scratch copy and proves `verify` accepts it.
+pub fn smoke_test(ws: &Workspace) -> Result<()> {
+    let scratch = ws.target_dir().join("new-smoke/workspace");
+    if scratch.exists() {
+        std::fs::remove_dir_all(&scratch)?;
+    }
+    verify::copy_tree(&ws.root, &scratch, &ws.root)?;
+    let copy = Workspace::open(&scratch)?;
+    let id = "99-scaffold-smoke";
+    scaffold(&copy, id, 1)?;
+    let copy = Workspace::open(&scratch)?;
+    let problems = crate::tidy::problems(&copy.root)?;
+    ensure!(problems.is_empty(), "tidy fails on the scaffold:\n  {}", problems.join("\n  "));
+    let code = verify::run(&copy, false, &[id.to_string()])?;
+    ensure!(code == ExitCode::SUCCESS, "verify rejected the scaffolded exercise");
+    Ok(())
+}

@@ -1,0 +1,29 @@
+//! Tools beyond cargo, pinned here and nowhere else, installed on demand into
+//! the project-local `.tools/` folder (no global installs).
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+use crate::manifest::Workspace;
+use crate::process::Cmd;
+
+pub const MDBOOK_VERSION: &str = "0.5.4";
+
+/// The pinned mdbook, installed with `cargo install --locked --root .tools` when missing.
+pub fn mdbook(ws: &Workspace) -> Result<PathBuf> {
+    let root = ws.root.join(".tools");
+    let exe = root.join("bin").join(format!("mdbook{}", std::env::consts::EXE_SUFFIX));
+    let installed = Cmd::new(&exe)
+        .arg("--version")
+        .capture(std::time::Duration::from_secs(30))
+        .is_ok_and(|out| out.stdout.contains(MDBOOK_VERSION));
+    if !installed {
+        eprintln!("installing mdbook {MDBOOK_VERSION} into {} (once; about 2 minutes)", root.display());
+        Cmd::cargo()
+            .args(["install", "mdbook", "--version", MDBOOK_VERSION, "--locked", "--root"])
+            .arg(&root)
+            .run()?;
+    }
+    Ok(exe)
+}

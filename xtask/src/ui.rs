@@ -1,0 +1,127 @@
+//! Terminal output: colour (honouring NO_COLOR), a transient status line and
+//! a progress bar. Results go to stdout; progress goes to stderr.
+
+use std::io::{IsTerminal, Write};
+use std::time::{Duration, Instant};
+
+fn colour_enabled() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && (std::io::stdout().is_terminal() || std::env::var_os("CLICOLOR_FORCE").is_some())
+}
+
+fn paint(code: &str, text: &str) -> String {
+    if colour_enabled() { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+}
+
+pub fn green(text: &str) -> String {
+    paint("32", text)
+}
+pub fn red(text: &str) -> String {
+    paint("31", text)
+}
+pub fn yellow(text: &str) -> String {
+    paint("33", text)
+}
+pub fn bold(text: &str) -> String {
+    paint("1", text)
+}
+pub fn dim(text: &str) -> String {
+    paint("2", text)
+}
+
+/// Whether cargo should colour its diagnostics the way our stdout is coloured.
+pub fn cargo_colour_arg() -> &'static str {
+    if colour_enabled() { "--color=always" } else { "--color=never" }
+}
+
+fn stderr_is_terminal() -> bool {
+    std::io::stderr().is_terminal()
+}
+
+/// One line saying what is going on now. On a terminal it is overwritten by
+/// the next status and erased by [`clear_status`]; in a log it stays.
+pub fn status(text: &str) {
+    let mut err = std::io::stderr().lock();
+    if stderr_is_terminal() {
+        let shown: String = text.chars().take(100).collect();
+        let _ = write!(err, "\r\x1b[2K{}", dim(&shown));
+    } else {
+        let _ = writeln!(err, "{text}");
+    }
+    let _ = err.flush();
+}
+
+pub fn clear_status() {
+    if stderr_is_terminal() {
+        let _ = write!(std::io::stderr(), "\r\x1b[2K");
+    }
+}
+
+/// A progress bar on stderr, redrawn at most ten times a second.
+pub struct Progress {
+    label: String,
+    unit: &'static str,
+    total: u64,
+    started: Instant,
+    last_draw: Option<Instant>,
+}
+
+impl Progress {
+    pub fn new(label: &str, total: u64, unit: &'static str) -> Self {
+        Self { label: label.to_string(), unit, total, started: Instant::now(), last_draw: None }
+    }
+
+    pub fn set(&mut self, done: u64) {
+        let due = self.last_draw.is_none_or(|t| t.elapsed() >= Duration::from_millis(100));
+        if !due && done < self.total {
+            return;
+        }
+        self.last_draw = Some(Instant::now());
+        let fraction = if self.total == 0 { 1.0 } else { done as f64 / self.total as f64 };
+        let filled = (fraction * 30.0).round() as usize;
+        let bar = format!("{}{}", "█".repeat(filled), "░".repeat(30 - filled));
+        let rate = done as f64 / self.started.elapsed().as_secs_f64().max(1e-3);
+        let line = format!(
+            "{} [{bar}] {:>5.1}%  {done}/{} {}  {}{}/s",
+            self.label,
+            fraction * 100.0,
+            self.total,
+            self.unit,
+            human(rate),
+            self.unit
+        );
+        if stderr_is_terminal() {
+            eprint!("\r\x1b[2K{line}");
+        } else if done >= self.total {
+            eprintln!("{line}");
+        }
+    }
+
+    pub fn finish(&mut self) {
+        self.set(self.total);
+        if stderr_is_terminal() {
+            eprintln!();
+        }
+    }
+}
+
+/// 1234567 → "1.23 M".
+pub fn human(x: f64) -> String {
+    match x {
+        x if x >= 1e9 => format!("{:.2} G", x / 1e9),
+        x if x >= 1e6 => format!("{:.2} M", x / 1e6),
+        x if x >= 1e3 => format!("{:.2} k", x / 1e3),
+        x => format!("{x:.0} "),
+    }
+}
+
+/// Seconds in a unit a person reads at a glance.
+pub fn duration(seconds: f64) -> String {
+    if seconds >= 1.0 {
+        format!("{seconds:.2} s")
+    } else if seconds >= 1e-3 {
+        format!("{:.2} ms", seconds * 1e3)
+    } else {
+        format!("{:.1} µs", seconds * 1e6)
+    }
+}
