@@ -30,9 +30,7 @@ fn sequential_word_counts(text: &str) -> HashMap<String, u64> {
         }
         if start < i {
             // `start..i` holds only ASCII bytes, so both ends are char boundaries.
-            *counts
-                .entry(text[start..i].to_ascii_lowercase())
-                .or_insert(0) += 1;
+            *counts.entry(text[start..i].to_ascii_lowercase()).or_insert(0) += 1;
         }
         start = i + 1;
     }

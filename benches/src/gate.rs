@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 use datagen::SplitMix64;
 use serde::{Deserialize, Serialize};
 
+use crate::Contenders;
 use crate::clock::{Sample, measure, spin_probe};
 use crate::stats::{Interval, bootstrap_median, median};
-use crate::Contenders;
 
 /// What the gate requires; `cargo xtask check` fills it from `exercises.toml`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -119,19 +119,6 @@ impl Rounds {
     }
 
     fn evidence(&self, cores: usize, probe_cpu_per_wall: f64) -> Evidence {
-        if self.learner.is_empty() {
-            let none = Interval { median: f64::NAN, lo: f64::NAN, hi: f64::NAN };
-            return Evidence {
-                cores,
-                quiet_rounds: 0,
-                probe_cpu_per_wall,
-                cpu_share_of_reference: f64::NAN,
-                learner_cpu_per_wall: f64::NAN,
-                reference_cpu_per_wall: f64::NAN,
-                ratio_to_reference: none,
-                ratio_to_sequential: none,
-            };
-        }
         let shares: Vec<f64> =
             self.learner.iter().zip(&self.reference).map(|(l, r)| l.cpu_per_wall() / r.cpu_per_wall()).collect();
         Evidence {
@@ -322,8 +309,13 @@ pub fn run<I, O: PartialEq + Debug>(
         if n < config.min_rounds {
             continue;
         }
-        let counted = if config.parallel { rounds.quiet() } else { rounds.all() };
-        let evidence = counted.evidence(cores, median(&rounds.probe));
+        let quiet = rounds.quiet();
+        // With no quiet round at all the verdict is "busy"; all rounds are shown.
+        let counted = if config.parallel && !quiet.learner.is_empty() { quiet } else { rounds.all() };
+        let mut evidence = counted.evidence(cores, median(&rounds.probe));
+        if config.parallel {
+            evidence.quiet_rounds = rounds.quiet().learner.len();
+        }
         let (outcome, findings) = verdict(config, &evidence);
         // More rounds cannot add a core; a busy spell or a wide interval can
         // still resolve, so those keep measuring while the budget lasts.
@@ -401,7 +393,12 @@ mod tests {
 
     #[test]
     fn sequential_code_is_not_parallel() {
-        let e = Evidence { cpu_share_of_reference: 0.52, ratio_to_reference: ci(1.9, 0.05), ratio_to_sequential: ci(1.02, 0.01), ..good() };
+        let e = Evidence {
+            cpu_share_of_reference: 0.52,
+            ratio_to_reference: ci(1.9, 0.05),
+            ratio_to_sequential: ci(1.02, 0.01),
+            ..good()
+        };
         let (outcome, findings) = verdict(&config(), &e);
         assert_eq!(outcome, Outcome::Fail);
         assert_eq!(reasons(&findings), [Reason::TooSlow, Reason::NotParallel, Reason::NotFasterThanSequential]);
@@ -410,7 +407,12 @@ mod tests {
     #[test]
     fn busy_but_slow_parallel_code_is_too_slow() {
         // A lock per item keeps both cores busy and is still ten times slower.
-        let e = Evidence { cpu_share_of_reference: 1.0, ratio_to_reference: ci(10.0, 0.5), ratio_to_sequential: ci(6.0, 0.3), ..good() };
+        let e = Evidence {
+            cpu_share_of_reference: 1.0,
+            ratio_to_reference: ci(10.0, 0.5),
+            ratio_to_sequential: ci(6.0, 0.3),
+            ..good()
+        };
         let (outcome, findings) = verdict(&config(), &e);
         assert_eq!(outcome, Outcome::Fail);
         assert_eq!(reasons(&findings), [Reason::TooSlow, Reason::NotFasterThanSequential]);

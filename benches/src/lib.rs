@@ -72,9 +72,7 @@ fn parse_paired(args: &[String]) -> Result<PairedArgs, String> {
             "--seed" => parsed.seed = value()?.parse().map_err(|e| bad(&e))?,
             "--max-ratio" => parsed.config.max_ratio = value()?.parse().map_err(|e| bad(&e))?,
             "--parallel" => parsed.config.parallel = value()?.parse().map_err(|e| bad(&e))?,
-            "--budget-secs" => {
-                parsed.config.budget = Duration::from_secs_f64(value()?.parse().map_err(|e| bad(&e))?)
-            }
+            "--budget-secs" => parsed.config.budget = Duration::from_secs_f64(value()?.parse().map_err(|e| bad(&e))?),
             "--min-rounds" => parsed.config.min_rounds = value()?.parse().map_err(|e| bad(&e))?,
             other => return Err(format!("unknown option {other}")),
         }

@@ -34,17 +34,12 @@ pub fn bootstrap_median(values: &[f64]) -> Interval {
     let mut rng = SplitMix64::new(0xB007_57A9);
     let mut medians: Vec<f64> = (0..RESAMPLES)
         .map(|_| {
-            let sample: Vec<f64> =
-                (0..values.len()).map(|_| values[rng.below(values.len() as u64) as usize]).collect();
+            let sample: Vec<f64> = (0..values.len()).map(|_| values[rng.below(values.len() as u64) as usize]).collect();
             median(&sample)
         })
         .collect();
     medians.sort_by(f64::total_cmp);
-    Interval {
-        median: median(values),
-        lo: medians[RESAMPLES * 25 / 1000],
-        hi: medians[RESAMPLES * 975 / 1000 - 1],
-    }
+    Interval { median: median(values), lo: medians[RESAMPLES * 25 / 1000], hi: medians[RESAMPLES * 975 / 1000 - 1] }
 }
 
 #[cfg(test)]

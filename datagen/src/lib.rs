@@ -14,7 +14,7 @@
 mod rng;
 mod text;
 
-pub use text::{station_names, STATION_COUNT};
+pub use text::{STATION_COUNT, station_names};
 
 use std::io::{self, Write};
 use std::str::FromStr;
@@ -120,12 +120,7 @@ impl Spec {
 
     /// Streams the data set to `w`, generating blocks on `threads` threads and
     /// writing them in order; `progress` gets the units written so far.
-    pub fn write_to(
-        &self,
-        w: &mut dyn Write,
-        threads: usize,
-        progress: &mut dyn FnMut(u64),
-    ) -> io::Result<()> {
+    pub fn write_to(&self, w: &mut dyn Write, threads: usize, progress: &mut dyn FnMut(u64)) -> io::Result<()> {
         let threads = threads.max(1) as u64;
         let batch = threads * 4;
         let mut next = 0;

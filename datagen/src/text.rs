@@ -6,14 +6,14 @@ use crate::rng::{SplitMix64, Zipf};
 
 /// Fixed so that word frequencies and station names are the same for every
 /// seed; the seed only changes the order in which they are drawn.
-const VOCABULARY_SEED: u64 = 0x5EED_0F_C0DE;
+const VOCABULARY_SEED: u64 = 0x005E_ED0F_C0DE;
 const VOCABULARY_SIZE: usize = 20_000;
 pub const STATION_COUNT: usize = 10_000;
 const MAX_STATION_BYTES: usize = 100;
 
 const ASCII_PIECES: &[&str] = &[
-    "a", "e", "i", "o", "u", "ka", "ro", "ta", "ne", "mi", "st", "ber", "lin", "san", "dor", "el",
-    "qu", "x", "z", "th", "ph", "ing", "er", "on", "7", "42", "v2",
+    "a", "e", "i", "o", "u", "ka", "ro", "ta", "ne", "mi", "st", "ber", "lin", "san", "dor", "el", "qu", "x", "z",
+    "th", "ph", "ing", "er", "on", "7", "42", "v2",
 ];
 const NON_ASCII_PIECES: &[&str] = &["é", "ß", "ø", "ü", "ñ", "ł", "ç", "日", "本", "Ж", "λ", "ő"];
 
@@ -99,11 +99,8 @@ fn stations() -> &'static [Station] {
             // One in a hundred is long, up to the 100-byte limit.
             let pieces = if rng.below(100) == 0 { 40 } else { 1 + rng.below(5) };
             for _ in 0..pieces {
-                let piece = if rng.below(10) == 0 {
-                    pick(&mut rng, NON_ASCII_PIECES)
-                } else {
-                    pick(&mut rng, ASCII_PIECES)
-                };
+                let piece =
+                    if rng.below(10) == 0 { pick(&mut rng, NON_ASCII_PIECES) } else { pick(&mut rng, ASCII_PIECES) };
                 if name.len() + piece.len() > MAX_STATION_BYTES {
                     break;
                 }
@@ -114,7 +111,9 @@ fn stations() -> &'static [Station] {
                 continue;
             }
             let mut name = name;
-            name[..1].make_ascii_uppercase();
+            if name.as_bytes()[0].is_ascii() {
+                name[..1].make_ascii_uppercase();
+            }
             list.push(Station { name, mean_tenths: rng.range_i64(-300, 300) });
         }
         list

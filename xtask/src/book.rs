@@ -17,7 +17,11 @@ pub fn run(ws: &Workspace, serve: bool) -> Result<ExitCode> {
     println!("{} book built and checked: {}", ui::green("✓"), out.join("index.html").display());
     if serve {
         println!("serving on http://localhost:3000 — Ctrl-C to stop");
-        Cmd::new(tools::mdbook(ws)?).args(["serve", "--open", "--dest-dir"]).arg(&out).arg(ws.root.join("book")).run()?;
+        Cmd::new(tools::mdbook(ws)?)
+            .args(["serve", "--open", "--dest-dir"])
+            .arg(&out)
+            .arg(ws.root.join("book"))
+            .run()?;
     }
     Ok(ExitCode::SUCCESS)
 }

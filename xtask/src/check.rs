@@ -86,10 +86,9 @@ pub fn check_exercise(ws: &Workspace, ex: &Exercise) -> Result<Report> {
         let mut cache = Cache::load(ws);
         cache.record(ws, ex)?;
         if let Some(next) = ws.manifest.exercises.iter().skip_while(|e| e.id != ex.id).nth(1) {
-            report.next.push(format!(
-                "next: {} — read book/src/{}, then `cargo xtask check {}`",
-                next.id, next.book, next.id
-            ));
+            report
+                .next
+                .push(format!("next: {} — read book/src/{}, then `cargo xtask check {}`", next.id, next.book, next.id));
         }
     } else if report.next.is_empty() {
         report.next.push(format!("read book/src/{} · stuck? `cargo xtask hint {}`", ex.book, ex.id));
@@ -106,10 +105,7 @@ pub fn check_crate(ws: &Workspace, ex: &Exercise) -> Result<Report> {
             format!("refused: {} — the tests are the checker, so they must stay as published", first.describe()),
             format!("Files that differ from the published exercise:\n{}", list.join("\n")),
         );
-        report.next.push(format!(
-            "restore them (your src/ is kept): `cargo xtask reset {} --tests`",
-            ex.id
-        ));
+        report.next.push(format!("restore them (your src/ is kept): `cargo xtask reset {} --tests`", ex.id));
         return Ok(report);
     }
     let tests = run_tests(ws, ex, &ex.package(), &ex.dir(&ws.root), None)?;
@@ -129,10 +125,9 @@ pub fn run_tests(
     crate_dir: &Path,
     snapshot_references: Option<&Path>,
 ) -> Result<Report> {
-    let build = Cmd::cargo()
+    let build = Cmd::cargo_in(ws)
         .args(["test", "--release", "--no-run", "--package", package])
         .args(["--message-format=json-render-diagnostics", ui::cargo_colour_arg()])
-        .dir(&ws.root)
         .capture(Duration::from_secs(1800))?;
     if !build.success() {
         return Ok(Report::fail(
@@ -162,10 +157,7 @@ pub fn run_tests(
             let threads = out.stuck_threads.unwrap_or_default();
             return Ok(Report::fail(
                 "timed-out",
-                format!(
-                    "timed out after {} s — likely a deadlock (waiting on {test}; {threads})",
-                    limit.as_secs()
-                ),
+                format!("timed out after {} s — likely a deadlock (waiting on {test}; {threads})", limit.as_secs()),
                 format!(
                     "The test binary was stopped. Look for a lock held while waiting for another thread, \
                      a channel whose sender is never dropped, or a join on a thread that waits for you.\n\n{}",
@@ -293,10 +285,9 @@ pub struct Interval {
 fn timing_gate(ws: &Workspace, ex: &Exercise, tests: Report) -> Result<Report> {
     let perf = ex.perf.as_ref().context("timing gate without [exercise.perf]")?;
     let package = ex.package();
-    let build = Cmd::cargo()
+    let build = Cmd::cargo_in(ws)
         .args(["build", "--release", "--package", "benches", "--features", &package, "--bench", &package])
         .args(["--message-format=json-render-diagnostics", ui::cargo_colour_arg()])
-        .dir(&ws.root)
         .capture(Duration::from_secs(1800))?;
     if !build.success() {
         return Ok(Report::fail(

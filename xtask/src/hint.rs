@@ -20,7 +20,10 @@ pub fn run(ws: &Workspace, id: &str, all: bool) -> Result<ExitCode> {
     } else {
         println!(
             "{}",
-            ui::dim(&format!("That was the last hint. The reference is in solutions/{}/ — the book says when to look.", ex.id))
+            ui::dim(&format!(
+                "That was the last hint. The reference is in solutions/{}/ — the book says when to look.",
+                ex.id
+            ))
         );
     }
     std::fs::create_dir_all(seen_path.parent().expect("has a parent"))?;

@@ -133,9 +133,9 @@ impl Pristine {
     }
 
     pub fn record(&self, ex: &Exercise) -> Result<&Record> {
-        self.exercise
-            .get(&ex.id)
-            .with_context(|| format!("{FILE} has no record of `{}`; a maintainer runs `cargo xtask verify --bless`", ex.id))
+        self.exercise.get(&ex.id).with_context(|| {
+            format!("{FILE} has no record of `{}`; a maintainer runs `cargo xtask verify --bless`", ex.id)
+        })
     }
 
     /// The protected files of `ex` that differ from the record.

@@ -148,11 +148,22 @@ pub fn repo_root() -> PathBuf {
 pub struct Workspace {
     pub root: PathBuf,
     pub manifest: Manifest,
+    /// True for the scratch copies `verify` and `test` work in.
+    pub scratch: bool,
 }
 
 impl Workspace {
     pub fn open(root: &Path) -> Result<Self> {
-        Ok(Self { root: root.to_path_buf(), manifest: Manifest::load(root)? })
+        Ok(Self { root: root.to_path_buf(), manifest: Manifest::load(root)?, scratch: false })
+    }
+
+    pub fn open_scratch(root: &Path) -> Result<Self> {
+        Ok(Self { scratch: true, ..Self::open(root)? })
+    }
+
+    /// Where cargo builds this workspace; scratch copies get their own.
+    pub fn cargo_target_dir(&self) -> PathBuf {
+        if self.scratch { target_dir().join("scratch-target") } else { target_dir() }
     }
 
     pub fn target_dir(&self) -> PathBuf {

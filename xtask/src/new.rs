@@ -91,7 +91,12 @@ pub fn scaffold(ws: &Workspace, id: &str, chapter: u32) -> Result<Vec<String>> {
     let mut pristine = Pristine::load(root)?;
     pristine.exercise.insert(n.id.clone(), integrity::record_now(root, ex)?);
     pristine.save(root)?;
-    written.extend([manifest::FILE.into(), "book/src/SUMMARY.md".into(), "benches/Cargo.toml".into(), integrity::FILE.into()]);
+    written.extend([
+        manifest::FILE.into(),
+        "book/src/SUMMARY.md".into(),
+        "benches/Cargo.toml".into(),
+        integrity::FILE.into(),
+    ]);
     Ok(written)
 }
 
@@ -251,10 +256,10 @@ pub fn smoke_test(ws: &Workspace) -> Result<()> {
         std::fs::remove_dir_all(&scratch)?;
     }
     verify::copy_tree(&ws.root, &scratch, &ws.root)?;
-    let copy = Workspace::open(&scratch)?;
+    let copy = Workspace::open_scratch(&scratch)?;
     let id = "99-scaffold-smoke";
     scaffold(&copy, id, 1)?;
-    let copy = Workspace::open(&scratch)?;
+    let copy = Workspace::open_scratch(&scratch)?;
     let problems = crate::tidy::problems(&copy.root)?;
     ensure!(problems.is_empty(), "tidy fails on the scaffold:\n  {}", problems.join("\n  "));
     let code = verify::run(&copy, false, &[id.to_string()])?;

@@ -46,10 +46,14 @@ impl Cmd {
     }
 
     pub fn cargo() -> Self {
-        Self::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-            .named("cargo")
-            // Scratch copies of the repository share the real target dir.
-            .env("CARGO_TARGET_DIR", crate::manifest::target_dir())
+        Self::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())).named("cargo")
+    }
+
+    /// Cargo run in `ws`, with `ws`'s own target dir: cargo hashes path
+    /// packages relative to the workspace root, so a scratch copy sharing the
+    /// real target dir would overwrite (and falsely "freshen") its artifacts.
+    pub fn cargo_in(ws: &crate::manifest::Workspace) -> Self {
+        Self::cargo().env("CARGO_TARGET_DIR", ws.cargo_target_dir()).dir(&ws.root)
     }
 
     /// Shows `name` instead of the full program path.
@@ -125,7 +129,13 @@ impl Cmd {
         ui::clear_status();
         let raw_stdout = stdout.finish();
         let stderr = String::from_utf8_lossy(&stderr.finish()).into_owned();
-        Ok(Finished { status, stdout: String::from_utf8_lossy(&raw_stdout).into_owned(), raw_stdout, stderr, stuck_threads })
+        Ok(Finished {
+            status,
+            stdout: String::from_utf8_lossy(&raw_stdout).into_owned(),
+            raw_stdout,
+            stderr,
+            stuck_threads,
+        })
     }
 }
 

@@ -12,16 +12,9 @@ pub fn run(ws: &Workspace, id: &str, reference: bool, args: &[String]) -> Result
     let (package, dir) =
         if reference { (ex.solution_package(), ex.solution_dir(&ws.root)) } else { (ex.package(), ex.dir(&ws.root)) };
     if !dir.join("src/main.rs").exists() && !dir.join("src/bin").exists() {
-        bail!(
-            "{} is a library without a program to run; check it with `cargo xtask check {}`",
-            ex.id,
-            ex.id
-        );
+        bail!("{} is a library without a program to run; check it with `cargo xtask check {}`", ex.id, ex.id);
     }
-    let status = Cmd::cargo()
-        .args(["run", "--quiet", "--release", "--package", &package, "--"])
-        .args(args)
-        .dir(&ws.root)
-        .status()?;
+    let status =
+        Cmd::cargo_in(ws).args(["run", "--quiet", "--release", "--package", &package, "--"]).args(args).status()?;
     Ok(ExitCode::from(status.code().unwrap_or(1).clamp(0, 255) as u8))
 }

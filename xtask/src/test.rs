@@ -13,17 +13,15 @@ use crate::{book, new, ui, verify};
 
 pub fn run(ws: &Workspace) -> Result<ExitCode> {
     let started = Instant::now();
-    step("format", || Cmd::cargo().args(["fmt", "--all", "--check"]).dir(&ws.root).run())?;
+    step("format", || Cmd::cargo_in(ws).args(["fmt", "--all", "--check"]).run())?;
     step("clippy", || {
-        Cmd::cargo()
+        Cmd::cargo_in(ws)
             .args(["clippy", "--release", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"])
-            .dir(&ws.root)
             .run()
     })?;
     step("tool tests and tidy", || {
-        Cmd::cargo()
+        Cmd::cargo_in(ws)
             .args(["test", "--release", "--package", "xtask", "--package", "datagen", "--package", "benches"])
-            .dir(&ws.root)
             .run()
     })?;
     step("verify", || expect_success(verify::run(ws, false, &[])?))?;

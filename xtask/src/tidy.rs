@@ -13,10 +13,7 @@ use crate::manifest::Manifest;
 fn names_in(dir: &Path, keep: impl Fn(&str) -> bool) -> BTreeSet<String> {
     std::fs::read_dir(dir)
         .map(|d| {
-            d.filter_map(|e| e.ok())
-                .map(|e| e.file_name().to_string_lossy().to_string())
-                .filter(|n| keep(n))
-                .collect()
+            d.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().to_string()).filter(|n| keep(n)).collect()
         })
         .unwrap_or_default()
 }

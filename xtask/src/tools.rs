@@ -20,10 +20,7 @@ pub fn mdbook(ws: &Workspace) -> Result<PathBuf> {
         .is_ok_and(|out| out.stdout.contains(MDBOOK_VERSION));
     if !installed {
         eprintln!("installing mdbook {MDBOOK_VERSION} into {} (once; about 2 minutes)", root.display());
-        Cmd::cargo()
-            .args(["install", "mdbook", "--version", MDBOOK_VERSION, "--locked", "--root"])
-            .arg(&root)
-            .run()?;
+        Cmd::cargo().args(["install", "mdbook", "--version", MDBOOK_VERSION, "--locked", "--root"]).arg(&root).run()?;
     }
     Ok(exe)
 }

@@ -105,7 +105,7 @@ fn scratch_copy(ws: &Workspace, pristine: &Pristine, exercises: &[&Exercise]) ->
         std::fs::remove_dir_all(&scratch)?;
     }
     copy_tree(&ws.root, &scratch, &ws.root)?;
-    let copy = Workspace::open(&scratch)?;
+    let copy = Workspace::open_scratch(&scratch)?;
     for ex in exercises {
         restore_stub(ws, &copy, pristine, ex)?;
     }
@@ -157,7 +157,10 @@ fn cases(ws: &Workspace, ex: &Exercise) -> Result<Vec<Case>> {
     ];
     for (folder, bad) in [("known-bad", true), ("known-good", false)] {
         let mut files: Vec<PathBuf> = match std::fs::read_dir(solution.join(folder)) {
-            Ok(dir) => dir.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == "rs")).collect(),
+            Ok(dir) => dir
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+                .collect(),
             Err(_) => Vec::new(),
         };
         files.sort();
@@ -206,7 +209,9 @@ fn run_case(scratch: &Workspace, ex: &Exercise, case: &Case) -> Result<Option<St
 fn judge(expect: &Expect, report: &Report) -> Option<String> {
     match (expect, report.outcome) {
         (Expect::Accept, Outcome::Pass | Outcome::Warn) => None,
-        (Expect::Accept, Outcome::Fail) => Some(format!("expected acceptance, got rejection ({})", report.reasons.join(", "))),
+        (Expect::Accept, Outcome::Fail) => {
+            Some(format!("expected acceptance, got rejection ({})", report.reasons.join(", ")))
+        }
         (Expect::Reject(reason), Outcome::Fail) if report.reasons.contains(reason) => None,
         (Expect::Reject(reason), _) => Some(format!(
             "expected rejection for `{reason}`, got {:?} with reasons [{}]",

@@ -52,10 +52,8 @@ fn zero_threads_panics_with_a_clear_message() {
 #[test]
 fn generated_data_report() {
     let data = datagen::uniform_u32(1_000_003, 42);
-    let report: String = [1, 2, 3, 8, 64]
-        .iter()
-        .map(|&t| format!("threads={t:<3} sum={}\n", parallel_sum(&data, t)))
-        .collect();
+    let report: String =
+        [1, 2, 3, 8, 64].iter().map(|&t| format!("threads={t:<3} sum={}\n", parallel_sum(&data, t))).collect();
     insta::assert_snapshot!("generated_1M_seed42", report);
 }
 

@@ -24,10 +24,7 @@ fn oracle(text: &str) -> HashMap<String, u64> {
 
 /// The map `{word: count}` written out by hand.
 fn map(pairs: &[(&str, u64)]) -> HashMap<String, u64> {
-    pairs
-        .iter()
-        .map(|&(word, n)| (word.to_string(), n))
-        .collect()
+    pairs.iter().map(|&(word, n)| (word.to_string(), n)).collect()
 }
 
 /// The entries of a map, sorted by word, so a failing assertion reads well.
@@ -71,43 +68,20 @@ fn words_are_counted_case_insensitively_in_lowercase() {
 #[test]
 fn digits_belong_to_words() {
     assert_counts("v2 V2", &[("v2", 2)]);
-    assert_counts(
-        "42 042 4 2 2024-01-01",
-        &[
-            ("42", 1),
-            ("042", 1),
-            ("4", 1),
-            ("2", 1),
-            ("2024", 1),
-            ("01", 2),
-        ],
-    );
+    assert_counts("42 042 4 2 2024-01-01", &[("42", 1), ("042", 1), ("4", 1), ("2", 1), ("2024", 1), ("01", 2)]);
 }
 
 #[test]
 fn non_ascii_characters_separate_words() {
     assert_counts("café", &[("caf", 1)]);
-    assert_counts(
-        "café naïve straße 日本語x",
-        &[
-            ("caf", 1),
-            ("na", 1),
-            ("ve", 1),
-            ("stra", 1),
-            ("e", 1),
-            ("x", 1),
-        ],
-    );
+    assert_counts("café naïve straße 日本語x", &[("caf", 1), ("na", 1), ("ve", 1), ("stra", 1), ("e", 1), ("x", 1)]);
     assert_counts("ÉCOLE école", &[("cole", 2)]);
     assert_counts("a日b日a", &[("a", 2), ("b", 1)]);
 }
 
 #[test]
 fn words_at_the_very_start_and_end_count() {
-    assert_counts(
-        "start middle end",
-        &[("start", 1), ("middle", 1), ("end", 1)],
-    );
+    assert_counts("start middle end", &[("start", 1), ("middle", 1), ("end", 1)]);
     assert_counts("edge,inner,edge", &[("edge", 2), ("inner", 1)]);
     assert_counts("ßfirst last日", &[("first", 1), ("last", 1)]);
 }
@@ -152,15 +126,8 @@ fn many_repetitions_are_all_counted() {
 fn generated_text_matches_the_oracle() {
     let text = datagen::zipf_text(1_000_000, 7);
     let (got, want) = (word_counts(&text), oracle(&text));
-    assert_eq!(
-        got.len(),
-        want.len(),
-        "distinct words in 1 MB of generated text (seed 7)"
-    );
-    assert!(
-        got == want,
-        "word counts of 1 MB of generated text (seed 7) differ from the sequential oracle"
-    );
+    assert_eq!(got.len(), want.len(), "distinct words in 1 MB of generated text (seed 7)");
+    assert!(got == want, "word counts of 1 MB of generated text (seed 7) differ from the sequential oracle");
 }
 
 /// What a person sees: the most frequent words of generated text.
@@ -184,8 +151,8 @@ fn generated_text_report() {
 /// Small pieces of text: ASCII letters in both cases, digits, separators and
 /// a few multi-byte characters, so words repeat and boundaries are frequent.
 const PIECES: &[&str] = &[
-    "a", "b", "A", "B", "ab", "Ab", "rust", "RUST", "x", "0", "7", "v2", " ", " ", " ", "  ", "\t",
-    "\n", ",", ".", "-", "_", "'", "é", "ß", "日", "ñ", "Ж",
+    "a", "b", "A", "B", "ab", "Ab", "rust", "RUST", "x", "0", "7", "v2", " ", " ", " ", "  ", "\t", "\n", ",", ".",
+    "-", "_", "'", "é", "ß", "日", "ñ", "Ж",
 ];
 
 proptest! {
