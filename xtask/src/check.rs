@@ -231,9 +231,46 @@ fn running_test(stdout: &str) -> Option<String> {
     Some(name.trim().to_string())
 }
 
+/// Each failed test's own output, condensed and cut to a screenful.
 fn failure_section(stdout: &str) -> String {
+    const LINES_PER_TEST: usize = 14;
     let start = stdout.find("\nfailures:\n").map_or(0, |i| i + 1);
-    tail(&stdout[start..], 200)
+    let mut out = String::new();
+    for block in stdout[start..].split("\n---- ").skip(1) {
+        let block = block.split("\n\nfailures:\n").next().unwrap_or(block);
+        let condensed = condense(block.trim_end());
+        let lines: Vec<&str> = condensed.lines().collect();
+        out.push_str("---- ");
+        out.push_str(&lines[..lines.len().min(LINES_PER_TEST)].join("\n"));
+        if lines.len() > LINES_PER_TEST {
+            out.push_str(&format!("\n… ({} more lines)", lines.len() - LINES_PER_TEST));
+        }
+        out.push_str("\n\n");
+    }
+    out
+}
+
+/// Collapses runs of identical paragraphs (proptest prints one panic per
+/// shrinking step) into one, marked with how often it repeated.
+fn condense(text: &str) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut last: Option<(&str, usize)> = None;
+    let flush = |out: &mut Vec<String>, last: Option<(&str, usize)>| {
+        if let Some((paragraph, n)) = last {
+            out.push(if n > 1 { format!("{paragraph}\n(the same {n} times)") } else { paragraph.to_string() });
+        }
+    };
+    for paragraph in text.split("\n\n") {
+        match last {
+            Some((p, n)) if p == paragraph => last = Some((p, n + 1)),
+            _ => {
+                flush(&mut out, last);
+                last = Some((paragraph, 1));
+            }
+        }
+    }
+    flush(&mut out, last);
+    out.join("\n\n")
 }
 
 fn tail(text: &str, lines: usize) -> String {
@@ -371,7 +408,7 @@ fn gate_table(g: &GateReport, max_ratio: f64) -> String {
         ));
     }
     t.push_str(&format!(
-        "{} paired rounds ({} on a quiet machine) in {:.1} s · busy-probe {:.2} CPU-s/s · {} cores · input {} B",
+        "{} paired rounds ({} on a quiet machine) in {:.1} s · busy-probe {:.2} CPU-s/s · {} cores · input {}B",
         g.rounds,
         g.quiet_rounds,
         g.elapsed_seconds,
@@ -452,6 +489,12 @@ mod tests {
     fn libtest_output_is_tallied() {
         let out = "running 3 tests\ntest a ... ok\ntest b ... FAILED\ntest c ... ok\n";
         assert_eq!(tally(out), (2, vec!["b".to_string()]));
+    }
+
+    #[test]
+    fn repeated_panics_are_condensed() {
+        let out = "a\n\npanic x\n\npanic x\n\npanic x\n\nb";
+        assert_eq!(condense(out), "a\n\npanic x\n(the same 3 times)\n\nb");
     }
 
     #[test]
