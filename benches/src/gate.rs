@@ -53,6 +53,13 @@ pub enum Reason {
     Undecided,
 }
 
+impl Reason {
+    /// The kebab-case code shown to scripts and matched by `verify`.
+    pub fn code(self) -> String {
+        serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+    }
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Finding {
     pub reason: Reason,

@@ -12,8 +12,10 @@ pub mod gate;
 pub mod stats;
 
 use std::fmt::Debug;
+#[cfg(feature = "criterion")]
 use std::time::Duration;
 
+#[cfg(feature = "criterion")]
 use criterion::{BenchmarkId, Criterion, Throughput};
 
 /// The implementations measured side by side.
@@ -49,6 +51,7 @@ pub fn threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
+#[cfg(feature = "criterion")]
 /// Options of the `--paired` mode, as `cargo xtask check` passes them.
 struct PairedArgs {
     size: usize,
@@ -56,6 +59,7 @@ struct PairedArgs {
     config: gate::GateConfig,
 }
 
+#[cfg(feature = "criterion")]
 fn parse_paired(args: &[String]) -> Result<PairedArgs, String> {
     let mut parsed = PairedArgs {
         size: 0,
@@ -84,6 +88,7 @@ fn parse_paired(args: &[String]) -> Result<PairedArgs, String> {
 }
 
 /// Entry point of every bench target.
+#[cfg(feature = "criterion")]
 pub fn main<I, O: PartialEq + Debug>(exercise: Exercise<I, O>) {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.iter().any(|a| a == "--paired") {
@@ -100,6 +105,7 @@ pub fn main<I, O: PartialEq + Debug>(exercise: Exercise<I, O>) {
     }
 }
 
+#[cfg(feature = "criterion")]
 /// The criterion group: one BenchmarkId per implementation at the bench size.
 fn criterion_group<I, O: PartialEq + Debug>(exercise: &Exercise<I, O>) {
     let size = std::env::var("WORKBENCH_BENCH_SIZE")
@@ -127,6 +133,7 @@ fn criterion_group<I, O: PartialEq + Debug>(exercise: &Exercise<I, O>) {
     criterion.final_summary();
 }
 
+#[cfg(feature = "criterion")]
 /// `[exercise.perf] bench_size` from `exercises.toml`.
 fn manifest_bench_size(id: &str) -> usize {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../exercises.toml");

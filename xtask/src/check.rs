@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
+use benches::gate::{GateReport, Outcome as GateOutcome};
 use serde::Deserialize;
 
 use crate::integrity::{self, Pristine};
@@ -125,18 +126,11 @@ pub fn run_tests(
     crate_dir: &Path,
     snapshot_references: Option<&Path>,
 ) -> Result<Report> {
-    let build = Cmd::cargo_in(ws)
-        .args(["test", "--release", "--no-run", "--package", package])
-        .args(["--message-format=json-render-diagnostics", ui::cargo_colour_arg()])
-        .capture(Duration::from_secs(1800))?;
-    if !build.success() {
-        return Ok(Report::fail(
-            "compile-error",
-            format!("{package} does not compile — cargo's messages are below"),
-            build.stderr,
-        ));
-    }
-    let executables = artifacts(&build.stdout, "test");
+    let build = match cargo_build(ws, &["test", "--release", "--no-run", "--package", package], package)? {
+        Ok(stdout) => stdout,
+        Err(report) => return Ok(report),
+    };
+    let executables = artifacts(&build, "test");
     anyhow::ensure!(!executables.is_empty(), "cargo built no test binary for {package}");
     let limit = Duration::from_secs(ex.test_timeout_secs());
     let (mut passed, mut failed) = (0usize, Vec::<String>::new());
@@ -195,6 +189,20 @@ pub fn run_tests(
         format!("wrong result — {} of {total} tests failed: {}", failed.len(), failed.join(", ")),
         details,
     ))
+}
+
+/// Runs a cargo build; its JSON messages, or a compile-error report with
+/// cargo's own rendering of the diagnostics.
+fn cargo_build(ws: &Workspace, args: &[&str], what: &str) -> Result<Result<String, Report>> {
+    let build = Cmd::cargo_in(ws)
+        .args(args)
+        .args(["--message-format=json-render-diagnostics", ui::cargo_colour_arg()])
+        .capture(Duration::from_secs(1800))?;
+    if build.success() {
+        return Ok(Ok(build.stdout));
+    }
+    let headline = format!("{what} does not compile — cargo's messages are below");
+    Ok(Err(Report::fail("compile-error", headline, build.stderr)))
 }
 
 /// Executables of the given target kind from cargo's JSON messages.
@@ -282,58 +290,15 @@ fn tail(text: &str, lines: usize) -> String {
     out
 }
 
-/// The gate's JSON report (see `benches/src/gate.rs`); only what is shown.
-#[derive(Debug, Deserialize)]
-pub struct GateReport {
-    pub outcome: String,
-    pub findings: Vec<Finding>,
-    pub cores: usize,
-    pub input_bytes: u64,
-    pub rounds: usize,
-    pub quiet_rounds: usize,
-    pub elapsed_seconds: f64,
-    pub learner: ImplStats,
-    pub reference: ImplStats,
-    pub sequential: ImplStats,
-    pub ratio_to_reference: Option<Interval>,
-    pub ratio_to_sequential: Option<Interval>,
-    pub probe_cpu_per_wall: f64,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct Finding {
-    pub reason: String,
-    pub message: String,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct ImplStats {
-    pub median_seconds: f64,
-    pub cpu_per_wall: f64,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct Interval {
-    pub median: f64,
-    pub lo: f64,
-    pub hi: f64,
-}
-
 fn timing_gate(ws: &Workspace, ex: &Exercise, tests: Report) -> Result<Report> {
     let perf = ex.perf.as_ref().context("timing gate without [exercise.perf]")?;
     let package = ex.package();
-    let build = Cmd::cargo_in(ws)
-        .args(["build", "--release", "--package", "benches", "--features", &package, "--bench", &package])
-        .args(["--message-format=json-render-diagnostics", ui::cargo_colour_arg()])
-        .capture(Duration::from_secs(1800))?;
-    if !build.success() {
-        return Ok(Report::fail(
-            "compile-error",
-            format!("the timing harness for {package} does not compile — cargo's messages are below"),
-            build.stderr,
-        ));
-    }
-    let exe = artifacts(&build.stdout, "bench").into_iter().next().context("cargo built no bench binary")?;
+    let args = ["build", "--release", "--package", "benches", "--features", &package, "--bench", &package];
+    let build = match cargo_build(ws, &args, &format!("the timing harness of {package}"))? {
+        Ok(stdout) => stdout,
+        Err(report) => return Ok(report),
+    };
+    let exe = artifacts(&build, "bench").into_iter().next().context("cargo built no bench binary")?;
     let out = Cmd::new(&exe)
         .args(["--paired", "--size", &perf.check_size.to_string(), "--seed", "1"])
         .args(["--max-ratio", &perf.max_ratio.to_string(), "--parallel", &perf.parallel.to_string()])
@@ -354,25 +319,25 @@ fn timing_gate(ws: &Workspace, ex: &Exercise, tests: Report) -> Result<Report> {
         format!("the timing harness gave no report (exit {:?}); its output:\n{}", out.status, out.stderr)
     })?;
     let table = gate_table(&gate, perf.max_ratio);
-    let reasons: Vec<String> = gate.findings.iter().map(|f| f.reason.clone()).collect();
+    let reasons: Vec<String> = gate.findings.iter().map(|f| f.reason.code()).collect();
     let messages: Vec<String> = gate.findings.iter().map(|f| f.message.clone()).collect();
     let summary = ratio_summary(&gate);
-    let report = match gate.outcome.as_str() {
-        "pass" => Report {
+    let report = match gate.outcome {
+        GateOutcome::Pass => Report {
             outcome: Outcome::Pass,
             reasons,
             headline: format!("passed: {} · {}", tests.headline, summary),
             next: vec![],
             details: table,
         },
-        "inconclusive" => Report {
+        GateOutcome::Inconclusive => Report {
             outcome: Outcome::Warn,
             reasons,
             headline: format!("tests pass; timing inconclusive — {}", messages.join("; ")),
             next: vec!["this is a warning, not a failure: check again when the machine is idle".into()],
             details: table,
         },
-        _ => Report {
+        GateOutcome::Fail => Report {
             outcome: Outcome::Fail,
             reasons,
             headline: format!("tests pass, but {}", messages.join("; ")),

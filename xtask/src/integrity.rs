@@ -190,8 +190,8 @@ mod tests {
 
     #[test]
     fn blob_ids_match_git_hash_object() {
-        // `printf 'hello\n' | git hash-object --stdin`
+        // `printf 'hello\n' | git hash-object --stdin` and `git hash-object /dev/null`
         assert_eq!(blob_id(b"hello\n"), "ce013625030ba8dba906f756967f9e9ca394464a");
-        assert_eq!(blob_id(b""), "e69de29bb2d1d6484b8b9d5aba5b2d1aa8e0200f");
+        assert_eq!(blob_id(b""), "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391");
     }
 }

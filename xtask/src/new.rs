@@ -120,7 +120,7 @@ fn add_bench_target(root: &Path, n: &Names) -> Result<()> {
     let updated = format!(
         "{deps}\nex-{slug} = {{ package = \"{slug}\", path = \"../exercises/{id}\", optional = true }}\n\
          ref-{slug} = {{ package = \"{slug}-solution\", path = \"../solutions/{id}\", optional = true }}\n\
-         \n[features]\n{slug} = [\"dep:ex-{slug}\", \"dep:ref-{slug}\"]\n{rest}\
+         \n[features]\n{slug} = [\"dep:ex-{slug}\", \"dep:ref-{slug}\", \"criterion\"]\n{rest}\
          \n[[bench]]\nname = \"{slug}\"\npath = \"benches/{lib}.rs\"\nharness = false\nrequired-features = [\"{slug}\"]\n"
     );
     std::fs::write(path, updated)?;

@@ -18,5 +18,5 @@
 ///
 /// Panics with a message naming `threads` when `threads == 0`.
 pub fn parallel_sum(data: &[u32], threads: usize) -> u64 {
-    todo!("split the slice into chunks and sum them on scoped threads")
+    todo!("write the parallel sum: split, spawn, join, add")
 }
