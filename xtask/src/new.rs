@@ -239,7 +239,7 @@ fn manifest_entry(n: &Names) -> String {
     format!(
         "\n[[exercise]]\nid = \"{id}\"\nchapter = {chapter}\ntitle = \"{title}\"\nbook = \"{page}\"\nkind = \"threads\"\n\
          hints = [\"(Scaffold) Write progressively stronger hints, the last one nearly the answer.\"]\n\n\
-         [exercise.perf]\ndatagen = \"u32\"\ncheck_size = 16_777_216\nbench_size = 67_108_864\nmax_ratio = 1.3\n\
+         [exercise.perf]\ndatagen = \"u32\"\ncheck_size = 67_108_864\nbench_size = 268_435_456\nmax_ratio = 1.3\n\
          parallel = true\npython = \"{lib}\"\n",
         id = n.id,
         chapter = n.chapter,

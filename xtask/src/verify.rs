@@ -26,9 +26,18 @@ enum Expect {
 
 struct Case {
     label: String,
-    /// Replaces the exercise's `src/lib.rs`; `None` keeps the stub.
-    lib: Option<PathBuf>,
+    change: Change,
     expect: Expect,
+}
+
+/// What a case does to the scratch copy of the exercise before checking it.
+enum Change {
+    /// Nothing: the pristine stub.
+    None,
+    /// Replace the exercise's `src/lib.rs` with this file.
+    Lib(PathBuf),
+    /// Append a line to this protected file (then put it back).
+    EditProtected(String),
 }
 
 pub fn run(ws: &Workspace, bless: bool, ids: &[String]) -> Result<ExitCode> {
@@ -152,9 +161,18 @@ fn restore_stub(ws: &Workspace, scratch: &Workspace, pristine: &Pristine, ex: &E
 fn cases(ws: &Workspace, ex: &Exercise) -> Result<Vec<Case>> {
     let solution = ex.solution_dir(&ws.root);
     let mut cases = vec![
-        Case { label: "stub".into(), lib: None, expect: Expect::Reject("todo".into()) },
-        Case { label: "reference".into(), lib: Some(solution.join("src/lib.rs")), expect: Expect::Accept },
+        Case { label: "stub".into(), change: Change::None, expect: Expect::Reject("todo".into()) },
+        Case { label: "reference".into(), change: Change::Lib(solution.join("src/lib.rs")), expect: Expect::Accept },
     ];
+    // A learner "fixing" a test: check must refuse and name the file.
+    let tests_dir = integrity::relative(&ws.root, &ex.dir(&ws.root).join("tests"));
+    if let Some(test) = integrity::protected_files(&ws.root, ex)?.into_iter().find(|f| f.starts_with(&tests_dir)) {
+        cases.push(Case {
+            label: format!("edited {test}"),
+            change: Change::EditProtected(test),
+            expect: Expect::Reject("edited-tests".into()),
+        });
+    }
     for (folder, bad) in [("known-bad", true), ("known-good", false)] {
         let mut files: Vec<PathBuf> = match std::fs::read_dir(solution.join(folder)) {
             Ok(dir) => dir
@@ -167,7 +185,7 @@ fn cases(ws: &Workspace, ex: &Exercise) -> Result<Vec<Case>> {
         for file in files {
             let name = file.file_name().expect("a file name").to_string_lossy();
             let expect = if bad { Expect::Reject(expected_reason(&file)?) } else { Expect::Accept };
-            cases.push(Case { label: format!("{folder}/{name}"), lib: Some(file), expect });
+            cases.push(Case { label: format!("{folder}/{name}"), change: Change::Lib(file), expect });
         }
     }
     Ok(cases)
@@ -185,18 +203,40 @@ fn expected_reason(file: &Path) -> Result<String> {
 const ATTEMPTS: usize = 2;
 
 fn run_case(scratch: &Workspace, ex: &Exercise, case: &Case) -> Result<Option<String>> {
-    if let Some(lib) = &case.lib {
-        std::fs::copy(lib, ex.dir(&scratch.root).join("src/lib.rs"))
-            .with_context(|| format!("copying {}", lib.display()))?;
+    let mut restore = None;
+    match &case.change {
+        Change::None => {}
+        Change::Lib(lib) => {
+            std::fs::copy(lib, ex.dir(&scratch.root).join("src/lib.rs"))
+                .with_context(|| format!("copying {}", lib.display()))?;
+        }
+        Change::EditProtected(file) => {
+            let path = scratch.root.join(file);
+            let original = std::fs::read(&path)?;
+            let mut edited = original.clone();
+            edited.extend_from_slice(b"\n// made to pass\n");
+            std::fs::write(&path, edited)?;
+            restore = Some((path, original));
+        }
     }
-    let mut report = check::check_crate(scratch, ex)?;
+    let mut report = check::check_crate(scratch, ex);
     for _ in 1..ATTEMPTS {
-        if report.outcome != Outcome::Warn || case.expect == Expect::Accept {
+        if !matches!(&report, Ok(r) if r.outcome == Outcome::Warn) || case.expect == Expect::Accept {
             break;
         }
-        report = check::check_crate(scratch, ex)?;
+        report = check::check_crate(scratch, ex);
     }
-    let verdict = judge(&case.expect, &report);
+    if let Some((path, original)) = restore {
+        std::fs::write(path, original)?;
+    }
+    let report = report?;
+    let mut verdict = judge(&case.expect, &report);
+    if let Change::EditProtected(file) = &case.change
+        && verdict.is_none()
+        && !report.headline.contains(file.as_str())
+    {
+        verdict = Some(format!("the refusal does not name {file}"));
+    }
     let line = format!("{} {}: {}", ex.id, case.label, report.headline);
     match &verdict {
         None => println!("{} {line}", ui::green("✓")),
