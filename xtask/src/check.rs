@@ -76,7 +76,7 @@ fn check_in_order(ws: &Workspace) -> Result<ExitCode> {
         println!("{} {} — {}", ui::green("✓"), ex.id, report.headline);
     }
     let total = ws.manifest.exercises.len();
-    println!("{}", ui::bold(&format!("All {total}/{total} exercises done. Compare with others: cargo xtask bench")));
+    println!("{}", ui::bold(&format!("All {total}/{total} exercises done — see them with `cargo xtask list`")));
     Ok(ExitCode::SUCCESS)
 }
 
