@@ -185,15 +185,7 @@ pub fn verdict(config: &GateConfig, e: &Evidence) -> (Outcome, Vec<Finding>) {
         return (Outcome::Inconclusive, vec![Finding { reason: Reason::MachineBusy, message }]);
     }
     let r = e.ratio_to_reference;
-    if r.lo > config.max_ratio {
-        findings.push(Finding {
-            reason: Reason::TooSlow,
-            message: format!(
-                "too slow: {:.2}× the reference's time (95% CI {:.2}–{:.2}), the limit is {:.2}×",
-                r.median, r.lo, r.hi, config.max_ratio
-            ),
-        });
-    }
+    // "Not parallel" first: it names the cause; "too slow" is its symptom.
     if config.parallel {
         if e.cpu_share_of_reference < MIN_CPU_SHARE_OF_REFERENCE {
             findings.push(Finding {
@@ -218,6 +210,15 @@ pub fn verdict(config: &GateConfig, e: &Evidence) -> (Outcome, Vec<Finding>) {
                 ),
             });
         }
+    }
+    if r.lo > config.max_ratio {
+        findings.push(Finding {
+            reason: Reason::TooSlow,
+            message: format!(
+                "too slow: {:.2}× the reference's time (95% CI {:.2}–{:.2}), the limit is {:.2}×",
+                r.median, r.lo, r.hi, config.max_ratio
+            ),
+        });
     }
     if !findings.is_empty() {
         return (Outcome::Fail, findings);
@@ -408,7 +409,7 @@ mod tests {
         };
         let (outcome, findings) = verdict(&config(), &e);
         assert_eq!(outcome, Outcome::Fail);
-        assert_eq!(reasons(&findings), [Reason::TooSlow, Reason::NotParallel, Reason::NotFasterThanSequential]);
+        assert_eq!(reasons(&findings), [Reason::NotParallel, Reason::NotFasterThanSequential, Reason::TooSlow]);
     }
 
     #[test]
@@ -422,7 +423,7 @@ mod tests {
         };
         let (outcome, findings) = verdict(&config(), &e);
         assert_eq!(outcome, Outcome::Fail);
-        assert_eq!(reasons(&findings), [Reason::TooSlow, Reason::NotFasterThanSequential]);
+        assert_eq!(reasons(&findings), [Reason::NotFasterThanSequential, Reason::TooSlow]);
     }
 
     #[test]

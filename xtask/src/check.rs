@@ -186,7 +186,7 @@ pub fn run_tests(
     }
     Ok(Report::fail(
         "tests-failed",
-        format!("wrong result — {} of {total} tests failed: {}", failed.len(), failed.join(", ")),
+        format!("wrong result — {} of {total} tests failed: {}", failed.len(), name_list(&failed)),
         details,
     ))
 }
@@ -247,7 +247,7 @@ fn failure_section(stdout: &str) -> String {
     for block in stdout[start..].split("\n---- ").skip(1) {
         let block = block.split("\n\nfailures:\n").next().unwrap_or(block);
         let condensed = condense(block.trim_end());
-        let lines: Vec<&str> = condensed.lines().collect();
+        let lines: Vec<String> = condensed.lines().map(shorten).collect();
         out.push_str("---- ");
         out.push_str(&lines[..lines.len().min(LINES_PER_TEST)].join("\n"));
         if lines.len() > LINES_PER_TEST {
@@ -256,6 +256,22 @@ fn failure_section(stdout: &str) -> String {
         out.push_str("\n\n");
     }
     out
+}
+
+/// A line cut to a readable length (a failed assert may print a whole input).
+fn shorten(line: &str) -> String {
+    const MAX: usize = 200;
+    if line.len() <= MAX {
+        return line.to_string();
+    }
+    let cut = (0..=MAX).rev().find(|&i| line.is_char_boundary(i)).unwrap_or(0);
+    format!("{}… ({} more characters)", &line[..cut], line.len() - cut)
+}
+
+/// At most three names, then how many more.
+fn name_list(names: &[String]) -> String {
+    let shown = names.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
+    if names.len() > 3 { format!("{shown} and {} more", names.len() - 3) } else { shown }
 }
 
 /// Collapses runs of identical paragraphs (proptest prints one panic per
@@ -373,7 +389,7 @@ fn gate_table(g: &GateReport, max_ratio: f64) -> String {
         ));
     }
     t.push_str(&format!(
-        "{} paired rounds ({} on a quiet machine) in {:.1} s · busy-probe {:.2} CPU-s/s · {} cores · input {}B",
+        "{} paired rounds ({} on a quiet machine) in {:.1} s · spin probe {:.2} CPU-s/s · {} cores · input {}B",
         g.rounds,
         g.quiet_rounds,
         g.elapsed_seconds,
@@ -460,6 +476,14 @@ mod tests {
     fn repeated_panics_are_condensed() {
         let out = "a\n\npanic x\n\npanic x\n\npanic x\n\nb";
         assert_eq!(condense(out), "a\n\npanic x\n(the same 3 times)\n\nb");
+    }
+
+    #[test]
+    fn long_lines_and_long_lists_are_cut() {
+        let line = "x".repeat(1000);
+        assert_eq!(shorten(&line), format!("{}… (800 more characters)", "x".repeat(200)));
+        let names: Vec<String> = ["a", "b", "c", "d", "e"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(name_list(&names), "a, b, c and 2 more");
     }
 
     #[test]

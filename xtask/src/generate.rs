@@ -26,6 +26,6 @@ pub fn run(kind: Kind, size: u64, seed: u64, malformed: f64, output: &Path) -> R
     progress.finish();
     std::fs::rename(&partial, output)?;
     let bytes = std::fs::metadata(output)?.len();
-    println!("wrote {} ({} B, {size} {}, seed {seed})", output.display(), ui::human(bytes as f64), kind.unit());
+    println!("wrote {} ({}B, {size} {}, seed {seed})", output.display(), ui::human(bytes as f64), kind.unit());
     Ok(ExitCode::SUCCESS)
 }

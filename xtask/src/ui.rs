@@ -82,25 +82,37 @@ impl Progress {
         let bar = format!("{}{}", "█".repeat(filled), "░".repeat(30 - filled));
         let rate = done as f64 / self.started.elapsed().as_secs_f64().max(1e-3);
         let line = format!(
-            "{} [{bar}] {:>5.1}%  {done}/{} {}  {}{}/s",
+            "{} [{bar}] {:>5.1}%  {done}/{} {}  {} {}/s",
             self.label,
             fraction * 100.0,
             self.total,
             self.unit,
-            human(rate),
+            human(rate).trim_end(),
             self.unit
         );
         if stderr_is_terminal() {
             eprint!("\r\x1b[2K{line}");
-        } else if done >= self.total {
-            eprintln!("{line}");
         }
     }
 
+    /// Draws the final state; in a log this is the only line.
     pub fn finish(&mut self) {
+        self.last_draw = None;
         self.set(self.total);
         if stderr_is_terminal() {
             eprintln!();
+        } else {
+            let rate = self.total as f64 / self.started.elapsed().as_secs_f64().max(1e-3);
+            let seconds = self.started.elapsed().as_secs_f64();
+            let rate = human(rate);
+            eprintln!(
+                "{} done: {} {} in {seconds:.1} s ({} {}/s)",
+                self.label,
+                self.total,
+                self.unit,
+                rate.trim_end(),
+                self.unit
+            );
         }
     }
 }

@@ -16,7 +16,10 @@ pub fn run(ws: &Workspace, id: Option<&str>, poll: bool) -> Result<ExitCode> {
     let poll = poll || unreliable_events(&ws.root);
     let (tx, rx) = mpsc::channel();
     let handler = move |event: notify::Result<notify::Event>| {
-        if let Ok(event) = event {
+        // Reading a file (the check itself opens them) is not a save.
+        if let Ok(event) = event
+            && !matches!(event.kind, notify::EventKind::Access(_))
+        {
             let _ = tx.send(event.paths);
         }
     };
