@@ -1,33 +1,47 @@
-"""Python baseline for exercise 01-parallel-sum.
+"""Python baseline for exercise 01-parallel-sum: the sum of a file of u32 values.
 
-Sums a file of little-endian u32 values, as written by
-`cargo xtask gen u32 --size N -o FILE`, and prints one JSON line:
+The file holds little-endian u32 values, as written by
+`cargo xtask gen u32 --size N -o FILE`. Usage (protocol in README.md):
 
-    {"impl": "pool", "compute_seconds": 0.42, "result": 2149693639027151}
+    python3 parallel_sum.py FILE --mode MODE [--workers N]   # one JSON line
+    python3 parallel_sum.py --list-modes                     # ["sequential", "pool", ...]
+
+    {"impl": "pool", "flavour": "multiprocessing.Pool(2), 8 chunks, chunksize=1",
+     "compute_seconds": 0.42, "digest": "2149693639027151", "result": 2149693639027151}
 
 Modes:
   sequential  one process: sum() over a memoryview cast to unsigned ints;
-  pool        multiprocessing.Pool(os.cpu_count()), about four chunks per worker;
-  numpy       np.fromfile(FILE, dtype="<u4").sum(dtype=np.uint64), if NumPy is installed.
+  pool        multiprocessing.Pool(--workers, default os.cpu_count()), about
+              four chunks per worker, pool.map(..., chunksize=1);
+  numpy       numpy.frombuffer(dtype="<u4").sum(dtype=uint64), one core.
 
-compute_seconds covers the computation only: reading the file and starting
-the pool's processes are outside it; sending the chunks to the workers is
-inside it, because that is a cost every Pool program pays.
+The digest is str(total), as on the Rust side. compute_seconds covers the
+summing, including cutting the chunks and sending them to the workers (a cost
+every Pool program pays); it excludes interpreter start-up, imports, reading
+the file and starting the pool's processes.
 
-Standard library only (Python 3.11); NumPy is optional.
+Standard library only (Python 3.11). NumPy is optional, for --mode numpy:
+python3 -m pip install numpy
 """
 
-import argparse
-import json
-import os
 import sys
 import time
 from array import array
-from multiprocessing import Pool
+
+from workbench_baseline import BaselineError, Outcome, main, read_bytes, warm_pool
 
 ITEM_BYTES = 4
 # The array/memoryview type code of a 4-byte unsigned int ("I" on every common platform).
 TYPECODE = next(code for code in "IL" if array(code).itemsize == ITEM_BYTES)
+
+
+def load(path):
+    data = read_bytes(path)
+    if len(data) % ITEM_BYTES:
+        raise BaselineError(
+            f"{path}: {len(data)} bytes is not a whole number of u32 values; is it a `cargo xtask gen u32` file?"
+        )
+    return data
 
 
 def as_u32(buf):
@@ -46,65 +60,39 @@ def chunk_sum(chunk):
 
 
 def chunks_of(data, workers):
-    """About four chunks per worker, each a whole number of items."""
+    """About four chunks per worker, so a slow worker does not hold up the rest; each a whole number of items."""
     items = len(data) // ITEM_BYTES
     per_chunk = max(1, -(-items // (workers * 4))) * ITEM_BYTES
     return [data[start : start + per_chunk] for start in range(0, len(data), per_chunk)]
 
 
-def run_sequential(path):
-    with open(path, "rb") as f:
-        data = f.read()
+def run_sequential(data, workers):
     start = time.perf_counter()
     total = sum(as_u32(data))
-    return time.perf_counter() - start, total
+    return Outcome(time.perf_counter() - start, "one process, sum() over memoryview.cast()", total)
 
 
-def run_pool(path, workers):
-    with open(path, "rb") as f:
-        data = f.read()
-    with Pool(workers) as pool:
-        # Let every worker start before the clock does.
-        pool.map(abs, range(workers))
+def run_pool(data, workers):
+    with warm_pool(workers) as pool:
         start = time.perf_counter()
-        total = sum(pool.map(chunk_sum, chunks_of(data, workers), chunksize=1))
+        chunks = chunks_of(data, workers)
+        total = sum(pool.map(chunk_sum, chunks, chunksize=1))
         seconds = time.perf_counter() - start
-    return seconds, total
+    return Outcome(seconds, f"multiprocessing.Pool({workers}), {len(chunks)} chunks, chunksize=1", total)
 
 
-def run_numpy(path):
+def run_numpy(data, workers):
     import numpy as np
 
-    values = np.fromfile(path, dtype="<u4")
+    values = np.frombuffer(data, dtype="<u4")  # a view of the bytes already read: no copy
     start = time.perf_counter()
+    # uint64 cannot overflow below 2**32 values; the default would be uint64 too, but say so.
     total = int(values.sum(dtype=np.uint64))
-    return time.perf_counter() - start, total
+    seconds = time.perf_counter() - start
+    return Outcome(seconds, f"NumPy {np.__version__}, frombuffer('<u4').sum(dtype=uint64), one core", total)
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("file", help="little-endian u32 file from `cargo xtask gen u32`")
-    parser.add_argument("--mode", choices=["sequential", "pool", "numpy"], default="pool")
-    parser.add_argument("--numpy", action="store_const", const="numpy", dest="mode", help="same as --mode numpy")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="pool size (default: all cores)")
-    args = parser.parse_args(argv)
-
-    if os.path.getsize(args.file) % ITEM_BYTES:
-        parser.error(f"{args.file}: size is not a multiple of {ITEM_BYTES} bytes; is it a u32 file?")
-    if args.mode == "numpy":
-        try:
-            import numpy  # noqa: F401
-        except ImportError:
-            print("error: --mode numpy needs NumPy (pip install numpy)", file=sys.stderr)
-            return 2
-        seconds, total = run_numpy(args.file)
-    elif args.mode == "pool":
-        seconds, total = run_pool(args.file, max(1, args.workers))
-    else:
-        seconds, total = run_sequential(args.file)
-    print(json.dumps({"impl": args.mode, "compute_seconds": seconds, "result": total}))
-    return 0
-
+MODES = {"sequential": run_sequential, "pool": run_pool, "numpy": run_numpy}
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(__doc__, MODES, load, digest=str))

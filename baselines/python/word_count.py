@@ -1,36 +1,45 @@
-"""Python baseline for exercise 02-word-count.
+"""Python baseline for exercise 02-word-count: word frequencies of a text file.
 
-Counts the words of a text file, as written by `cargo xtask gen text`, with
-the exercise's rule: a word is a maximal run of ASCII letters and digits
-(regex rb"[A-Za-z0-9]+" on the bytes), counted in ASCII lowercase; every other
-byte, the bytes of non-ASCII characters included, separates words. Prints one
-JSON line:
+The file is text as written by `cargo xtask gen text --size N -o FILE`. The
+exercise's rule: a word is a maximal run of ASCII letters and digits (regex
+rb"[A-Za-z0-9]+" on the bytes), counted in ASCII lowercase; every other byte,
+the bytes of non-ASCII characters included, separates words. Usage (protocol
+in README.md):
 
-    {"impl": "pool", "compute_seconds": 0.85,
+    python3 word_count.py FILE --mode MODE [--workers N]   # one JSON line
+    python3 word_count.py --list-modes                     # ["sequential", "pool"]
+    python3 word_count.py --digest-of 'b a B'              # the digest of a short text
+
+    {"impl": "pool", "flavour": "multiprocessing.Pool(2), 8 chunks, imap_unordered, chunksize=1",
+     "compute_seconds": 0.85, "digest": "369477 words, 8885 distinct, fnv1a64 ...",
      "result": {"total_words": 369477, "distinct_words": 8885, "top5": [["on", 44494], ...]}}
 
 Modes:
   sequential  one process: collections.Counter over the regex matches;
-  pool        multiprocessing.Pool(os.cpu_count()), about four chunks per worker
-              cut at a space or newline, partial Counters merged with update().
+  pool        multiprocessing.Pool(--workers, default os.cpu_count()), about
+              four chunks per worker, each cut where no word is split,
+              partial Counters merged with update().
+No NumPy mode: a Python programmer would not reach for NumPy to count words.
 
-compute_seconds covers the counting only: reading the file and starting the
-pool's processes are outside it; sending chunks to the workers and their
-Counters back is inside it, because every Pool program pays for that.
+The digest is "<total> words, <distinct> distinct, fnv1a64 <16 hex digits>",
+the hash taken over "word\\tcount\\n" lines sorted by word, as on the Rust side:
+equal digests mean equal counts. compute_seconds covers the counting,
+including cutting the chunks, sending them to the workers and their Counters
+back (a cost every Pool program pays); it excludes interpreter start-up,
+imports, reading the file and starting the pool's processes.
 
 Standard library only (Python 3.11).
 """
 
-import argparse
-import json
-import os
 import re
 import sys
 import time
 from collections import Counter
-from multiprocessing import Pool
+
+from workbench_baseline import Outcome, fnv1a64, main, read_bytes, warm_pool
 
 WORD = re.compile(rb"[A-Za-z0-9]+")
+NOT_WORD = re.compile(rb"[^A-Za-z0-9]")
 
 
 def count_words(data):
@@ -39,20 +48,44 @@ def count_words(data):
 
 
 def chunks_of(data, pieces):
-    """About `pieces` chunks; each cut moves forward to a space or newline, so no word is cut."""
+    """About `pieces` chunks; each cut moves forward to the next separator byte, so no word is split."""
     target = max(1, -(-len(data) // pieces))
     chunks, start = [], 0
     while start < len(data):
-        end = min(start + target, len(data))
-        cuts = [i for i in (data.find(b" ", end), data.find(b"\n", end)) if i != -1]
-        end = min(cuts) if cuts and end < len(data) else len(data)
+        cut = NOT_WORD.search(data, start + target)
+        end = cut.start() if cut else len(data)
         chunks.append(data[start:end])
         start = end
     return chunks
 
 
+def run_sequential(data, workers):
+    start = time.perf_counter()
+    counts = count_words(data)
+    return Outcome(time.perf_counter() - start, "one process, Counter(re.findall())", counts)
+
+
+def run_pool(data, workers):
+    with warm_pool(workers) as pool:
+        start = time.perf_counter()
+        chunks = chunks_of(data, workers * 4)
+        counts = Counter()
+        # Merge each partial Counter as soon as it arrives, whatever its order.
+        for partial in pool.imap_unordered(count_words, chunks, chunksize=1):
+            counts.update(partial)
+        seconds = time.perf_counter() - start
+    flavour = f"multiprocessing.Pool({workers}), {len(chunks)} chunks, imap_unordered, chunksize=1"
+    return Outcome(seconds, flavour, counts)
+
+
+def digest(counts):
+    # bytes sort like the Rust side's Strings (all ASCII here); only the distinct words are hashed.
+    lines = b"".join(word + b"\t" + str(n).encode() + b"\n" for word, n in sorted(counts.items()))
+    return f"{sum(counts.values())} words, {len(counts)} distinct, fnv1a64 {fnv1a64(lines):016x}"
+
+
 def summary(counts):
-    """What the Rust side reports too: totals and the five most frequent words (count desc, word asc)."""
+    """Totals and the five most frequent words (count desc, word asc), for people to read."""
     top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:5]
     return {
         "total_words": sum(counts.values()),
@@ -61,40 +94,16 @@ def summary(counts):
     }
 
 
-def run_sequential(data):
-    start = time.perf_counter()
-    counts = count_words(data)
-    return time.perf_counter() - start, counts
-
-
-def run_pool(data, workers):
-    with Pool(workers) as pool:
-        # Let every worker start before the clock does.
-        pool.map(abs, range(workers))
-        start = time.perf_counter()
-        counts = Counter()
-        for partial in pool.imap_unordered(count_words, chunks_of(data, workers * 4)):
-            counts.update(partial)
-        seconds = time.perf_counter() - start
-    return seconds, counts
-
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("file", help="text file from `cargo xtask gen text`")
-    parser.add_argument("--mode", choices=["sequential", "pool"], default="pool")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="pool size (default: all cores)")
-    args = parser.parse_args(argv)
-
-    with open(args.file, "rb") as f:
-        data = f.read()
-    if args.mode == "pool":
-        seconds, counts = run_pool(data, max(1, args.workers))
-    else:
-        seconds, counts = run_sequential(data)
-    print(json.dumps({"impl": args.mode, "compute_seconds": seconds, "result": summary(counts)}))
-    return 0
-
+MODES = {"sequential": run_sequential, "pool": run_pool}
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(
+        main(
+            __doc__,
+            MODES,
+            load=read_bytes,
+            digest=digest,
+            result=summary,
+            digest_of=lambda text: digest(count_words(text.encode())),
+        )
+    )

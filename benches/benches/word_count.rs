@@ -9,7 +9,9 @@ fn main() {
     benches::main(Exercise {
         id: "02-word-count",
         generate: |size, seed| datagen::zipf_text(size, seed),
+        load: benches::load::utf8,
         input_bytes: |text| text.len() as u64,
+        digest: benches::load::word_count_digest,
         contenders: Contenders {
             learner: |text| ex_word_count::word_counts(text),
             reference: |text| ref_word_count::word_counts(text),

@@ -10,7 +10,8 @@ use datagen::SplitMix64;
 use serde::{Deserialize, Serialize};
 
 use crate::Contenders;
-use crate::clock::{Sample, measure, spin_probe};
+pub use crate::paired::{BUSY_PROBE_THRESHOLD, ImplStats};
+use crate::paired::Rounds;
 use crate::stats::{Interval, bootstrap_median, median};
 
 /// What the gate requires; `cargo xtask check` fills it from `exercises.toml`.
@@ -25,11 +26,8 @@ pub struct GateConfig {
     pub min_rounds: usize,
 }
 
-/// Probe CPU/wall below this means other programs hold the cores.
-pub const BUSY_PROBE_THRESHOLD: f64 = 1.5;
 /// The learner's CPU/wall must reach this share of the reference's.
 pub const MIN_CPU_SHARE_OF_REFERENCE: f64 = 0.75;
-const PROBE_SPIN: Duration = Duration::from_millis(5);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -66,12 +64,6 @@ pub struct Finding {
     pub message: String,
 }
 
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct ImplStats {
-    pub median_seconds: f64,
-    pub cpu_per_wall: f64,
-}
-
 /// Everything the gate measured, as JSON for `xtask`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct GateReport {
@@ -95,59 +87,20 @@ pub struct GateReport {
     pub probe_cpu_per_wall: f64,
 }
 
-/// Measurements of the rounds so far.
-#[derive(Default)]
-struct Rounds {
-    learner: Vec<Sample>,
-    reference: Vec<Sample>,
-    sequential: Vec<Sample>,
-    probe: Vec<f64>,
-}
+const LEARNER: usize = 0;
+const REFERENCE: usize = 1;
+const SEQUENTIAL: usize = 2;
 
-impl Rounds {
-    fn all(&self) -> Rounds {
-        self.select(|_| true)
-    }
-
-    /// The rounds whose probe says the machine was ours.
-    fn quiet(&self) -> Rounds {
-        self.select(|probe| probe >= BUSY_PROBE_THRESHOLD)
-    }
-
-    fn select(&self, keep: impl Fn(f64) -> bool) -> Rounds {
-        let mut out = Rounds::default();
-        for (i, &probe) in self.probe.iter().enumerate().filter(|(_, p)| keep(**p)) {
-            out.learner.push(self.learner[i]);
-            out.reference.push(self.reference[i]);
-            out.sequential.push(self.sequential[i]);
-            out.probe.push(probe);
-        }
-        out
-    }
-
-    fn evidence(&self, cores: usize, probe_cpu_per_wall: f64) -> Evidence {
-        let shares: Vec<f64> =
-            self.learner.iter().zip(&self.reference).map(|(l, r)| l.cpu_per_wall() / r.cpu_per_wall()).collect();
-        Evidence {
-            cores,
-            quiet_rounds: self.learner.len(),
-            probe_cpu_per_wall,
-            cpu_share_of_reference: median(&shares),
-            learner_cpu_per_wall: Rounds::stats(&self.learner).cpu_per_wall,
-            reference_cpu_per_wall: Rounds::stats(&self.reference).cpu_per_wall,
-            ratio_to_reference: bootstrap_median(&Rounds::ratios(&self.learner, &self.reference)),
-            ratio_to_sequential: bootstrap_median(&Rounds::ratios(&self.learner, &self.sequential)),
-        }
-    }
-
-    fn ratios(a: &[Sample], b: &[Sample]) -> Vec<f64> {
-        a.iter().zip(b).map(|(a, b)| a.wall.as_secs_f64() / b.wall.as_secs_f64().max(1e-9)).collect()
-    }
-    fn stats(samples: &[Sample]) -> ImplStats {
-        ImplStats {
-            median_seconds: median(&samples.iter().map(|s| s.wall.as_secs_f64()).collect::<Vec<_>>()),
-            cpu_per_wall: median(&samples.iter().map(Sample::cpu_per_wall).collect::<Vec<_>>()),
-        }
+fn evidence(rounds: &Rounds, cores: usize, probe_cpu_per_wall: f64) -> Evidence {
+    Evidence {
+        cores,
+        quiet_rounds: rounds.len(),
+        probe_cpu_per_wall,
+        cpu_share_of_reference: median(&rounds.cpu_shares(LEARNER, REFERENCE)),
+        learner_cpu_per_wall: rounds.stats(LEARNER).cpu_per_wall,
+        reference_cpu_per_wall: rounds.stats(REFERENCE).cpu_per_wall,
+        ratio_to_reference: bootstrap_median(&rounds.ratios(LEARNER, REFERENCE)),
+        ratio_to_sequential: bootstrap_median(&rounds.ratios(LEARNER, SEQUENTIAL)),
     }
 }
 
@@ -236,7 +189,8 @@ pub fn verdict(config: &GateConfig, e: &Evidence) -> (Outcome, Vec<Finding>) {
     }
 }
 
-fn call<I, O>(f: fn(&I) -> O, input: &I) -> Result<O, String> {
+/// Calls `f`, turning a panic into its message.
+pub(crate) fn call<I, O>(f: fn(&I) -> O, input: &I) -> Result<O, String> {
     catch_unwind(AssertUnwindSafe(|| f(input))).map_err(|payload| {
         payload
             .downcast_ref::<&str>()
@@ -292,37 +246,21 @@ pub fn run<I, O: PartialEq + Debug>(
         Ok(_) => {}
     }
 
-    let mut rounds = Rounds::default();
+    let mut rounds = Rounds::new(3);
     let mut rng = SplitMix64::new(0x0DE7_E7ED);
+    let functions = [contenders.learner, contenders.reference, contenders.sequential];
     loop {
-        // Shuffled order each round: no contender always runs on a cache
-        // warmed (or a CPU heated) by the same predecessor.
-        let mut order = [0u8, 1, 2];
-        for i in (1..order.len()).rev() {
-            order.swap(i, rng.below(i as u64 + 1) as usize);
-        }
-        for who in order {
-            let (f, into) = match who {
-                0 => (contenders.learner, &mut rounds.learner),
-                1 => (contenders.reference, &mut rounds.reference),
-                _ => (contenders.sequential, &mut rounds.sequential),
-            };
-            let (out, sample) = measure(|| f(input));
-            std::hint::black_box(out);
-            into.push(sample);
-        }
-        rounds.probe.push(spin_probe(2, PROBE_SPIN));
-
-        let n = rounds.learner.len();
-        if n < config.min_rounds {
+        rounds.run_one(&functions, input, &mut rng);
+        if rounds.len() < config.min_rounds {
             continue;
         }
         let quiet = rounds.quiet();
+        let quiet_rounds = quiet.len();
         // With no quiet round at all the verdict is "busy"; all rounds are shown.
-        let counted = if config.parallel && !quiet.learner.is_empty() { quiet } else { rounds.all() };
-        let mut evidence = counted.evidence(cores, median(&rounds.probe));
+        let counted = if config.parallel && !quiet.is_empty() { quiet } else { rounds.clone() };
+        let mut evidence = evidence(&counted, cores, rounds.probe_median());
         if config.parallel {
-            evidence.quiet_rounds = rounds.quiet().learner.len();
+            evidence.quiet_rounds = quiet_rounds;
         }
         let (outcome, findings) = verdict(config, &evidence);
         // More rounds cannot add a core; a busy spell or a wide interval can
@@ -331,11 +269,11 @@ pub fn run<I, O: PartialEq + Debug>(
         if outcome != Outcome::Inconclusive || hopeless || started.elapsed() >= config.budget {
             report.outcome = outcome;
             report.findings = findings;
-            report.rounds = n;
+            report.rounds = rounds.len();
             report.quiet_rounds = evidence.quiet_rounds;
-            report.learner = Rounds::stats(&counted.learner);
-            report.reference = Rounds::stats(&counted.reference);
-            report.sequential = Rounds::stats(&counted.sequential);
+            report.learner = counted.stats(LEARNER);
+            report.reference = counted.stats(REFERENCE);
+            report.sequential = counted.stats(SEQUENTIAL);
             report.ratio_to_reference = Some(evidence.ratio_to_reference);
             report.ratio_to_sequential = Some(evidence.ratio_to_sequential);
             report.probe_cpu_per_wall = evidence.probe_cpu_per_wall;
@@ -345,7 +283,7 @@ pub fn run<I, O: PartialEq + Debug>(
     }
 }
 
-fn truncate_debug(value: &impl Debug) -> String {
+pub(crate) fn truncate_debug(value: &impl Debug) -> String {
     let text = format!("{value:?}");
     if text.len() <= 120 {
         return text;

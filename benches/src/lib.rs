@@ -5,10 +5,18 @@
 //! [`main`]. The same binary serves two masters:
 //! - `cargo bench -p benches --features <exercise>`: a criterion group for detail;
 //! - `… --paired [options]` (run by `cargo xtask check`): the timing gate of
-//!   [`gate`], printing one JSON [`gate::GateReport`] on stdout.
+//!   [`gate`], printing one JSON [`gate::GateReport`] on stdout;
+//! - `… --bench-run --input FILE [options]` (run by `cargo xtask bench`): the
+//!   measurements of [`bench_run`], printing one JSON [`bench_run::BenchRun`].
+//!
+//! [`probe`] measures the machine itself (memory bandwidth, one core's speed).
 
+pub mod bench_run;
+pub mod load;
 pub mod clock;
 pub mod gate;
+pub mod paired;
+pub mod probe;
 pub mod stats;
 
 use std::fmt::Debug;
@@ -42,7 +50,11 @@ pub struct Exercise<I, O> {
     pub id: &'static str,
     /// Builds the input from `(size, seed)`; it is written, so it is pre-faulted.
     pub generate: fn(usize, u64) -> I,
+    /// Reads the input from the bytes of a `cargo xtask gen` file.
+    pub load: fn(Vec<u8>) -> Result<I, String>,
     pub input_bytes: fn(&I) -> u64,
+    /// The answer condensed to one line, as the Python baseline prints it too.
+    pub digest: fn(&O) -> String,
     pub contenders: Contenders<I, O>,
 }
 
@@ -52,79 +64,116 @@ pub fn threads() -> usize {
 }
 
 #[cfg(feature = "criterion")]
-/// Options of the `--paired` mode, as `cargo xtask check` passes them.
-struct PairedArgs {
+/// Options of the `--paired` and `--bench-run` modes, as `cargo xtask` passes them.
+struct Args {
     size: usize,
     seed: u64,
-    config: gate::GateConfig,
+    input: Option<std::path::PathBuf>,
+    gate: gate::GateConfig,
+    bench: bench_run::BenchConfig,
 }
 
 #[cfg(feature = "criterion")]
-fn parse_paired(args: &[String]) -> Result<PairedArgs, String> {
-    let mut parsed = PairedArgs {
+fn parse_args(args: &[String]) -> Result<Args, String> {
+    let mut parsed = Args {
         size: 0,
         seed: 1,
-        config: gate::GateConfig { max_ratio: 1.3, parallel: true, budget: Duration::from_secs(10), min_rounds: 7 },
+        input: None,
+        gate: gate::GateConfig { max_ratio: 1.3, parallel: true, budget: Duration::from_secs(10), min_rounds: 7 },
+        bench: bench_run::BenchConfig { min_rounds: 10, budget: Duration::from_secs(20), target_half_width: 0.02 },
     };
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
         let bad = |e: &dyn std::fmt::Display| format!("bad value for {flag}: {e}");
         match flag.as_str() {
-            "--paired" => {}
+            "--paired" | "--bench-run" => {}
             "--size" => parsed.size = value()?.parse().map_err(|e| bad(&e))?,
             "--seed" => parsed.seed = value()?.parse().map_err(|e| bad(&e))?,
-            "--max-ratio" => parsed.config.max_ratio = value()?.parse().map_err(|e| bad(&e))?,
-            "--parallel" => parsed.config.parallel = value()?.parse().map_err(|e| bad(&e))?,
-            "--budget-secs" => parsed.config.budget = Duration::from_secs_f64(value()?.parse().map_err(|e| bad(&e))?),
-            "--min-rounds" => parsed.config.min_rounds = value()?.parse().map_err(|e| bad(&e))?,
+            "--input" => parsed.input = Some(value()?.into()),
+            "--max-ratio" => parsed.gate.max_ratio = value()?.parse().map_err(|e| bad(&e))?,
+            "--parallel" => parsed.gate.parallel = value()?.parse().map_err(|e| bad(&e))?,
+            "--budget-secs" => {
+                let budget = Duration::from_secs_f64(value()?.parse().map_err(|e| bad(&e))?);
+                (parsed.gate.budget, parsed.bench.budget) = (budget, budget);
+            }
+            "--min-rounds" => {
+                let n = value()?.parse().map_err(|e| bad(&e))?;
+                (parsed.gate.min_rounds, parsed.bench.min_rounds) = (n, n);
+            }
             other => return Err(format!("unknown option {other}")),
         }
     }
-    if parsed.size == 0 {
-        return Err("--size is required and must be positive".into());
-    }
     Ok(parsed)
+}
+
+#[cfg(feature = "criterion")]
+fn load_file<I, O>(exercise: &Exercise<I, O>, path: &std::path::Path) -> Result<I, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    (exercise.load)(bytes).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// Entry point of every bench target.
 #[cfg(feature = "criterion")]
 pub fn main<I, O: PartialEq + Debug>(exercise: Exercise<I, O>) {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.iter().any(|a| a == "--paired") {
-        let paired = parse_paired(&args).unwrap_or_else(|e| {
-            eprintln!("error: {e}");
-            std::process::exit(2)
-        });
-        let input = (exercise.generate)(paired.size, paired.seed);
-        let bytes = (exercise.input_bytes)(&input);
-        let report = gate::run(exercise.id, &input, bytes, &exercise.contenders, &paired.config);
-        println!("{}", serde_json::to_string(&report).expect("a report serialises"));
-    } else {
-        criterion_group(&exercise);
+    let fail = |e: String| -> ! {
+        eprintln!("error: {e}");
+        std::process::exit(2)
+    };
+    let mode = args.iter().find(|a| *a == "--paired" || *a == "--bench-run");
+    match mode.map(String::as_str) {
+        Some("--paired") => {
+            let args = parse_args(&args).unwrap_or_else(|e| fail(e));
+            if args.size == 0 {
+                fail("--size is required and must be positive".into());
+            }
+            let input = (exercise.generate)(args.size, args.seed);
+            let bytes = (exercise.input_bytes)(&input);
+            let report = gate::run(exercise.id, &input, bytes, &exercise.contenders, &args.gate);
+            println!("{}", serde_json::to_string(&report).expect("a report serialises"));
+        }
+        Some(_) => {
+            let args = parse_args(&args).unwrap_or_else(|e| fail(e));
+            let path = args.input.unwrap_or_else(|| fail("--bench-run needs --input FILE".into()));
+            let input = load_file(&exercise, &path).unwrap_or_else(|e| fail(e));
+            let run = bench_run::run(&exercise, &input, &args.bench);
+            println!("{}", serde_json::to_string(&run).expect("a report serialises"));
+        }
+        None => criterion_group(&exercise),
     }
 }
 
 #[cfg(feature = "criterion")]
 /// The criterion group: one BenchmarkId per implementation at the bench size.
+/// `cargo xtask bench` sets `WORKBENCH_INPUT` to its data file, so criterion
+/// measures the same bytes; plain `cargo bench` generates the bench size.
 fn criterion_group<I, O: PartialEq + Debug>(exercise: &Exercise<I, O>) {
-    let size = std::env::var("WORKBENCH_BENCH_SIZE")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| manifest_bench_size(exercise.id));
-    let input = (exercise.generate)(size, 1);
+    let (size, input) = match std::env::var_os("WORKBENCH_INPUT") {
+        Some(path) => {
+            let input = load_file(exercise, path.as_ref()).unwrap_or_else(|e| panic!("{e}"));
+            ((exercise.input_bytes)(&input) as usize, input)
+        }
+        None => {
+            let size = manifest_bench_size(exercise.id);
+            (size, (exercise.generate)(size, 1))
+        }
+    };
     let mut criterion = Criterion::default()
         .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(3))
+        .measurement_time(Duration::from_secs(2))
         .sample_size(10)
         .configure_from_args();
     let mut group = criterion.benchmark_group(exercise.id);
     group.throughput(Throughput::Bytes((exercise.input_bytes)(&input)));
     let c = &exercise.contenders;
-    let solved = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (c.learner)(&input))).is_ok();
+    // `cargo xtask bench` has already checked the learner's answer; plain
+    // `cargo bench` at least skips a stub that panics.
+    let skip = std::env::var_os("WORKBENCH_SKIP_LEARNER").is_some()
+        || std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (c.learner)(&input))).is_err();
     for (name, f) in [("learner", c.learner), ("reference", c.reference), ("sequential", c.sequential)] {
-        if name == "learner" && !solved {
-            eprintln!("{}: learner: not solved (the stub still panics)", exercise.id);
+        if name == "learner" && skip {
+            eprintln!("{}: learner: not solved, not measured", exercise.id);
             continue;
         }
         group.bench_with_input(BenchmarkId::new(name, size), &input, |b, input| b.iter(|| f(input)));

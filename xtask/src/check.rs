@@ -193,7 +193,7 @@ pub fn run_tests(
 
 /// Runs a cargo build; its JSON messages, or a compile-error report with
 /// cargo's own rendering of the diagnostics.
-fn cargo_build(ws: &Workspace, args: &[&str], what: &str) -> Result<Result<String, Report>> {
+pub fn cargo_build(ws: &Workspace, args: &[&str], what: &str) -> Result<Result<String, Report>> {
     let build = Cmd::cargo_in(ws)
         .args(args)
         .args(["--message-format=json-render-diagnostics", ui::cargo_colour_arg()])

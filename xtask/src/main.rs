@@ -1,16 +1,23 @@
 //! `cargo xtask <command>`: the learner's and the maintainer's command line.
 //! This file is the table of contents; each command lives in its own module.
 
+mod bench;
 mod book;
 mod check;
+mod compare;
+mod data;
+mod doctor;
 mod generate;
 mod hint;
 mod integrity;
 mod list;
 mod manifest;
 mod new;
+mod prefetch;
 mod process;
+mod python;
 mod reset;
+mod results;
 mod run;
 mod test;
 mod tidy;
@@ -88,6 +95,39 @@ enum Command {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// Measure the timed exercises on large inputs beside the reference, sequential and Python baselines.
+    Bench {
+        /// Exercises to measure (default: every timed one).
+        ids: Vec<String>,
+        /// Every timed exercise.
+        #[arg(long)]
+        all: bool,
+        /// Your name in exported results (default: your user name).
+        #[arg(long)]
+        name: Option<String>,
+        /// Export the results as JSON (default file: results/<name>.json).
+        #[arg(long, value_name = "FILE", num_args = 0..=1)]
+        export: Option<Option<PathBuf>>,
+        /// Replace an existing export file.
+        #[arg(long)]
+        force: bool,
+        /// Fewer rounds (same input): a first look in a minute.
+        #[arg(long)]
+        quick: bool,
+    },
+    /// Put exported results side by side: a table here and an HTML report.
+    Compare {
+        /// Results files, or folders of them.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Where to write the HTML report.
+        #[arg(long, default_value = "results/report.html")]
+        html: PathBuf,
+    },
+    /// Check this machine: toolchain, cores, Python and NumPy, mdbook, disk space.
+    Doctor,
+    /// Fetch and prepare everything a workshop needs offline: crates, mdbook, inputs, builds.
+    Prefetch,
     /// Maintainer: prove the checker — stubs fail, references pass, known-bad rejected, known-good accepted.
     Verify {
         /// Record the current tests and stubs in pristine.toml.
@@ -133,6 +173,12 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
         Command::Reset { id, tests } => reset::run(&ws, &id, tests),
         Command::Run { reference, id, args } => run::run(&ws, &id, reference, &args),
         Command::Book { no_serve } => book::run(&ws, !no_serve),
+        Command::Bench { ids, all, name, export, force, quick } => {
+            bench::run(&ws, &bench::Options { ids, all, name, export, force, quick })
+        }
+        Command::Compare { paths, html } => compare::run(&ws, &paths, &html),
+        Command::Doctor => doctor::run(&ws),
+        Command::Prefetch => prefetch::run(&ws),
         Command::Verify { bless, ids } => verify::run(&ws, bless, &ids),
         Command::Test => test::run(&ws),
         Command::New { id, chapter } => new::run(&ws, &id, chapter),

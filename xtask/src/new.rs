@@ -202,7 +202,9 @@ fn bench(n: &Names) -> String {
         "//! Exercise {id}: learner, reference and a sequential baseline on the same input.\n\n\
          use benches::{{Contenders, Exercise}};\n\nfn main() {{\n    benches::main(Exercise {{\n        \
          id: \"{id}\",\n        generate: |size, seed| datagen::uniform_u32(size, seed),\n        \
-         input_bytes: |data| std::mem::size_of_val(data.as_slice()) as u64,\n        contenders: Contenders {{\n            \
+         load: benches::load::u32_le,\n        \
+         input_bytes: |data| std::mem::size_of_val(data.as_slice()) as u64,\n        \
+         digest: |total: &u64| total.to_string(),\n        contenders: Contenders {{\n            \
          learner: |data| ex_{lib}::process(data),\n            reference: |data| ref_{lib}::process(data),\n            \
          sequential: |data| data.iter().map(|&x| u64::from(x)).sum(),\n        }},\n    }});\n}}\n",
         id = n.id,
@@ -223,14 +225,20 @@ fn page(n: &Names) -> String {
 
 fn python(n: &Names) -> String {
     format!(
-        "\"\"\"Python baseline for exercise {id}: multiprocessing.Pool over a datagen u32 file.\"\"\"\n\n\
-         import json\nimport os\nimport sys\nimport time\nfrom array import array\nfrom multiprocessing import Pool\n\n\n\
-         def chunk_sum(chunk):\n    return sum(chunk)\n\n\n\
-         if __name__ == \"__main__\":\n    data = array(\"I\")\n    with open(sys.argv[1], \"rb\") as f:\n        \
-         data.frombytes(f.read())\n    workers = os.cpu_count() or 1\n    step = max(1, len(data) // (workers * 4))\n    \
-         chunks = [data[i : i + step] for i in range(0, len(data), step)]\n    start = time.perf_counter()\n    \
-         with Pool(workers) as pool:\n        total = sum(pool.map(chunk_sum, chunks))\n    \
-         print(json.dumps({{\"impl\": \"pool\", \"compute_seconds\": time.perf_counter() - start, \"result\": total}}))\n",
+        "\"\"\"Python baseline for exercise {id}: multiprocessing.Pool over a datagen u32 file.\n\n\
+         Protocol, timing rules and NumPy: see README.md and workbench_baseline.py.\n\"\"\"\n\n\
+         import sys\nimport time\nfrom array import array\n\n\
+         from workbench_baseline import BaselineError, Outcome, main, read_bytes, warm_pool\n\n\n\
+         def load(path):\n    data = read_bytes(path)\n    if len(data) % 4:\n        \
+         raise BaselineError(f\"{{path}}: not a whole number of u32 values\")\n    return data\n\n\n\
+         def chunk_sum(chunk):\n    values = array(\"I\")\n    values.frombytes(chunk)\n    return sum(values)\n\n\n\
+         def run_pool(data, workers):\n    with warm_pool(workers) as pool:\n        start = time.perf_counter()\n        \
+         step = max(4, len(data) // (workers * 4) // 4 * 4)\n        \
+         chunks = [data[i : i + step] for i in range(0, len(data), step)]\n        \
+         total = sum(pool.map(chunk_sum, chunks, chunksize=1))\n        seconds = time.perf_counter() - start\n    \
+         return Outcome(seconds, f\"multiprocessing.Pool({{workers}}), {{len(chunks)}} chunks\", total)\n\n\n\
+         MODES = {{\"pool\": run_pool}}\n\n\
+         if __name__ == \"__main__\":\n    sys.exit(main(__doc__, MODES, load, digest=str))\n",
         id = n.id
     )
 }

@@ -16,6 +16,8 @@ use crate::ui;
 pub struct Cmd {
     command: Command,
     shown: String,
+    /// Not shown at all: a probe whose failure is an answer (`doctor`, `bench`).
+    quiet: bool,
 }
 
 /// What a captured command did.
@@ -42,7 +44,7 @@ impl Finished {
 impl Cmd {
     pub fn new(program: impl AsRef<OsStr>) -> Self {
         let program = program.as_ref();
-        Self { command: Command::new(program), shown: program.to_string_lossy().into_owned() }
+        Self { command: Command::new(program), shown: program.to_string_lossy().into_owned(), quiet: false }
     }
 
     pub fn cargo() -> Self {
@@ -54,6 +56,12 @@ impl Cmd {
     /// real target dir would overwrite (and falsely "freshen") its artifacts.
     pub fn cargo_in(ws: &crate::manifest::Workspace) -> Self {
         Self::cargo().env("CARGO_TARGET_DIR", ws.cargo_target_dir()).dir(&ws.root)
+    }
+
+    /// Not shown before it runs: for probes such as `python3 --version`.
+    pub fn quiet(mut self) -> Self {
+        self.quiet = true;
+        self
     }
 
     /// Shows `name` instead of the full program path.
@@ -102,7 +110,9 @@ impl Cmd {
     /// Runs with output captured, killed after `limit`. The command is shown
     /// on the status line only: the caller reports the result.
     pub fn capture(mut self, limit: Duration) -> Result<Finished> {
-        ui::status(&format!("$ {}", self.shown));
+        if !self.quiet {
+            ui::status(&format!("$ {}", self.shown));
+        }
         self.command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
         #[cfg(unix)]
         std::os::unix::process::CommandExt::process_group(&mut self.command, 0);
@@ -126,7 +136,9 @@ impl Cmd {
         } else {
             None
         };
-        ui::clear_status();
+        if !self.quiet {
+            ui::clear_status();
+        }
         let raw_stdout = stdout.finish();
         let stderr = String::from_utf8_lossy(&stderr.finish()).into_owned();
         Ok(Finished {

@@ -1,0 +1,217 @@
+"""Tests for the Python baselines: each script runs as a subprocess, as
+`cargo xtask bench` runs it, on small files written to a temporary directory.
+
+    python3 -m unittest discover -s baselines/python -p 'test_*.py'
+
+Every listed mode must print the digest a tiny independent oracle computes
+here; errors must be one `error:` line with exit code 2. NumPy is made
+unimportable for some tests (a stub `numpy` module on PYTHONPATH that raises
+ImportError), so they check the same thing whether or not NumPy is installed.
+
+Standard library only (Python 3.11).
+"""
+
+import json
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PARALLEL_SUM = HERE / "parallel_sum.py"
+WORD_COUNT = HERE / "word_count.py"
+WORKERS = 2
+# The pool modes cut about four chunks per worker; the text below is built so
+# that these cut points fall inside words.
+PIECES = WORKERS * 4
+
+
+def numpy_importable():
+    try:
+        import numpy  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+# --- Oracles: written independently of the scripts, as plainly as possible. ---
+
+
+def oracle_sum(data):
+    return sum(struct.unpack(f"<{len(data) // 4}I", data))
+
+
+def oracle_fnv1a64(data):
+    h = 0xCBF29CE484222325
+    for byte in data:
+        h ^= byte
+        h = (h * 0x100000001B3) % 2**64
+    return h
+
+
+def oracle_word_counts(data):
+    counts, word = {}, bytearray()
+    for byte in data + b" ":  # a trailing separator ends the last word
+        if byte < 128 and chr(byte).isalnum():
+            word.append(ord(chr(byte).lower()))
+        elif word:
+            counts[bytes(word)] = counts.get(bytes(word), 0) + 1
+            word.clear()
+    return counts
+
+
+def oracle_word_digest(counts):
+    lines = b"".join(b"%s\t%d\n" % (word, counts[word]) for word in sorted(counts))
+    return f"{sum(counts.values())} words, {len(counts)} distinct, fnv1a64 {oracle_fnv1a64(lines):016x}"
+
+
+def sample_text():
+    """A few KB: mixed case, digits, punctuation, non-ASCII, no final newline,
+    and long words, so that chunk cuts land in the middle of words."""
+    parts = ["Hello, hello HELLO! café CAFÉ caf 日本 語 naïve x1y2Z3 2024 a-b_c\té\n"]
+    separators = [" ", "-", ", ", "é", "\n", "日本", "\t", ".", "_"]
+    long_words = ["Supercalifragilisticexpialidocious", "Pneumonoultramicroscopic", "ABCDEFGHIJ0123456789abcdefghij"]
+    for i in range(120):
+        parts.append(long_words[i % 3] * (1 + i % 4) + str(i % 7) + separators[i % len(separators)])
+    parts.append("the END without a final newline 42")
+    return "".join(parts).encode("utf-8")
+
+
+def run(script, *args, env=None):
+    return subprocess.run(
+        [sys.executable, str(script), *args], capture_output=True, text=True, timeout=60, env=env
+    )
+
+
+class Baselines(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        root = Path(cls.tmp.name)
+        # 0xFFFFFFFF values push the sum past 2**32, and past 2**64 would need far more.
+        values = [0xFFFFFFFF] * 500 + [0, 1, 2**31, 123456789] * 100
+        cls.u32 = root / "u32.bin"
+        cls.u32.write_bytes(struct.pack(f"<{len(values)}I", *values))
+        cls.u32_sum = sum(values)
+        cls.odd = root / "odd.bin"
+        cls.odd.write_bytes(b"\x01\x00\x00\x00\x02")
+        cls.text = root / "text.txt"
+        cls.text.write_bytes(sample_text())
+        cls.empty = root / "empty.txt"
+        cls.empty.write_bytes(b"")
+        # A `numpy` that cannot be imported, found before any real one.
+        blocker = root / "no_numpy"
+        blocker.mkdir()
+        (blocker / "numpy.py").write_text("raise ImportError('NumPy hidden by test_baselines')\n")
+        cls.env_without_numpy = dict(os.environ, PYTHONPATH=str(blocker))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def assert_ok_line(self, proc, mode):
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        lines = proc.stdout.splitlines()
+        self.assertEqual(len(lines), 1, proc.stdout)
+        line = json.loads(lines[0])
+        self.assertEqual(list(line), ["impl", "flavour", "compute_seconds", "digest", "result"])
+        self.assertEqual(line["impl"], mode)
+        self.assertIsInstance(line["flavour"], str)
+        self.assertIsInstance(line["compute_seconds"], float)
+        self.assertGreaterEqual(line["compute_seconds"], 0.0)
+        self.assertIsInstance(line["digest"], str)
+        return line
+
+    def assert_error(self, proc, *fragments):
+        self.assertEqual(proc.returncode, 2, proc.stdout + proc.stderr)
+        self.assertEqual(proc.stdout, "")
+        lines = proc.stderr.splitlines()
+        self.assertEqual(len(lines), 1, proc.stderr)
+        self.assertTrue(lines[0].startswith("error: "), lines[0])
+        for fragment in fragments:
+            self.assertIn(fragment, lines[0])
+
+    def list_modes(self, script, env=None):
+        proc = run(script, "--list-modes", env=env)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        modes = json.loads(proc.stdout)
+        self.assertIsInstance(modes, list)
+        return modes
+
+    # --- oracles against the pinned values the Rust side checks too ---
+
+    def test_oracles_match_pinned_values(self):
+        self.assertEqual(oracle_word_digest({b"a": 1, b"b": 2}), "3 words, 2 distinct, fnv1a64 d795784afa1d9ef5")
+        self.assertEqual(oracle_word_counts("b a B café 日本x".encode()), {b"a": 1, b"b": 2, b"caf": 1, b"x": 1})
+
+    def test_the_text_has_words_across_chunk_cuts(self):
+        data = sample_text()
+        self.assertFalse(data.endswith(b"\n"))
+        target = -(-len(data) // PIECES)
+        for cut in range(target, len(data), target):
+            self.assertTrue(data[cut - 1 : cut + 1].isalnum(), f"byte {cut} is not inside a word")
+
+    # --- parallel_sum ---
+
+    def test_parallel_sum_lists_modes(self):
+        modes = self.list_modes(PARALLEL_SUM)
+        expected = ["sequential", "pool"] + (["numpy"] if numpy_importable() else [])
+        self.assertEqual(modes, expected)
+        self.assertEqual(self.list_modes(PARALLEL_SUM, env=self.env_without_numpy), ["sequential", "pool"])
+
+    def test_parallel_sum_every_mode_gives_the_oracle_digest(self):
+        self.assertGreater(self.u32_sum, 2**32)
+        self.assertEqual(oracle_sum(self.u32.read_bytes()), self.u32_sum)
+        for mode in self.list_modes(PARALLEL_SUM):
+            with self.subTest(mode=mode):
+                line = self.assert_ok_line(run(PARALLEL_SUM, str(self.u32), "--mode", mode, "--workers", str(WORKERS)), mode)
+                self.assertEqual(line["digest"], str(self.u32_sum))
+                self.assertEqual(line["result"], self.u32_sum)
+
+    def test_parallel_sum_rejects_a_size_not_multiple_of_4(self):
+        proc = run(PARALLEL_SUM, str(self.odd), "--mode", "sequential", "--workers", str(WORKERS))
+        self.assert_error(proc, "5 bytes")
+
+    def test_parallel_sum_missing_file(self):
+        proc = run(PARALLEL_SUM, str(self.u32) + ".missing", "--mode", "pool", "--workers", str(WORKERS))
+        self.assert_error(proc, ".missing")
+
+    def test_parallel_sum_numpy_mode_without_numpy_says_how_to_install(self):
+        proc = run(PARALLEL_SUM, str(self.u32), "--mode", "numpy", env=self.env_without_numpy)
+        self.assert_error(proc, "python3 -m pip install numpy")
+
+    # --- word_count ---
+
+    def test_word_count_lists_modes_without_numpy(self):
+        self.assertEqual(self.list_modes(WORD_COUNT), ["sequential", "pool"])
+
+    def test_word_count_every_mode_gives_the_oracle_digest(self):
+        for path in (self.text, self.empty):
+            counts = oracle_word_counts(path.read_bytes())
+            expected = oracle_word_digest(counts)
+            for mode in self.list_modes(WORD_COUNT):
+                with self.subTest(file=path.name, mode=mode):
+                    proc = run(WORD_COUNT, str(path), "--mode", mode, "--workers", str(WORKERS))
+                    line = self.assert_ok_line(proc, mode)
+                    self.assertEqual(line["digest"], expected)
+                    self.assertEqual(line["result"]["total_words"], sum(counts.values()))
+                    self.assertEqual(line["result"]["distinct_words"], len(counts))
+
+    def test_word_count_digest_of_the_pinned_example(self):
+        proc = run(WORD_COUNT, "--digest-of", "b a B")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(proc.stdout.strip(), "3 words, 2 distinct, fnv1a64 d795784afa1d9ef5")
+
+    def test_word_count_missing_file(self):
+        proc = run(WORD_COUNT, str(self.text) + ".missing", "--mode", "sequential")
+        self.assert_error(proc, ".missing")
+
+    def test_word_count_has_no_numpy_mode(self):
+        self.assert_error(run(WORD_COUNT, str(self.text), "--mode", "numpy"), "numpy")
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,449 @@
+//! `cargo xtask bench [ID…|--all] [--name NAME] [--export [FILE]] [--quick]`:
+//! for each timed exercise, on its bench-size input, the learner's crate, the
+//! reference and the sequential baseline in paired rounds, the Python
+//! baselines as subprocesses, and criterion for detail — with machine probes
+//! from the same run, so results from different laptops can be compared.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use benches::bench_run::{BenchRun, LearnerStatus};
+use benches::probe::{self, Probes};
+use benches::stats::Interval;
+
+use crate::data::{self, InputFile};
+use crate::manifest::{Exercise, Workspace};
+use crate::process::Cmd;
+use crate::python::{self, Python};
+use crate::results::{self, ExerciseResult, Implementation, MachineInfo, Results, Tools};
+use crate::{check, integrity, ui};
+
+pub struct Options {
+    pub ids: Vec<String>,
+    pub all: bool,
+    pub name: Option<String>,
+    /// `Some(None)`: export to `results/<name>.json`.
+    pub export: Option<Option<PathBuf>>,
+    pub force: bool,
+    pub quick: bool,
+}
+
+/// Rounds and budgets: `--quick` measures less, on the same input.
+struct Effort {
+    min_rounds: usize,
+    budget_secs: f64,
+    python_rounds: usize,
+    criterion: [&'static str; 4],
+}
+
+const FULL: Effort = Effort {
+    min_rounds: 10,
+    budget_secs: 20.0,
+    python_rounds: 3,
+    criterion: ["--warm-up-time", "1", "--measurement-time", "3"],
+};
+const QUICK: Effort = Effort {
+    min_rounds: 3,
+    budget_secs: 3.0,
+    python_rounds: 1,
+    criterion: ["--warm-up-time", "0.3", "--measurement-time", "1"],
+};
+
+pub fn run(ws: &Workspace, options: &Options) -> Result<ExitCode> {
+    let exercises = select(ws, options)?;
+    let participant = participant_name(options.name.as_deref())?;
+    let export = export_path(ws, options, &participant)?;
+    let effort = if options.quick { &QUICK } else { &FULL };
+
+    ui::status("probing the machine: memory read bandwidth over 1 GiB, one core's speed");
+    let machine = probe::machine();
+    let probes = probe::run();
+    ui::clear_status();
+    let python = Python::detect();
+
+    let mut measured = Vec::new();
+    for (i, ex) in exercises.iter().enumerate() {
+        let step = format!("[{}/{}] {}", i + 1, exercises.len(), ex.id);
+        measured.push(bench_exercise(ws, ex, &probes, python.as_ref(), effort, &step)?);
+    }
+    let results = Results {
+        schema: results::SCHEMA.into(),
+        schema_version: results::SCHEMA_VERSION,
+        participant,
+        created_utc: results::now_utc(),
+        quick: options.quick,
+        machine: MachineInfo { fingerprint: fingerprint(&machine), described: machine },
+        probes,
+        tools: tools(ws, python.as_ref()),
+        exercises: measured,
+    };
+    print_report(&results, export.as_deref());
+    let json = serde_json::to_string_pretty(&results)?;
+    let last = ws.target_dir().join("xtask/last-bench.json");
+    std::fs::create_dir_all(last.parent().expect("has a parent"))?;
+    std::fs::write(&last, &json)?;
+    if let Some(path) = export {
+        std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))?;
+        std::fs::write(&path, json).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Named exercises, or every timed one.
+fn select<'a>(ws: &'a Workspace, options: &Options) -> Result<Vec<&'a Exercise>> {
+    if options.all && !options.ids.is_empty() {
+        bail!("give exercise ids or --all, not both");
+    }
+    if options.ids.is_empty() {
+        return Ok(ws.manifest.exercises.iter().filter(|ex| ex.perf.is_some()).collect());
+    }
+    let mut chosen = Vec::new();
+    for id in &options.ids {
+        let ex = ws.manifest.find(id)?;
+        if ex.perf.is_none() {
+            bail!("{} has no timing workload ([exercise.perf] in exercises.toml), so there is nothing to bench", ex.id);
+        }
+        chosen.push(ex);
+    }
+    Ok(chosen)
+}
+
+fn participant_name(name: Option<&str>) -> Result<String> {
+    let name = match name {
+        Some(n) => n.to_string(),
+        None => std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "participant".into()),
+    };
+    let name = name.trim().to_string();
+    if name.is_empty() || name.len() > 64 || name.chars().any(|c| c.is_control() || c == '/' || c == '\\') {
+        bail!("--name must be 1–64 characters, without slashes or control characters");
+    }
+    Ok(name)
+}
+
+/// Where to export, refusing before any measuring to overwrite a file silently.
+fn export_path(ws: &Workspace, options: &Options, participant: &str) -> Result<Option<PathBuf>> {
+    let Some(export) = &options.export else { return Ok(None) };
+    let path = export.clone().unwrap_or_else(|| ws.root.join("results").join(format!("{participant}.json")));
+    if path.exists() && !options.force {
+        bail!(
+            "{} exists and is kept; add --force to replace it, or choose another file with --export FILE",
+            path.display()
+        );
+    }
+    Ok(Some(path))
+}
+
+fn bench_exercise(
+    ws: &Workspace,
+    ex: &Exercise,
+    probes: &Probes,
+    python: Option<&Python>,
+    effort: &Effort,
+    step: &str,
+) -> Result<ExerciseResult> {
+    let perf = ex.perf.as_ref().expect("selected exercises are timed");
+    ui::status(&format!("{step}: input ({} {} of {})", perf.bench_size, datagen_unit(&perf.datagen), perf.datagen));
+    let input = data::bench_input(ws, perf)?;
+    ui::status(&format!("{step}: building"));
+    let package = ex.package();
+    let build = check::cargo_build(
+        ws,
+        &["build", "--release", "--package", "benches", "--features", &package, "--bench", &package],
+        &package,
+    )?;
+    let exe = match build {
+        Ok(json) => check::artifacts(&json, "bench").into_iter().next().context("cargo built no bench binary")?,
+        Err(report) => {
+            // Only the learner's own compile error makes an exercise "not solved";
+            // a broken harness is this repository's bug and must not hide as one.
+            if check::cargo_build(ws, &["build", "--release", "--package", &package], &package)?.is_ok() {
+                bail!("the benchmark harness of {} does not compile:\n{}", ex.id, report.details);
+            }
+            return Ok(not_compiled(ex, input));
+        }
+    };
+
+    ui::status(&format!("{step}: paired rounds (yours, reference, sequential)"));
+    let run = paired_rounds(ws, &exe, &input, effort)?;
+    let solved = run.learner_status == LearnerStatus::Solved;
+    let implementations: Vec<Implementation> = run
+        .implementations
+        .iter()
+        .map(|m| Implementation {
+            name: m.name.clone(),
+            stats: m.stats.clone(),
+            throughput_bytes_per_second: input.bytes as f64 / m.stats.median_seconds.max(1e-12),
+        })
+        .collect();
+    let share = |name: &str| {
+        implementations.iter().find(|i| i.name == name).map(|i| i.throughput_bytes_per_second / probes.memory_read_bytes_per_second)
+    };
+
+    let (python_results, python_missing) = run_python(ws, ex, python, &input, &run.reference_digest, effort, step);
+    let learner_median = implementations.iter().find(|i| i.name == "learner").map(|i| i.stats.median_seconds);
+    let speedup_vs_python = match (python_results.iter().find(|p| p.correct), learner_median) {
+        (Some(p), Some(l)) => Some(p.compute_seconds / l),
+        _ => None,
+    };
+
+    ui::status(&format!("{step}: criterion detail"));
+    let criterion_report = criterion(ws, &exe, &input, solved, ex, effort)?;
+    ui::clear_status();
+    Ok(ExerciseResult {
+        id: ex.id.clone(),
+        input,
+        learner_status: run.learner_status,
+        learner_message: run.learner_message,
+        correct: solved,
+        rounds: run.rounds,
+        quiet_rounds: run.quiet_rounds,
+        probe_cpu_per_wall: run.probe_cpu_per_wall,
+        python: python_results,
+        python_missing,
+        speed_vs_reference: run.speed_vs_reference,
+        speedup_vs_sequential: run.speedup_vs_sequential,
+        reference_speedup_vs_sequential: Some(run.reference_speedup_vs_sequential),
+        speedup_vs_python,
+        bandwidth_share: share("learner"),
+        reference_bandwidth_share: share("reference"),
+        criterion_report,
+        implementations,
+    })
+}
+
+fn datagen_unit(kind: &str) -> &'static str {
+    kind.parse::<datagen::Kind>().map_or("units", |k| k.unit())
+}
+
+fn not_compiled(ex: &Exercise, input: InputFile) -> ExerciseResult {
+    ExerciseResult {
+        id: ex.id.clone(),
+        input,
+        learner_status: LearnerStatus::DoesNotCompile,
+        learner_message: Some(format!("does not compile — `cargo xtask check {}` shows cargo's messages", ex.id)),
+        correct: false,
+        rounds: 0,
+        quiet_rounds: 0,
+        probe_cpu_per_wall: 0.0,
+        implementations: Vec::new(),
+        python: Vec::new(),
+        python_missing: Some("not run: the exercise does not compile".into()),
+        speed_vs_reference: None,
+        speedup_vs_sequential: None,
+        reference_speedup_vs_sequential: None,
+        speedup_vs_python: None,
+        bandwidth_share: None,
+        reference_bandwidth_share: None,
+        criterion_report: None,
+    }
+}
+
+fn paired_rounds(ws: &Workspace, exe: &Path, input: &InputFile, effort: &Effort) -> Result<BenchRun> {
+    let out = Cmd::new(exe)
+        .arg("--bench-run")
+        .arg("--input")
+        .arg(&input.path)
+        .args(["--min-rounds", &effort.min_rounds.to_string(), "--budget-secs", &effort.budget_secs.to_string()])
+        .dir(&ws.root)
+        .capture(Duration::from_secs_f64(effort.budget_secs + 600.0))?;
+    if out.timed_out() {
+        bail!(
+            "the benchmark stopped after {:.0} s — likely a deadlock ({}); `cargo xtask check` finds it faster",
+            effort.budget_secs + 600.0,
+            out.stuck_threads.unwrap_or_default()
+        );
+    }
+    serde_json::from_str(out.stdout.trim())
+        .with_context(|| format!("the benchmark gave no report (exit {:?}); its output:\n{}", out.status, out.stderr))
+}
+
+fn run_python(
+    ws: &Workspace,
+    ex: &Exercise,
+    python: Option<&Python>,
+    input: &InputFile,
+    digest: &str,
+    effort: &Effort,
+    step: &str,
+) -> (Vec<results::PythonResult>, Option<String>) {
+    let Some(name) = ex.perf.as_ref().and_then(|p| p.python.as_ref()) else {
+        return (Vec::new(), Some("no Python baseline for this exercise".into()));
+    };
+    if python.is_none() {
+        return (Vec::new(), Some("python3 not found — install Python 3 to see the baseline".into()));
+    }
+    let script = ws.root.join("baselines/python").join(format!("{name}.py"));
+    let modes = match python::modes(&script) {
+        Ok(modes) => modes,
+        Err(e) => return (Vec::new(), Some(format!("{e:#}"))),
+    };
+    let (mut done, mut problems) = (Vec::new(), Vec::new());
+    for mode in modes {
+        ui::status(&format!("{step}: Python {mode} ({} rounds)", effort.python_rounds));
+        match python::run(&script, &input.path, &mode, effort.python_rounds, digest) {
+            Ok(result) if !result.correct => problems.push(format!("{mode}: its answer differs from the reference's")),
+            Ok(result) => done.push(result),
+            Err(e) => problems.push(format!("{e:#}")),
+        }
+    }
+    (done, (!problems.is_empty()).then(|| problems.join("; ")))
+}
+
+/// Criterion's group with short settings on the same file; its HTML report.
+fn criterion(
+    ws: &Workspace,
+    exe: &Path,
+    input: &InputFile,
+    solved: bool,
+    ex: &Exercise,
+    effort: &Effort,
+) -> Result<Option<String>> {
+    let home = ws.target_dir().join("criterion");
+    let mut cmd = Cmd::new(exe)
+        .arg("--bench")
+        .args(effort.criterion)
+        .env("WORKBENCH_INPUT", &input.path)
+        .env("CRITERION_HOME", &home)
+        .dir(&ws.root);
+    if !solved {
+        cmd = cmd.env("WORKBENCH_SKIP_LEARNER", "1");
+    }
+    let out = cmd.capture(Duration::from_secs(600))?;
+    if !out.success() {
+        bail!("criterion failed for {}:\n{}", ex.id, out.stderr);
+    }
+    let report = home.join(&ex.id).join("report/index.html");
+    Ok(report.exists().then(|| integrity::relative(&ws.root, &report)))
+}
+
+fn fingerprint(m: &probe::Machine) -> String {
+    let mut host = [0u8; 256];
+    // SAFETY: the buffer is valid for its whole length; gethostname writes at
+    // most that many bytes.
+    let rc = unsafe { libc::gethostname(host.as_mut_ptr().cast(), host.len()) };
+    let host = if rc == 0 { host.split(|&b| b == 0).next().unwrap_or_default().to_vec() } else { Vec::new() };
+    let text = format!("{}\n{}\n{}\n{:?}\n{}", String::from_utf8_lossy(&host), m.cpu_model, m.cores, m.memory_bytes, m.os);
+    integrity::blob_id(text.as_bytes())[..16].to_string()
+}
+
+fn tools(ws: &Workspace, python: Option<&Python>) -> Tools {
+    let output = |cmd: Cmd| {
+        cmd.quiet().capture(Duration::from_secs(30)).ok().filter(|o| o.success()).map(|o| o.stdout.trim().to_string())
+    };
+    Tools {
+        workbench: env!("CARGO_PKG_VERSION").to_string(),
+        rustc: output(Cmd::new("rustc").arg("--version")).unwrap_or_else(|| "unknown".into()),
+        python: python.map(|p| p.version.clone()),
+        numpy: python.and_then(|p| p.numpy.clone()),
+        git_commit: output(Cmd::new("git").args(["rev-parse", "--short", "HEAD"]).dir(&ws.root)),
+    }
+}
+
+fn ratio(r: &Interval) -> String {
+    format!("{:.2}× ({:.2}–{:.2})", r.median, r.lo, r.hi)
+}
+
+fn percent(share: Option<f64>) -> String {
+    match share {
+        Some(s) if s < 0.1 => format!("{:.1}%", s * 100.0),
+        Some(s) => format!("{:.0}%", s * 100.0),
+        None => String::new(),
+    }
+}
+
+/// Input bytes per second, in decimal units.
+pub fn throughput(bytes_per_second: f64) -> String {
+    format!("{}B/s", ui::human(bytes_per_second))
+}
+
+fn print_report(r: &Results, export: Option<&Path>) {
+    let solved = r.exercises.iter().filter(|e| e.learner_status == LearnerStatus::Solved).count();
+    println!(
+        "{} bench: {} exercise(s), {solved} solved · {} · {} cores · memory read {} ({} on one thread)",
+        ui::green("✓"),
+        r.exercises.len(),
+        r.machine.described.cpu_model,
+        r.machine.described.cores,
+        throughput(r.probes.memory_read_bytes_per_second),
+        throughput(r.probes.memory_read_one_thread_bytes_per_second),
+    );
+    match export {
+        Some(path) => println!("  exported to {} — a trainer compares a room with `cargo xtask compare DIR`", path.display()),
+        None => println!("  to share these results: `cargo xtask bench --name YOUR-NAME --export`"),
+    }
+    if r.quick {
+        println!("  --quick: fewer rounds on the same input, so wider intervals");
+    }
+    for e in &r.exercises {
+        println!();
+        print_exercise(e, r.probes.memory_read_bytes_per_second);
+    }
+}
+
+fn print_exercise(e: &ExerciseResult, bandwidth: f64) {
+    println!(
+        "{} — {} × {} ({}B, input hash {}) · {} paired rounds ({} quiet)",
+        ui::bold(&e.id),
+        e.input.kind,
+        e.input.size,
+        ui::human(e.input.bytes as f64),
+        &e.input.hash[..8],
+        e.rounds,
+        e.quiet_rounds
+    );
+    if let Some(message) = &e.learner_message {
+        let status = match e.learner_status {
+            LearnerStatus::NotSolved | LearnerStatus::DoesNotCompile => "not solved",
+            _ => "not timed",
+        };
+        println!("  yours: {} — {}", ui::yellow(status), message.lines().next().unwrap_or_default());
+    }
+    if e.implementations.is_empty() {
+        return;
+    }
+    println!(
+        "  {:<22} {:>10} {:>11}  {:<22} {:>9} {:>9} {:>9}",
+        "", "median", "throughput", "speed vs ref (95% CI)", "vs seq", "vs Python", "bandwidth"
+    );
+    let python = e.python.first().map(|p| p.compute_seconds);
+    let sequential = e.implementation("sequential").map(|s| s.stats.median_seconds);
+    for imp in &e.implementations {
+        let t = imp.stats.median_seconds;
+        let vs_ref = match imp.name.as_str() {
+            "learner" => e.speed_vs_reference.as_ref().map_or_else(String::new, ratio),
+            "reference" => "1.00×".into(),
+            _ => String::new(),
+        };
+        let vs_seq = match imp.name.as_str() {
+            "learner" => e.speedup_vs_sequential.map(|s| s.median),
+            _ => sequential.map(|s| s / t),
+        };
+        let label = if imp.name == "learner" { "yours" } else { imp.name.as_str() };
+        println!(
+            "  {label:<22} {:>10} {:>11}  {vs_ref:<22} {:>9} {:>9} {:>9}",
+            ui::duration(t),
+            throughput(imp.throughput_bytes_per_second),
+            vs_seq.map_or_else(String::new, |s| format!("{s:.2}×")),
+            python.map_or_else(String::new, |p| format!("{:.1}×", p / t)),
+            percent(Some(imp.throughput_bytes_per_second / bandwidth)),
+        );
+    }
+    for p in &e.python {
+        println!(
+            "  {:<22} {:>10} {:>11}  compute time; whole process {} — {}",
+            format!("Python {}", p.mode),
+            ui::duration(p.compute_seconds),
+            throughput(e.input.bytes as f64 / p.compute_seconds),
+            ui::duration(p.process_seconds),
+            p.flavour
+        );
+    }
+    if let Some(missing) = &e.python_missing {
+        println!("  Python: {missing}");
+    }
+    if let Some(report) = &e.criterion_report {
+        println!("  criterion detail: {report}");
+    }
+}

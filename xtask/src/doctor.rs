@@ -1,0 +1,3 @@
+//! placeholder
+use std::process::ExitCode;
+pub fn run(_ws: &crate::manifest::Workspace) -> anyhow::Result<ExitCode> { todo!() }
