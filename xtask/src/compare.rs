@@ -1,3 +1,284 @@
-//! placeholder
+//! `cargo xtask compare FILES…|DIR`: a room's exported results side by side,
+//! as a terminal table and a self-contained HTML report (`compare/html.rs`).
+//!
+//! Fair across machines: each participant is scored by the reference/learner
+//! time ratio measured on their own machine in one run, never by absolute
+//! times; the overall score is the geometric mean over the exercises they
+//! solved; participants whose intervals overlap share a rank.
+
+mod html;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-pub fn run(_ws: &crate::manifest::Workspace, _p: &[std::path::PathBuf], _h: &std::path::Path) -> anyhow::Result<ExitCode> { todo!() }
+
+use anyhow::{Context, Result, bail};
+use benches::bench_run::LearnerStatus;
+use benches::stats::Interval;
+
+use crate::manifest::Workspace;
+use crate::results::{self, ExerciseResult, Results};
+use crate::ui;
+
+/// One participant's file, as compared.
+pub struct Participant {
+    pub file: PathBuf,
+    pub results: Results,
+}
+
+/// Everything the table and the report show.
+pub struct Comparison {
+    pub participants: Vec<Participant>,
+    /// Exercise ids in course order (unknown ids last).
+    pub exercises: Vec<String>,
+    pub standings: Vec<Standing>,
+    /// One line per file or entry left out, naming the file and the field.
+    pub problems: Vec<String>,
+}
+
+pub struct Standing {
+    /// Index into `participants`.
+    pub who: usize,
+    pub solved: usize,
+    /// Geometric mean of the per-exercise intervals (bounds averaged in log space).
+    pub score: Option<Interval>,
+    pub rank: usize,
+    /// Another participant has the same rank (overlapping intervals).
+    pub tied: bool,
+}
+
+pub fn run(ws: &Workspace, paths: &[PathBuf], html_path: &Path) -> Result<ExitCode> {
+    let files = expand(paths)?;
+    let comparison = compare(ws, &files);
+    if comparison.participants.is_empty() {
+        for p in &comparison.problems {
+            eprintln!("{} {p}", ui::red("✗"));
+        }
+        bail!("no results file could be compared ({} given)", files.len());
+    }
+    let html_path = if html_path.is_relative() { ws.root.join(html_path) } else { html_path.to_path_buf() };
+    if let Some(dir) = html_path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    std::fs::write(&html_path, html::render(&comparison))
+        .with_context(|| format!("cannot write {}", html_path.display()))?;
+    print(&comparison, &html_path);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Files as given; folders contribute their `*.json` files, sorted.
+fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(path)
+                .with_context(|| format!("cannot read folder {}", path.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == "json"))
+                .collect();
+            found.sort();
+            if found.is_empty() {
+                bail!("{} holds no .json results files", path.display());
+            }
+            files.extend(found);
+        } else if path.exists() {
+            files.push(path.clone());
+        } else {
+            bail!("{} does not exist", path.display());
+        }
+    }
+    Ok(files)
+}
+
+/// Loads, validates and ranks; a bad file or entry becomes a problem line and
+/// the rest is still compared.
+pub fn compare(ws: &Workspace, files: &[PathBuf]) -> Comparison {
+    let mut problems = Vec::new();
+    let mut participants: Vec<Participant> = Vec::new();
+    for file in files {
+        let results = match results::load(file) {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(format!("{}: {e:#} — skipped", file.display()));
+                continue;
+            }
+        };
+        if let Some(first) = participants.iter().find(|p| p.results.participant == results.participant) {
+            problems.push(format!(
+                "{}: field `participant`: `{}` is also the participant of {} — skipped; give each person their own --name",
+                file.display(),
+                results.participant,
+                first.file.display()
+            ));
+            continue;
+        }
+        participants.push(Participant { file: file.clone(), results });
+    }
+    problems.extend(drop_mismatched_inputs(&mut participants));
+    let exercises = exercise_order(ws, &participants);
+    let standings = rank(&participants);
+    Comparison { participants, exercises, standings, problems }
+}
+
+/// Per exercise, the input hash most files share is the one compared; an
+/// entry measured on other bytes is left out with a line naming it.
+fn drop_mismatched_inputs(participants: &mut [Participant]) -> Vec<String> {
+    let mut votes: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    for p in participants.iter() {
+        for e in &p.results.exercises {
+            *votes.entry(e.id.clone()).or_default().entry(e.input.hash.clone()).or_default() += 1;
+        }
+    }
+    let majority: BTreeMap<String, String> = votes
+        .into_iter()
+        .map(|(id, hashes)| {
+            // Most votes wins; equal votes go to the smaller hash, so the choice is stable.
+            let best = hashes.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0))).expect("a vote");
+            (id, best.0)
+        })
+        .collect();
+    let mut problems = Vec::new();
+    for p in participants.iter_mut() {
+        let file = p.file.display().to_string();
+        let mut kept = Vec::new();
+        for (index, e) in std::mem::take(&mut p.results.exercises).into_iter().enumerate() {
+            let expected = &majority[&e.id];
+            if &e.input.hash == expected {
+                kept.push(e);
+                continue;
+            }
+            problems.push(format!(
+                "{file}: field `exercises[{index}].input.hash`: {} differs from {expected} in the other files \
+                 (another input size or workbench version) — {} not compared for this file",
+                e.input.hash, e.id
+            ));
+        }
+        p.results.exercises = kept;
+    }
+    problems
+}
+
+fn exercise_order(ws: &Workspace, participants: &[Participant]) -> Vec<String> {
+    let seen: Vec<&str> =
+        participants.iter().flat_map(|p| p.results.exercises.iter().map(|e| e.id.as_str())).collect();
+    let mut order: Vec<String> =
+        ws.manifest.exercises.iter().filter(|ex| seen.contains(&ex.id.as_str())).map(|ex| ex.id.clone()).collect();
+    for id in seen {
+        if !order.iter().any(|o| o == id) {
+            order.push(id.to_string());
+        }
+    }
+    order
+}
+
+/// The learner's interval on one exercise, when solved.
+pub fn speed(e: &ExerciseResult) -> Option<Interval> {
+    (e.learner_status == LearnerStatus::Solved).then_some(e.speed_vs_reference).flatten()
+}
+
+/// Geometric mean of intervals: each bound averaged in log space.
+pub fn geometric_mean(intervals: &[Interval]) -> Option<Interval> {
+    if intervals.is_empty() {
+        return None;
+    }
+    let mean_log = |f: fn(&Interval) -> f64| {
+        (intervals.iter().map(|i| f(i).max(1e-12).ln()).sum::<f64>() / intervals.len() as f64).exp()
+    };
+    Some(Interval { median: mean_log(|i| i.median), lo: mean_log(|i| i.lo), hi: mean_log(|i| i.hi) })
+}
+
+/// More exercises solved ranks first; among equals, the higher score — but
+/// only a participant whose whole interval lies above yours ranks above you.
+fn rank(participants: &[Participant]) -> Vec<Standing> {
+    let mut standings: Vec<Standing> = participants
+        .iter()
+        .enumerate()
+        .map(|(who, p)| {
+            let intervals: Vec<Interval> = p.results.exercises.iter().filter_map(speed).collect();
+            Standing { who, solved: intervals.len(), score: geometric_mean(&intervals), rank: 0, tied: false }
+        })
+        .collect();
+    let better = |a: &Standing, b: &Standing| match (a.score, b.score) {
+        _ if a.solved != b.solved => a.solved > b.solved,
+        (Some(x), Some(y)) => x.lo > y.hi,
+        _ => false,
+    };
+    let ranks: Vec<usize> =
+        standings.iter().map(|s| 1 + standings.iter().filter(|other| better(other, s)).count()).collect();
+    for (s, rank) in standings.iter_mut().zip(&ranks) {
+        s.rank = *rank;
+        s.tied = ranks.iter().filter(|r| *r == rank).count() > 1;
+    }
+    standings.sort_by(|a, b| {
+        a.rank.cmp(&b.rank).then(b.score.map_or(0.0, |s| s.median).total_cmp(&a.score.map_or(0.0, |s| s.median)))
+    });
+    standings
+}
+
+pub fn status_text(status: LearnerStatus) -> &'static str {
+    match status {
+        LearnerStatus::Solved => "solved",
+        LearnerStatus::NotSolved => "not solved",
+        LearnerStatus::Wrong => "wrong answer",
+        LearnerStatus::DoesNotCompile => "does not compile",
+    }
+}
+
+pub fn rank_label(s: &Standing) -> String {
+    if s.tied { format!("={}", s.rank) } else { s.rank.to_string() }
+}
+
+pub fn interval(i: &Interval) -> String {
+    format!("{:.2}× ({:.2}–{:.2})", i.median, i.lo, i.hi)
+}
+
+fn print(c: &Comparison, html: &Path) {
+    let skipped = if c.problems.is_empty() {
+        String::new()
+    } else {
+        format!(" · {} problem(s), listed below", c.problems.len())
+    };
+    println!(
+        "{} compared {} participant(s) on {} exercise(s){skipped}",
+        ui::green("✓"),
+        c.participants.len(),
+        c.exercises.len()
+    );
+    println!("  report: {} (self-contained; open it in any browser)", html.display());
+    for p in &c.problems {
+        println!("  {} {p}", ui::yellow("!"));
+    }
+    println!();
+    println!("{}", ui::bold("Ranking — speed vs reference on each participant's own machine (geometric mean)"));
+    println!("  {:<5} {:<20} {:>7}  {:<24} {}", "rank", "participant", "solved", "score (95% CI)", "machine");
+    for s in &c.standings {
+        let r = &c.participants[s.who].results;
+        println!(
+            "  {:<5} {:<20} {:>7}  {:<24} {}, {} cores, {}",
+            rank_label(s),
+            r.participant,
+            format!("{}/{}", s.solved, c.exercises.len()),
+            s.score.as_ref().map_or_else(|| "—".into(), interval),
+            r.machine.described.cpu_model,
+            r.machine.described.cores,
+            crate::bench::throughput(r.probes.memory_read_bytes_per_second)
+        );
+    }
+    for id in &c.exercises {
+        println!();
+        println!("{}", ui::bold(id));
+        for s in &c.standings {
+            let r = &c.participants[s.who].results;
+            let Some(e) = r.exercises.iter().find(|e| &e.id == id) else {
+                println!("  {:<20} not measured", r.participant);
+                continue;
+            };
+            let shown = speed(e).map_or_else(|| status_text(e.learner_status).to_string(), |i| interval(&i));
+            let python = e.speedup_vs_python.map_or_else(String::new, |x| format!(" · {x:.0}× Python"));
+            println!("  {:<20} {shown}{python}", r.participant);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

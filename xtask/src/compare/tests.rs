@@ -1,0 +1,175 @@
+use std::path::PathBuf;
+
+use benches::bench_run::LearnerStatus;
+use benches::probe::{Machine, Probes};
+use benches::stats::Interval;
+
+use super::*;
+use crate::data::InputFile;
+use crate::results::{ExerciseResult, MachineInfo, Results, Tools};
+
+fn entry(id: &str, hash: &str, speed: Option<(f64, f64, f64)>) -> ExerciseResult {
+    ExerciseResult {
+        id: id.into(),
+        input: InputFile { kind: "u32".into(), size: 8, seed: 1, bytes: 32, hash: hash.into(), path: PathBuf::new() },
+        learner_status: if speed.is_some() { LearnerStatus::Solved } else { LearnerStatus::NotSolved },
+        learner_message: None,
+        correct: speed.is_some(),
+        rounds: 10,
+        quiet_rounds: 10,
+        probe_cpu_per_wall: 2.0,
+        implementations: Vec::new(),
+        python: Vec::new(),
+        python_missing: None,
+        speed_vs_reference: speed.map(|(median, lo, hi)| Interval { median, lo, hi }),
+        speedup_vs_sequential: None,
+        reference_speedup_vs_sequential: None,
+        speedup_vs_python: None,
+        bandwidth_share: None,
+        reference_bandwidth_share: None,
+        criterion_report: None,
+    }
+}
+
+fn participant(name: &str, exercises: Vec<ExerciseResult>) -> Participant {
+    Participant {
+        file: PathBuf::from(format!("{name}.json")),
+        results: Results {
+            schema: crate::results::SCHEMA.into(),
+            schema_version: crate::results::SCHEMA_VERSION,
+            participant: name.into(),
+            created_utc: "2026-11-25T10:00:00Z".into(),
+            quick: false,
+            machine: MachineInfo {
+                fingerprint: "f".into(),
+                described: Machine {
+                    cpu_model: "cpu".into(),
+                    cores: 2,
+                    os: "os".into(),
+                    arch: "x86_64".into(),
+                    memory_bytes: None,
+                },
+            },
+            probes: Probes {
+                memory_read_bytes_per_second: 1e10,
+                memory_read_one_thread_bytes_per_second: 5e9,
+                single_core_ops_per_second: 1e9,
+                seconds: 1.0,
+            },
+            tools: Tools {
+                workbench: "0".into(),
+                rustc: "rustc".into(),
+                python: None,
+                numpy: None,
+                git_commit: None,
+            },
+            exercises,
+        },
+    }
+}
+
+fn names_by_rank(standings: &[Standing], participants: &[Participant]) -> Vec<String> {
+    standings.iter().map(|s| format!("{} {}", rank_label(s), participants[s.who].results.participant)).collect()
+}
+
+#[test]
+fn geometric_mean_of_intervals() {
+    let g = geometric_mean(&[Interval { median: 2.0, lo: 1.0, hi: 4.0 }, Interval { median: 0.5, lo: 0.25, hi: 1.0 }])
+        .unwrap();
+    assert!((g.median - 1.0).abs() < 1e-12 && (g.lo - 0.5).abs() < 1e-12 && (g.hi - 2.0).abs() < 1e-12);
+    assert!(geometric_mean(&[]).is_none());
+}
+
+#[test]
+fn overlapping_intervals_tie_and_separated_ones_rank() {
+    let ps = vec![
+        participant("slow", vec![entry("01", "h", Some((0.5, 0.45, 0.55)))]),
+        participant("fast", vec![entry("01", "h", Some((1.2, 1.1, 1.3)))]),
+        participant("close", vec![entry("01", "h", Some((1.05, 0.95, 1.15)))]),
+        participant("nothing", vec![entry("01", "h", None)]),
+    ];
+    let standings = rank(&ps);
+    assert_eq!(names_by_rank(&standings, &ps), ["=1 fast", "=1 close", "3 slow", "4 nothing"]);
+}
+
+#[test]
+fn solving_more_exercises_ranks_first() {
+    let ps = vec![
+        participant("one-fast", vec![entry("01", "h", Some((3.0, 2.9, 3.1))), entry("02", "k", None)]),
+        participant("two-slow", vec![entry("01", "h", Some((0.9, 0.8, 1.0))), entry("02", "k", Some((0.9, 0.8, 1.0)))]),
+    ];
+    assert_eq!(names_by_rank(&rank(&ps), &ps), ["1 two-slow", "2 one-fast"]);
+}
+
+#[test]
+fn an_entry_on_other_input_bytes_is_left_out_and_named() {
+    let mut ps = vec![
+        participant("a", vec![entry("01", "same", Some((1.0, 0.9, 1.1)))]),
+        participant("b", vec![entry("01", "same", Some((1.0, 0.9, 1.1)))]),
+        participant("c", vec![entry("01", "other", Some((5.0, 4.9, 5.1))), entry("02", "k", None)]),
+    ];
+    let problems = drop_mismatched_inputs(&mut ps);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].starts_with("c.json: field `exercises[0].input.hash`: other differs from same"), "{}", problems[0]);
+    assert_eq!(ps[2].results.exercises.len(), 1, "c's other exercise is still compared");
+}
+
+#[test]
+fn files_that_do_not_fit_are_named_with_their_field_and_the_rest_compared() {
+    let dir = std::env::temp_dir().join(format!("workbench-compare-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = serde_json::to_value(&participant("ana", vec![entry("01", "h", Some((1.0, 0.9, 1.1)))]).results).unwrap();
+    let write = |name: &str, value: &serde_json::Value| {
+        let path = dir.join(name);
+        std::fs::write(&path, serde_json::to_string(value).unwrap()).unwrap();
+        path
+    };
+    let mut newer = good.clone();
+    newer["schema_version"] = 99.into();
+    newer["participant"] = "bo".into();
+    let mut broken = good.clone();
+    broken["participant"] = "cy".into();
+    broken["probes"]["memory_read_bytes_per_second"] = "fast".into();
+    let files = vec![
+        write("a.json", &good),
+        write("b.json", &newer),
+        write("c.json", &broken),
+        write("d.json", &good),
+        {
+            let path = dir.join("e.json");
+            std::fs::write(&path, "{ not json").unwrap();
+            path
+        },
+    ];
+    let ws = crate::manifest::Workspace::open(&crate::manifest::repo_root()).unwrap();
+    let c = compare(&ws, &files);
+    assert_eq!(c.participants.len(), 1);
+    let expect = [
+        "b.json: field `schema_version`: version 99",
+        "c.json: field `probes.memory_read_bytes_per_second`: invalid type",
+        "d.json: field `participant`: `ana` is also the participant of",
+        "e.json: not JSON",
+    ];
+    assert_eq!(c.problems.len(), expect.len(), "{:#?}", c.problems);
+    for (problem, start) in c.problems.iter().zip(expect) {
+        let file_part = problem.strip_prefix(&format!("{}/", dir.display())).unwrap();
+        assert!(file_part.starts_with(start), "{problem}\n  should start with {start}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_report_is_self_contained_and_escapes_names() {
+    let ps = vec![
+        participant("<script>x</script>", vec![entry("01-parallel-sum", "h", Some((1.0, 0.9, 1.1)))]),
+        participant("bo", vec![entry("01-parallel-sum", "h", None)]),
+    ];
+    let standings = rank(&ps);
+    let c = Comparison { participants: ps, exercises: vec!["01-parallel-sum".into()], standings, problems: vec![] };
+    let page = html::render(&c);
+    assert!(!page.contains("<script"), "names are escaped and the page has no script");
+    assert!(page.contains("&lt;script&gt;x&lt;/script&gt;"));
+    assert_eq!(page.matches("<svg").count(), 2, "the ranking chart and one per exercise");
+    assert!(page.contains("not solved"));
+    assert!(!page.contains("http://") || page.matches("http://").all(|_| page.contains("xmlns=\"http://www.w3.org/2000/svg\"")));
+}
