@@ -88,11 +88,11 @@ pub fn run<I, O: PartialEq + Debug>(exercise: &Exercise<I, O>, input: &I, config
         Err(msg) => (LearnerStatus::Wrong, Some(format!("panicked: {msg}"))),
     };
     let solved = learner_status == LearnerStatus::Solved;
-    let (names, functions): (Vec<&str>, Vec<fn(&I) -> O>) = if solved {
-        (vec!["learner", "reference", "sequential"], vec![c.learner, c.reference, c.sequential])
-    } else {
-        (vec!["reference", "sequential"], vec![c.reference, c.sequential])
-    };
+    let mut contenders = vec![("reference", c.reference), ("sequential", c.sequential)];
+    if solved {
+        contenders.insert(0, ("learner", c.learner));
+    }
+    let (names, functions): (Vec<&str>, Vec<_>) = contenders.into_iter().unzip();
     let index = |name: &str| names.iter().position(|n| *n == name);
     let (reference, sequential) = (index("reference").expect("always measured"), index("sequential").expect("too"));
     // The interval that decides when to stop: the learner against the reference when solved.

@@ -10,8 +10,8 @@ use datagen::SplitMix64;
 use serde::{Deserialize, Serialize};
 
 use crate::Contenders;
-pub use crate::paired::{BUSY_PROBE_THRESHOLD, ImplStats};
 use crate::paired::Rounds;
+pub use crate::paired::{BUSY_PROBE_THRESHOLD, ImplStats};
 use crate::stats::{Interval, bootstrap_median, median};
 
 /// What the gate requires; `cargo xtask check` fills it from `exercises.toml`.

@@ -12,9 +12,9 @@
 //! [`probe`] measures the machine itself (memory bandwidth, one core's speed).
 
 pub mod bench_run;
-pub mod load;
 pub mod clock;
 pub mod gate;
+pub mod load;
 pub mod paired;
 pub mod probe;
 pub mod stats;

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 /// A `u32` file: little-endian values, four bytes each.
 pub fn u32_le(bytes: Vec<u8>) -> Result<Vec<u32>, String> {
-    if bytes.len() % 4 != 0 {
+    if !bytes.len().is_multiple_of(4) {
         return Err(format!("{} bytes is not a whole number of u32 values; is it a `gen u32` file?", bytes.len()));
     }
     Ok(bytes.chunks_exact(4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect())
@@ -13,7 +13,8 @@ pub fn u32_le(bytes: Vec<u8>) -> Result<Vec<u32>, String> {
 
 /// A text file: must be UTF-8.
 pub fn utf8(bytes: Vec<u8>) -> Result<String, String> {
-    String::from_utf8(bytes).map_err(|e| format!("not UTF-8 text (first bad byte at offset {})", e.utf8_error().valid_up_to()))
+    String::from_utf8(bytes)
+        .map_err(|e| format!("not UTF-8 text (first bad byte at offset {})", e.utf8_error().valid_up_to()))
 }
 
 /// `"<total> words, <distinct> distinct, fnv1a64 <hex>"`, the hash taken over

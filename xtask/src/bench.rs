@@ -178,7 +178,10 @@ fn bench_exercise(
         })
         .collect();
     let share = |name: &str| {
-        implementations.iter().find(|i| i.name == name).map(|i| i.throughput_bytes_per_second / probes.memory_read_bytes_per_second)
+        implementations
+            .iter()
+            .find(|i| i.name == name)
+            .map(|i| i.throughput_bytes_per_second / probes.memory_read_bytes_per_second)
     };
 
     let (python_results, python_missing) = run_python(ws, ex, python, &input, &run.reference_digest, effort, step);
@@ -324,7 +327,8 @@ fn fingerprint(m: &probe::Machine) -> String {
     // most that many bytes.
     let rc = unsafe { libc::gethostname(host.as_mut_ptr().cast(), host.len()) };
     let host = if rc == 0 { host.split(|&b| b == 0).next().unwrap_or_default().to_vec() } else { Vec::new() };
-    let text = format!("{}\n{}\n{}\n{:?}\n{}", String::from_utf8_lossy(&host), m.cpu_model, m.cores, m.memory_bytes, m.os);
+    let text =
+        format!("{}\n{}\n{}\n{:?}\n{}", String::from_utf8_lossy(&host), m.cpu_model, m.cores, m.memory_bytes, m.os);
     integrity::blob_id(text.as_bytes())[..16].to_string()
 }
 
@@ -370,7 +374,9 @@ fn print_report(r: &Results, export: Option<&Path>) {
         throughput(r.probes.memory_read_one_thread_bytes_per_second),
     );
     match export {
-        Some(path) => println!("  exported to {} — a trainer compares a room with `cargo xtask compare DIR`", path.display()),
+        Some(path) => {
+            println!("  exported to {} — a trainer compares a room with `cargo xtask compare DIR`", path.display())
+        }
         None => println!("  to share these results: `cargo xtask bench --name YOUR-NAME --export`"),
     }
     if r.quick {

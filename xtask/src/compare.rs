@@ -159,8 +159,7 @@ fn drop_mismatched_inputs(participants: &mut [Participant]) -> Vec<String> {
 }
 
 fn exercise_order(ws: &Workspace, participants: &[Participant]) -> Vec<String> {
-    let seen: Vec<&str> =
-        participants.iter().flat_map(|p| p.results.exercises.iter().map(|e| e.id.as_str())).collect();
+    let seen: Vec<&str> = participants.iter().flat_map(|p| p.results.exercises.iter().map(|e| e.id.as_str())).collect();
     let mut order: Vec<String> =
         ws.manifest.exercises.iter().filter(|ex| seen.contains(&ex.id.as_str())).map(|ex| ex.id.clone()).collect();
     for id in seen {
@@ -250,7 +249,7 @@ fn print(c: &Comparison, html: &Path) {
     }
     println!();
     println!("{}", ui::bold("Ranking — speed vs reference on each participant's own machine (geometric mean)"));
-    println!("  {:<5} {:<20} {:>7}  {:<24} {}", "rank", "participant", "solved", "score (95% CI)", "machine");
+    println!("  {:<5} {:<20} {:>7}  {:<24} machine", "rank", "participant", "solved", "score (95% CI)");
     for s in &c.standings {
         let r = &c.participants[s.who].results;
         println!(

@@ -46,11 +46,21 @@ pub fn write_file(spec: &Spec, output: &Path) -> Result<()> {
     Ok(())
 }
 
+fn bench_spec(perf: &Perf) -> Result<Spec> {
+    let kind: Kind = perf.datagen.parse().map_err(anyhow::Error::msg).context("exercises.toml: perf.datagen")?;
+    Ok(Spec::new(kind, perf.bench_size, BENCH_SEED))
+}
+
+/// Where the bench-size input of an exercise lives.
+pub fn bench_input_path(ws: &Workspace, perf: &Perf) -> Result<PathBuf> {
+    let spec = bench_spec(perf)?;
+    Ok(ws.root.join(".workbench/data").join(format!("{}-{}-s{}.bin", spec.kind.name(), spec.size, spec.seed)))
+}
+
 /// The bench-size input of an exercise, generated on first use.
 pub fn bench_input(ws: &Workspace, perf: &Perf) -> Result<InputFile> {
-    let kind: Kind = perf.datagen.parse().map_err(anyhow::Error::msg).context("exercises.toml: perf.datagen")?;
-    let spec = Spec::new(kind, perf.bench_size, BENCH_SEED);
-    let path = ws.root.join(".workbench/data").join(format!("{}-{}-s{}.bin", kind.name(), spec.size, spec.seed));
+    let (spec, path) = (bench_spec(perf)?, bench_input_path(ws, perf)?);
+    let kind = spec.kind;
     if !path.exists() {
         write_file(&spec, &path)?;
     }

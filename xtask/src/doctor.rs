@@ -1,3 +1,251 @@
-//! placeholder
+//! `cargo xtask doctor`: is this machine ready for the workbench? Each line
+//! says what was found and, when something is missing, how to get it.
+//! Exit 1 only when something required is missing; optional tools are hints.
+
+use std::path::Path;
 use std::process::ExitCode;
-pub fn run(_ws: &crate::manifest::Workspace) -> anyhow::Result<ExitCode> { todo!() }
+use std::time::Duration;
+
+use anyhow::Result;
+
+use crate::manifest::Workspace;
+use crate::process::Cmd;
+use crate::python::Python;
+use crate::{tools, ui};
+
+/// Free disk space needed for builds (≈3 GB) and the generated inputs.
+const MIN_FREE_DISK_BYTES: u64 = 5_000_000_000;
+/// `bench` holds a 1 GiB probe buffer, the input and Python's copy of it.
+const MIN_MEMORY_BYTES: u64 = 4 << 30;
+
+#[derive(Clone, Copy, PartialEq)]
+enum Level {
+    Ok,
+    /// Optional, or degrades one feature.
+    Hint,
+    /// Required: the workbench cannot be used without it.
+    Missing,
+}
+
+struct Finding {
+    level: Level,
+    what: String,
+    fix: Option<String>,
+}
+
+fn found(level: Level, what: impl Into<String>, fix: Option<&str>) -> Finding {
+    Finding { level, what: what.into(), fix: fix.map(str::to_string) }
+}
+
+pub fn run(ws: &Workspace) -> Result<ExitCode> {
+    let findings = vec![
+        toolchain(ws),
+        crates_offline(ws),
+        cores(),
+        memory(),
+        disk(&ws.root),
+        python(),
+        numpy(),
+        mdbook(ws),
+        inputs(ws),
+        location(&ws.root),
+    ];
+    let missing = findings.iter().filter(|f| f.level == Level::Missing).count();
+    let hints = findings.iter().filter(|f| f.level == Level::Hint).count();
+    if missing == 0 {
+        println!("{} ready: everything required is here ({hints} optional item(s) below)", ui::green("✓"));
+    } else {
+        println!("{} not ready: {missing} required item(s) missing — the fixes are below", ui::red("✗"));
+    }
+    for f in &findings {
+        let mark = match f.level {
+            Level::Ok => ui::green("✓"),
+            Level::Hint => ui::yellow("!"),
+            Level::Missing => ui::red("✗"),
+        };
+        println!("  {mark} {}", f.what);
+        if let Some(fix) = &f.fix {
+            println!("      {}", ui::dim(&format!("→ {fix}")));
+        }
+    }
+    Ok(if missing == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+fn output(cmd: Cmd) -> Option<String> {
+    let out = cmd.quiet().capture(Duration::from_secs(60)).ok()?;
+    out.success().then(|| format!("{}{}", out.stdout, out.stderr).trim().to_string())
+}
+
+/// `1.88` from the workspace's `rust-version`.
+fn required_rust(ws: &Workspace) -> Option<(u32, u32)> {
+    let text = std::fs::read_to_string(ws.root.join("Cargo.toml")).ok()?;
+    let value: toml::Value = toml::from_str(&text).ok()?;
+    version_pair(value.get("workspace")?.get("package")?.get("rust-version")?.as_str()?)
+}
+
+fn version_pair(text: &str) -> Option<(u32, u32)> {
+    let mut parts = text.split(|c: char| !c.is_ascii_digit()).filter(|p| !p.is_empty());
+    Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
+}
+
+fn toolchain(ws: &Workspace) -> Finding {
+    let Some(version) = output(Cmd::new("rustc").arg("--version")) else {
+        return found(Level::Missing, "rustc not found", Some("install Rust with rustup: https://rustup.rs"));
+    };
+    let have = version.split_whitespace().nth(1).and_then(version_pair);
+    match (have, required_rust(ws)) {
+        (Some(have), Some(need)) if have < need => found(
+            Level::Missing,
+            format!("{version} is older than this workbench needs ({}.{})", need.0, need.1),
+            Some("update it: `rustup update stable`"),
+        ),
+        (_, need) => {
+            let need = need.map_or_else(String::new, |(a, b)| format!(" (needs ≥ {a}.{b})"));
+            found(Level::Ok, format!("{version}{need}"), None)
+        }
+    }
+}
+
+fn crates_offline(ws: &Workspace) -> Finding {
+    let ok = Cmd::cargo_in(ws)
+        .args(["fetch", "--locked", "--offline", "--target", "host-tuple"])
+        .quiet()
+        .capture(Duration::from_secs(120))
+        .is_ok_and(|o| o.success());
+    if ok {
+        found(Level::Ok, "every crate is downloaded: builds work offline", None)
+    } else {
+        found(Level::Hint, "some crates are not downloaded yet", Some("before going offline: `cargo xtask prefetch`"))
+    }
+}
+
+fn cores() -> Finding {
+    let cores = benches::threads();
+    if cores >= 2 {
+        found(Level::Ok, format!("{cores} cores available"), None)
+    } else {
+        found(
+            Level::Hint,
+            "1 core available: parallel timings will be \"inconclusive\"",
+            Some("give the machine (or VM, or container) at least 2 cores"),
+        )
+    }
+}
+
+fn memory() -> Finding {
+    match benches::probe::machine().memory_bytes {
+        Some(b) if b < MIN_MEMORY_BYTES => found(
+            Level::Hint,
+            format!("{} of memory: `bench` needs about 4 GiB", gib(b)),
+            Some("close other programs before `cargo xtask bench`"),
+        ),
+        Some(b) => found(Level::Ok, format!("{} of memory", gib(b)), None),
+        None => found(Level::Hint, "memory size unknown on this OS", None),
+    }
+}
+
+fn gib(bytes: u64) -> String {
+    format!("{:.1} GiB", bytes as f64 / (1u64 << 30) as f64)
+}
+
+fn disk(root: &Path) -> Finding {
+    match free_bytes(root) {
+        Some(free) if free < MIN_FREE_DISK_BYTES => found(
+            Level::Missing,
+            format!("{}B free on this disk; builds and inputs need about 5 GB", ui::human(free as f64)),
+            Some("free some space, e.g. `cargo clean` in other Rust projects"),
+        ),
+        Some(free) => found(Level::Ok, format!("{}B free on this disk", ui::human(free as f64)), None),
+        None => found(Level::Hint, "free disk space unknown", None),
+    }
+}
+
+fn free_bytes(path: &Path) -> Option<u64> {
+    use std::os::unix::ffi::OsStrExt;
+    let c_path = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
+    // SAFETY: an all-zero statvfs is a valid value for the out-parameter.
+    let mut stat: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: `c_path` is NUL-terminated and `stat` is valid and writable.
+    let rc = unsafe { libc::statvfs(c_path.as_ptr(), &mut stat) };
+    #[allow(clippy::unnecessary_cast)] // the field types differ between Linux and macOS
+    (rc == 0).then(|| stat.f_bavail as u64 * stat.f_frsize as u64)
+}
+
+fn python() -> Finding {
+    match Python::detect() {
+        Some(p) => found(Level::Ok, format!("python3 {} (for the Python baselines)", p.version), None),
+        None => found(
+            Level::Hint,
+            "python3 not found: `bench` shows no Python column",
+            Some("install Python 3 (Debian/Ubuntu: `sudo apt install python3`; macOS: `brew install python`)"),
+        ),
+    }
+}
+
+fn numpy() -> Finding {
+    match Python::detect().and_then(|p| p.numpy) {
+        Some(v) => found(Level::Ok, format!("NumPy {v} (the NumPy flavour of the sum baseline runs)"), None),
+        None => found(
+            Level::Hint,
+            "NumPy not installed (optional: adds a NumPy row to the sum benchmark)",
+            Some("`python3 -m pip install numpy`"),
+        ),
+    }
+}
+
+fn mdbook(ws: &Workspace) -> Finding {
+    if tools::mdbook_installed(ws) {
+        found(Level::Ok, format!("mdbook {} in .tools/ (for `cargo xtask book`)", tools::MDBOOK_VERSION), None)
+    } else {
+        found(
+            Level::Hint,
+            format!("mdbook {} not installed yet", tools::MDBOOK_VERSION),
+            Some("`cargo xtask prefetch` (or the first `cargo xtask book`) installs it into .tools/"),
+        )
+    }
+}
+
+fn inputs(ws: &Workspace) -> Finding {
+    let missing: Vec<&str> = ws
+        .manifest
+        .exercises
+        .iter()
+        .filter(|ex| ex.perf.as_ref().is_some_and(|p| !crate::data::bench_input_path(ws, p).is_ok_and(|p| p.exists())))
+        .map(|ex| ex.id.as_str())
+        .collect();
+    if missing.is_empty() {
+        found(Level::Ok, "benchmark inputs generated", None)
+    } else {
+        found(
+            Level::Hint,
+            format!("{} benchmark input(s) not generated yet", missing.len()),
+            Some("`cargo xtask prefetch` makes them now; otherwise `bench` makes them on first use"),
+        )
+    }
+}
+
+/// Windows drives under WSL are slow for builds and give no file events.
+fn location(root: &Path) -> Finding {
+    if root.starts_with("/mnt/") && std::fs::read_to_string("/proc/version").is_ok_and(|v| v.contains("icrosoft")) {
+        found(
+            Level::Hint,
+            "the repository is on a Windows drive under WSL: builds are slow and `watch` has to poll",
+            Some("clone it inside the Linux file system, e.g. ~/parallel-workbench"),
+        )
+    } else {
+        found(Level::Ok, format!("repository at {}", root.display()), None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_are_read_from_rustc_and_cargo_toml() {
+        assert_eq!(version_pair("1.95.0"), Some((1, 95)));
+        assert_eq!(version_pair("1.88"), Some((1, 88)));
+        assert_eq!(version_pair("nightly"), None);
+        assert!((1, 87) < (1, 88) && (2, 0) > (1, 95));
+    }
+}

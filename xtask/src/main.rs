@@ -3,6 +3,7 @@
 
 mod bench;
 mod book;
+mod browser;
 mod check;
 mod compare;
 mod data;
@@ -127,7 +128,11 @@ enum Command {
     /// Check this machine: toolchain, cores, Python and NumPy, mdbook, disk space.
     Doctor,
     /// Fetch and prepare everything a workshop needs offline: crates, mdbook, inputs, builds.
-    Prefetch,
+    Prefetch {
+        /// Skip building (saves a few minutes now, costs them at the first check).
+        #[arg(long)]
+        no_build: bool,
+    },
     /// Maintainer: prove the checker — stubs fail, references pass, known-bad rejected, known-good accepted.
     Verify {
         /// Record the current tests and stubs in pristine.toml.
@@ -178,7 +183,7 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
         }
         Command::Compare { paths, html } => compare::run(&ws, &paths, &html),
         Command::Doctor => doctor::run(&ws),
-        Command::Prefetch => prefetch::run(&ws),
+        Command::Prefetch { no_build } => prefetch::run(&ws, !no_build),
         Command::Verify { bless, ids } => verify::run(&ws, bless, &ids),
         Command::Test => test::run(&ws),
         Command::New { id, chapter } => new::run(&ws, &id, chapter),

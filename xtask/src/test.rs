@@ -1,6 +1,10 @@
 //! `cargo xtask test`: everything a change must pass, the same on a laptop
 //! and in CI — formatting, clippy, the tool crates' tests (tidy included),
-//! `verify`, the strict book build, and `new` scaffolding in a scratch copy.
+//! the Python baselines' tests, `verify`, the strict book build, `new`
+//! scaffolding in a scratch copy, and the workshop path (bench, compare, and
+//! headless Chromium reading the report and the book).
+
+mod workshop;
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -24,11 +28,31 @@ pub fn run(ws: &Workspace) -> Result<ExitCode> {
             .args(["test", "--release", "--package", "xtask", "--package", "datagen", "--package", "benches"])
             .run()
     })?;
+    step("python baselines", || python_tests(ws))?;
     step("verify", || expect_success(verify::run(ws, false, &[])?))?;
-    step("book", || book::build(ws).map(|_| ()))?;
+    let mut built = None;
+    step("book", || book::build(ws).map(|out| built = Some(out)))?;
     step("new exercise scaffold", || new::smoke_test(ws))?;
+    step("workshop: bench, compare, browser", || workshop::run(ws, built.as_deref().expect("the book step ran")))?;
     println!("{} all checks passed in {:.0} s", ui::green("✓"), started.elapsed().as_secs_f64());
     Ok(ExitCode::SUCCESS)
+}
+
+/// The baselines' own unit tests; without python3 they are skipped with a
+/// line, except in CI, where they are mandatory.
+fn python_tests(ws: &Workspace) -> Result<()> {
+    if crate::python::Python::detect().is_none() {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            bail!("python3 is required in CI for the baselines' tests");
+        }
+        println!("{} python3 not found: the Python baselines' tests are skipped", ui::yellow("!"));
+        return Ok(());
+    }
+    Cmd::new("python3")
+        .args(["-m", "unittest", "discover", "-s", "baselines/python", "-p", "test_*.py"])
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .dir(&ws.root)
+        .run()
 }
 
 fn step(name: &str, f: impl FnOnce() -> Result<()>) -> Result<()> {

@@ -10,17 +10,25 @@ use crate::process::Cmd;
 
 pub const MDBOOK_VERSION: &str = "0.5.4";
 
+fn mdbook_path(ws: &Workspace) -> PathBuf {
+    ws.root.join(".tools/bin").join(format!("mdbook{}", std::env::consts::EXE_SUFFIX))
+}
+
+/// Whether the pinned mdbook is in `.tools/`.
+pub fn mdbook_installed(ws: &Workspace) -> bool {
+    Cmd::new(mdbook_path(ws))
+        .arg("--version")
+        .quiet()
+        .capture(std::time::Duration::from_secs(30))
+        .is_ok_and(|out| out.stdout.contains(MDBOOK_VERSION))
+}
+
 /// The pinned mdbook, installed with `cargo install --locked --root .tools` when missing.
 pub fn mdbook(ws: &Workspace) -> Result<PathBuf> {
     let root = ws.root.join(".tools");
-    let exe = root.join("bin").join(format!("mdbook{}", std::env::consts::EXE_SUFFIX));
-    let installed = Cmd::new(&exe)
-        .arg("--version")
-        .capture(std::time::Duration::from_secs(30))
-        .is_ok_and(|out| out.stdout.contains(MDBOOK_VERSION));
-    if !installed {
+    if !mdbook_installed(ws) {
         eprintln!("installing mdbook {MDBOOK_VERSION} into {} (once; about 2 minutes)", root.display());
         Cmd::cargo().args(["install", "mdbook", "--version", MDBOOK_VERSION, "--locked", "--root"]).arg(&root).run()?;
     }
-    Ok(exe)
+    Ok(mdbook_path(ws))
 }

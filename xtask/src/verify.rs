@@ -108,7 +108,7 @@ fn bless_record(ws: &Workspace, exercises: &[&Exercise]) -> Result<()> {
 }
 
 /// A copy of the repository under the target dir, sharing its build cache.
-fn scratch_copy(ws: &Workspace, pristine: &Pristine, exercises: &[&Exercise]) -> Result<Workspace> {
+pub fn scratch_copy(ws: &Workspace, pristine: &Pristine, exercises: &[&Exercise]) -> Result<Workspace> {
     let scratch = ws.target_dir().join("verify/workspace");
     if scratch.exists() {
         std::fs::remove_dir_all(&scratch)?;

@@ -160,7 +160,7 @@ fn chart(title: &str, rows: &[(String, Option<Interval>, String)]) -> String {
         height - 24.0,
         height - 8.0
     );
-    for tick in [0.25, 0.5, 2.0, 4.0, 8.0, 16.0].into_iter().filter(|t| *t > lo && *t < hi) {
+    for tick in [0.25, 0.5, 2.0, 4.0, 8.0, 16.0].into_iter().filter(|t| *t >= lo && *t <= hi) {
         let _ = writeln!(
             svg,
             "<text class=\"axis\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{tick}×</text>",

@@ -56,13 +56,7 @@ fn participant(name: &str, exercises: Vec<ExerciseResult>) -> Participant {
                 single_core_ops_per_second: 1e9,
                 seconds: 1.0,
             },
-            tools: Tools {
-                workbench: "0".into(),
-                rustc: "rustc".into(),
-                python: None,
-                numpy: None,
-                git_commit: None,
-            },
+            tools: Tools { workbench: "0".into(), rustc: "rustc".into(), python: None, numpy: None, git_commit: None },
             exercises,
         },
     }
@@ -110,7 +104,11 @@ fn an_entry_on_other_input_bytes_is_left_out_and_named() {
     ];
     let problems = drop_mismatched_inputs(&mut ps);
     assert_eq!(problems.len(), 1, "{problems:?}");
-    assert!(problems[0].starts_with("c.json: field `exercises[0].input.hash`: other differs from same"), "{}", problems[0]);
+    assert!(
+        problems[0].starts_with("c.json: field `exercises[0].input.hash`: other differs from same"),
+        "{}",
+        problems[0]
+    );
     assert_eq!(ps[2].results.exercises.len(), 1, "c's other exercise is still compared");
 }
 
@@ -118,7 +116,8 @@ fn an_entry_on_other_input_bytes_is_left_out_and_named() {
 fn files_that_do_not_fit_are_named_with_their_field_and_the_rest_compared() {
     let dir = std::env::temp_dir().join(format!("workbench-compare-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let good = serde_json::to_value(&participant("ana", vec![entry("01", "h", Some((1.0, 0.9, 1.1)))]).results).unwrap();
+    let good =
+        serde_json::to_value(&participant("ana", vec![entry("01", "h", Some((1.0, 0.9, 1.1)))]).results).unwrap();
     let write = |name: &str, value: &serde_json::Value| {
         let path = dir.join(name);
         std::fs::write(&path, serde_json::to_string(value).unwrap()).unwrap();
@@ -130,17 +129,12 @@ fn files_that_do_not_fit_are_named_with_their_field_and_the_rest_compared() {
     let mut broken = good.clone();
     broken["participant"] = "cy".into();
     broken["probes"]["memory_read_bytes_per_second"] = "fast".into();
-    let files = vec![
-        write("a.json", &good),
-        write("b.json", &newer),
-        write("c.json", &broken),
-        write("d.json", &good),
-        {
+    let files =
+        vec![write("a.json", &good), write("b.json", &newer), write("c.json", &broken), write("d.json", &good), {
             let path = dir.join("e.json");
             std::fs::write(&path, "{ not json").unwrap();
             path
-        },
-    ];
+        }];
     let ws = crate::manifest::Workspace::open(&crate::manifest::repo_root()).unwrap();
     let c = compare(&ws, &files);
     assert_eq!(c.participants.len(), 1);
@@ -171,5 +165,8 @@ fn the_report_is_self_contained_and_escapes_names() {
     assert!(page.contains("&lt;script&gt;x&lt;/script&gt;"));
     assert_eq!(page.matches("<svg").count(), 2, "the ranking chart and one per exercise");
     assert!(page.contains("not solved"));
-    assert!(!page.contains("http://") || page.matches("http://").all(|_| page.contains("xmlns=\"http://www.w3.org/2000/svg\"")));
+    assert!(
+        !page.contains("http://")
+            || page.matches("http://").all(|_| page.contains("xmlns=\"http://www.w3.org/2000/svg\""))
+    );
 }

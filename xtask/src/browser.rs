@@ -1,0 +1,86 @@
+//! Headless Chromium for the browser tests of `cargo xtask test`: the DOM a
+//! real browser builds from the book and the comparison report, after its
+//! scripts ran. Installed with apt-get when missing and allowed (root, as in
+//! CI); elsewhere the test is skipped with a line saying how to enable it,
+//! and `CI=true` makes it mandatory.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Result, bail};
+
+use crate::process::Cmd;
+
+const NAMES: [&str; 4] = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"];
+
+pub struct Chromium {
+    exe: PathBuf,
+    profile: PathBuf,
+}
+
+fn on_path(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).map(|dir| dir.join(name)).find(|p| p.is_file())
+}
+
+fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// Chromium, installed if needed and possible; `None` (with the reason) when
+/// it cannot be had here and the caller may skip.
+pub fn chromium(profile: &Path) -> Result<std::result::Result<Chromium, String>> {
+    let found = || NAMES.iter().find_map(|n| on_path(n));
+    let exe = match found() {
+        Some(exe) => exe,
+        None if is_root() && on_path("apt-get").is_some() => {
+            eprintln!("installing Chromium with apt-get for the browser tests (once)");
+            let install = || {
+                Cmd::new("apt-get")
+                    .args(["install", "-y", "--no-install-recommends", "chromium"])
+                    .env("DEBIAN_FRONTEND", "noninteractive")
+                    .run()
+            };
+            if install().is_err() {
+                // A fresh machine may have no package lists yet.
+                Cmd::new("apt-get").arg("update").run()?;
+                install()?;
+            }
+            match found() {
+                Some(exe) => exe,
+                None => bail!("apt-get installed chromium, but no chromium is on PATH"),
+            }
+        }
+        None => {
+            let how = "install Chromium (Debian/Ubuntu: `sudo apt-get install chromium`) to run them";
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                bail!("the browser tests are mandatory in CI, and Chromium is missing: {how}");
+            }
+            return Ok(Err(format!("browser tests skipped: no Chromium here; {how}")));
+        }
+    };
+    std::fs::create_dir_all(profile)?;
+    Ok(Ok(Chromium { exe, profile: profile.to_path_buf() }))
+}
+
+impl Chromium {
+    /// The DOM of `url` after its scripts ran (up to 5 s of virtual time).
+    pub fn dump_dom(&self, url: &str) -> Result<String> {
+        let out = Cmd::new(&self.exe)
+            .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"])
+            // Without these it keeps dialling Google's hosts, which a closed network refuses.
+            .args(["--disable-background-networking", "--disable-component-update", "--disable-sync"])
+            .arg(format!("--user-data-dir={}", self.profile.display()))
+            .args(["--virtual-time-budget=5000", "--dump-dom", url])
+            .capture(Duration::from_secs(120))?;
+        if !out.success() || out.stdout.trim().is_empty() {
+            bail!("Chromium could not render {url} (exit {:?}):\n{}", out.status, out.stderr);
+        }
+        Ok(out.stdout)
+    }
+}
+
+pub fn file_url(path: &Path) -> String {
+    format!("file://{}", path.display())
+}
