@@ -23,6 +23,8 @@ Standard library only (Python 3.11). NumPy, for the modes named "numpy":
 python3 -m pip install numpy
 """
 
+from __future__ import annotations  # `X | None` in annotations on Python 3.8 and 3.9
+
 import argparse
 import json
 import os

@@ -11,7 +11,6 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use benches::bench_run::{BenchRun, LearnerStatus};
 use benches::probe::{self, Probes};
-use benches::stats::Interval;
 
 use crate::data::{self, InputFile};
 use crate::manifest::{Exercise, Workspace};
@@ -63,10 +62,19 @@ pub fn run(ws: &Workspace, options: &Options) -> Result<ExitCode> {
     ui::clear_status();
     let python = Python::detect();
 
-    let mut measured = Vec::new();
+    // One exercise's trouble (a harness that fails, a disk that fills) is
+    // reported and the others are still measured.
+    let (mut measured, mut failed) = (Vec::new(), Vec::new());
     for (i, ex) in exercises.iter().enumerate() {
         let step = format!("[{}/{}] {}", i + 1, exercises.len(), ex.id);
-        measured.push(bench_exercise(ws, ex, &probes, python.as_ref(), effort, &step)?);
+        match bench_exercise(ws, ex, &probes, python.as_ref(), effort, &step) {
+            Ok(result) => measured.push(result),
+            Err(e) => {
+                ui::clear_status();
+                eprintln!("{} {}: {e:#}", ui::red("✗"), ex.id);
+                failed.push(ex.id.clone());
+            }
+        }
     }
     let results = Results {
         schema: results::SCHEMA.into(),
@@ -88,7 +96,12 @@ pub fn run(ws: &Workspace, options: &Options) -> Result<ExitCode> {
         std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))?;
         std::fs::write(&path, json).with_context(|| format!("cannot write {}", path.display()))?;
     }
-    Ok(ExitCode::SUCCESS)
+    if failed.is_empty() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!("{} could not measure {}: see the lines marked ✗ above", ui::red("✗"), failed.join(", "));
+        Ok(ExitCode::FAILURE)
+    }
 }
 
 /// Named exercises, or every timed one.
@@ -116,7 +129,7 @@ fn participant_name(name: Option<&str>) -> Result<String> {
         None => std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "participant".into()),
     };
     let name = name.trim().to_string();
-    if name.is_empty() || name.len() > 64 || name.chars().any(|c| c.is_control() || c == '/' || c == '\\') {
+    if name.is_empty() || name.chars().count() > 64 || name.chars().any(|c| c.is_control() || c == '/' || c == '\\') {
         bail!("--name must be 1–64 characters, without slashes or control characters");
     }
     Ok(name)
@@ -161,12 +174,16 @@ fn bench_exercise(
             if check::cargo_build(ws, &["build", "--release", "--package", &package], &package)?.is_ok() {
                 bail!("the benchmark harness of {} does not compile:\n{}", ex.id, report.details);
             }
-            return Ok(not_compiled(ex, input));
+            let message = format!("does not compile — `cargo xtask check {}` shows cargo's messages", ex.id);
+            return Ok(not_timed(ex, input, LearnerStatus::DoesNotCompile, message));
         }
     };
 
     ui::status(&format!("{step}: paired rounds (yours, reference, sequential)"));
-    let run = paired_rounds(ws, &exe, &input, effort)?;
+    let run = match paired_rounds(ws, &exe, &input, effort)? {
+        Ok(run) => run,
+        Err(stuck) => return Ok(not_timed(ex, input, LearnerStatus::Wrong, stuck)),
+    };
     let solved = run.learner_status == LearnerStatus::Solved;
     let implementations: Vec<Implementation> = run
         .implementations
@@ -192,7 +209,11 @@ fn bench_exercise(
     };
 
     ui::status(&format!("{step}: criterion detail"));
-    let criterion_report = criterion(ws, &exe, &input, solved, ex, effort)?;
+    let criterion_report = criterion(ws, &exe, &input, solved, ex, effort).unwrap_or_else(|e| {
+        ui::clear_status();
+        eprintln!("{} {}: no criterion detail: {e:#}", ui::yellow("!"), ex.id);
+        None
+    });
     ui::clear_status();
     Ok(ExerciseResult {
         id: ex.id.clone(),
@@ -220,19 +241,20 @@ fn datagen_unit(kind: &str) -> &'static str {
     kind.parse::<datagen::Kind>().map_or("units", |k| k.unit())
 }
 
-fn not_compiled(ex: &Exercise, input: InputFile) -> ExerciseResult {
+/// An exercise whose learner crate could not be measured at all.
+fn not_timed(ex: &Exercise, input: InputFile, status: LearnerStatus, message: String) -> ExerciseResult {
     ExerciseResult {
         id: ex.id.clone(),
         input,
-        learner_status: LearnerStatus::DoesNotCompile,
-        learner_message: Some(format!("does not compile — `cargo xtask check {}` shows cargo's messages", ex.id)),
+        learner_status: status,
+        learner_message: Some(message),
         correct: false,
         rounds: 0,
         quiet_rounds: 0,
         probe_cpu_per_wall: 0.0,
         implementations: Vec::new(),
         python: Vec::new(),
-        python_missing: Some("not run: the exercise does not compile".into()),
+        python_missing: Some("not run: nothing to compare with".into()),
         speed_vs_reference: None,
         speedup_vs_sequential: None,
         reference_speedup_vs_sequential: None,
@@ -243,23 +265,34 @@ fn not_compiled(ex: &Exercise, input: InputFile) -> ExerciseResult {
     }
 }
 
-fn paired_rounds(ws: &Workspace, exe: &Path, input: &InputFile, effort: &Effort) -> Result<BenchRun> {
+/// The bench binary's report; `Ok(Err(message))` when the learner's code hung.
+fn paired_rounds(ws: &Workspace, exe: &Path, input: &InputFile, effort: &Effort) -> Result<Result<BenchRun, String>> {
+    let limit = Duration::from_secs_f64(effort.budget_secs + 600.0);
     let out = Cmd::new(exe)
         .arg("--bench-run")
         .arg("--input")
         .arg(&input.path)
         .args(["--min-rounds", &effort.min_rounds.to_string(), "--budget-secs", &effort.budget_secs.to_string()])
         .dir(&ws.root)
-        .capture(Duration::from_secs_f64(effort.budget_secs + 600.0))?;
+        .quiet()
+        .capture(limit)?;
     if out.timed_out() {
-        bail!(
-            "the benchmark stopped after {:.0} s — likely a deadlock ({}); `cargo xtask check` finds it faster",
-            effort.budget_secs + 600.0,
+        return Ok(Err(format!(
+            "stopped after {} s — likely a deadlock ({}); `cargo xtask check` finds it faster",
+            limit.as_secs(),
             out.stuck_threads.unwrap_or_default()
-        );
+        )));
     }
-    serde_json::from_str(out.stdout.trim())
-        .with_context(|| format!("the benchmark gave no report (exit {:?}); its output:\n{}", out.status, out.stderr))
+    // The report is the last JSON line: a learner's println! may come before it.
+    let line = out.stdout.lines().rev().find(|l| l.starts_with('{')).unwrap_or_default();
+    serde_json::from_str(line).map(Ok).with_context(|| {
+        format!(
+            "the benchmark gave no report (exit {:?}); the end of its output:\n{}\n{}",
+            out.status,
+            out.stdout.lines().rev().take(5).collect::<Vec<_>>().join("\n"),
+            out.stderr
+        )
+    })
 }
 
 fn run_python(
@@ -286,8 +319,12 @@ fn run_python(
     for mode in modes {
         ui::status(&format!("{step}: Python {mode} ({} rounds)", effort.python_rounds));
         match python::run(&script, &input.path, &mode, effort.python_rounds, digest) {
-            Ok(result) if !result.correct => problems.push(format!("{mode}: its answer differs from the reference's")),
-            Ok(result) => done.push(result),
+            Ok((result, got)) => {
+                if !result.correct {
+                    problems.push(format!("{mode}: its answer `{got}` differs from the reference's `{digest}`"));
+                }
+                done.push(result);
+            }
             Err(e) => problems.push(format!("{e:#}")),
         }
     }
@@ -305,6 +342,7 @@ fn criterion(
 ) -> Result<Option<String>> {
     let home = ws.target_dir().join("criterion");
     let mut cmd = Cmd::new(exe)
+        .quiet()
         .arg("--bench")
         .args(effort.criterion)
         .env("WORKBENCH_INPUT", &input.path)
@@ -333,27 +371,12 @@ fn fingerprint(m: &probe::Machine) -> String {
 }
 
 fn tools(ws: &Workspace, python: Option<&Python>) -> Tools {
-    let output = |cmd: Cmd| {
-        cmd.quiet().capture(Duration::from_secs(30)).ok().filter(|o| o.success()).map(|o| o.stdout.trim().to_string())
-    };
     Tools {
         workbench: env!("CARGO_PKG_VERSION").to_string(),
-        rustc: output(Cmd::new("rustc").arg("--version")).unwrap_or_else(|| "unknown".into()),
+        rustc: Cmd::new("rustc").arg("--version").output_if_ok().unwrap_or_else(|| "unknown".into()),
         python: python.map(|p| p.version.clone()),
         numpy: python.and_then(|p| p.numpy.clone()),
-        git_commit: output(Cmd::new("git").args(["rev-parse", "--short", "HEAD"]).dir(&ws.root)),
-    }
-}
-
-fn ratio(r: &Interval) -> String {
-    format!("{:.2}× ({:.2}–{:.2})", r.median, r.lo, r.hi)
-}
-
-fn percent(share: Option<f64>) -> String {
-    match share {
-        Some(s) if s < 0.1 => format!("{:.1}%", s * 100.0),
-        Some(s) => format!("{:.0}%", s * 100.0),
-        None => String::new(),
+        git_commit: Cmd::new("git").args(["rev-parse", "--short", "HEAD"]).dir(&ws.root).output_if_ok(),
     }
 }
 
@@ -395,15 +418,12 @@ fn print_exercise(e: &ExerciseResult, bandwidth: f64) {
         e.input.kind,
         e.input.size,
         ui::human(e.input.bytes as f64),
-        &e.input.hash[..8],
+        e.input.hash.get(..8).unwrap_or(&e.input.hash),
         e.rounds,
         e.quiet_rounds
     );
     if let Some(message) = &e.learner_message {
-        let status = match e.learner_status {
-            LearnerStatus::NotSolved | LearnerStatus::DoesNotCompile => "not solved",
-            _ => "not timed",
-        };
+        let status = results::status_text(e.learner_status);
         println!("  yours: {} — {}", ui::yellow(status), message.lines().next().unwrap_or_default());
     }
     if e.implementations.is_empty() {
@@ -418,12 +438,14 @@ fn print_exercise(e: &ExerciseResult, bandwidth: f64) {
     for imp in &e.implementations {
         let t = imp.stats.median_seconds;
         let vs_ref = match imp.name.as_str() {
-            "learner" => e.speed_vs_reference.as_ref().map_or_else(String::new, ratio),
+            "learner" => e.speed_vs_reference.as_ref().map_or_else(String::new, ui::interval),
             "reference" => "1.00×".into(),
             _ => String::new(),
         };
+        // Per-round medians where the rounds paired them; the sequential row is 1 by definition.
         let vs_seq = match imp.name.as_str() {
             "learner" => e.speedup_vs_sequential.map(|s| s.median),
+            "reference" => e.reference_speedup_vs_sequential.map(|s| s.median),
             _ => sequential.map(|s| s / t),
         };
         let label = if imp.name == "learner" { "yours" } else { imp.name.as_str() };
@@ -433,7 +455,7 @@ fn print_exercise(e: &ExerciseResult, bandwidth: f64) {
             throughput(imp.throughput_bytes_per_second),
             vs_seq.map_or_else(String::new, |s| format!("{s:.2}×")),
             python.map_or_else(String::new, |p| format!("{:.1}×", p / t)),
-            percent(Some(imp.throughput_bytes_per_second / bandwidth)),
+            ui::percent(imp.throughput_bytes_per_second / bandwidth),
         );
     }
     for p in &e.python {

@@ -17,7 +17,7 @@ use benches::bench_run::LearnerStatus;
 use benches::stats::Interval;
 
 use crate::manifest::Workspace;
-use crate::results::{self, ExerciseResult, Results};
+use crate::results::{self, ExerciseResult, Results, status_text};
 use crate::ui;
 
 /// One participant's file, as compared.
@@ -40,7 +40,8 @@ pub struct Standing {
     /// Index into `participants`.
     pub who: usize,
     pub solved: usize,
-    /// Geometric mean of the per-exercise intervals (bounds averaged in log space).
+    /// Geometric mean of the per-exercise intervals, each bound averaged in log
+    /// space: wider than an exact interval of the mean, so it errs towards ties.
     pub score: Option<Interval>,
     pub rank: usize,
     /// Another participant has the same rank (overlapping intervals).
@@ -103,12 +104,17 @@ pub fn compare(ws: &Workspace, files: &[PathBuf]) -> Comparison {
                 continue;
             }
         };
-        if let Some(first) = participants.iter().find(|p| p.results.participant == results.participant) {
+        if let Some(earlier) = participants.iter_mut().find(|p| p.results.participant == results.participant) {
+            // The newer export is kept: a participant who ran `bench` again means the later run.
+            let newer_wins = results.created_utc > earlier.results.created_utc;
+            let candidate = Participant { file: file.clone(), results };
+            let skipped = if newer_wins { std::mem::replace(earlier, candidate) } else { candidate };
             problems.push(format!(
-                "{}: field `participant`: `{}` is also the participant of {} — skipped; give each person their own --name",
-                file.display(),
-                results.participant,
-                first.file.display()
+                "{}: field `participant`: `{}` is also the participant of {}, which is kept (the newer export) — \
+                 skipped; give each person their own --name",
+                skipped.file.display(),
+                skipped.results.participant,
+                earlier.file.display()
             ));
             continue;
         }
@@ -129,12 +135,13 @@ fn drop_mismatched_inputs(participants: &mut [Participant]) -> Vec<String> {
             *votes.entry(e.id.clone()).or_default().entry(e.input.hash.clone()).or_default() += 1;
         }
     }
-    let majority: BTreeMap<String, String> = votes
+    // Most votes wins; equal votes go to the smaller hash, so the choice is stable.
+    let majority: BTreeMap<String, (String, bool)> = votes
         .into_iter()
         .map(|(id, hashes)| {
-            // Most votes wins; equal votes go to the smaller hash, so the choice is stable.
-            let best = hashes.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0))).expect("a vote");
-            (id, best.0)
+            let best = hashes.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).expect("a vote");
+            let clear = hashes.values().filter(|n| *n == best.1).count() == 1;
+            (id, (best.0.clone(), clear))
         })
         .collect();
     let mut problems = Vec::new();
@@ -142,13 +149,14 @@ fn drop_mismatched_inputs(participants: &mut [Participant]) -> Vec<String> {
         let file = p.file.display().to_string();
         let mut kept = Vec::new();
         for (index, e) in std::mem::take(&mut p.results.exercises).into_iter().enumerate() {
-            let expected = &majority[&e.id];
+            let (expected, clear) = &majority[&e.id];
             if &e.input.hash == expected {
                 kept.push(e);
                 continue;
             }
+            let whose = if *clear { "most files" } else { "as many files (no majority; the smaller hash is compared)" };
             problems.push(format!(
-                "{file}: field `exercises[{index}].input.hash`: {} differs from {expected} in the other files \
+                "{file}: field `exercises[{index}].input.hash`: {} differs from {expected} in {whose} \
                  (another input size or workbench version) — {} not compared for this file",
                 e.input.hash, e.id
             ));
@@ -186,8 +194,10 @@ pub fn geometric_mean(intervals: &[Interval]) -> Option<Interval> {
     Some(Interval { median: mean_log(|i| i.median), lo: mean_log(|i| i.lo), hi: mean_log(|i| i.hi) })
 }
 
-/// More exercises solved ranks first; among equals, the higher score — but
-/// only a participant whose whole interval lies above yours ranks above you.
+/// More exercises solved ranks first; among equals, your rank is one more than
+/// the number of participants whose whole interval lies above yours, so equal
+/// ranks mean nobody's measurement separates you (this is not transitive:
+/// A may tie B and C while C ranks above B).
 fn rank(participants: &[Participant]) -> Vec<Standing> {
     let mut standings: Vec<Standing> = participants
         .iter()
@@ -214,22 +224,11 @@ fn rank(participants: &[Participant]) -> Vec<Standing> {
     standings
 }
 
-pub fn status_text(status: LearnerStatus) -> &'static str {
-    match status {
-        LearnerStatus::Solved => "solved",
-        LearnerStatus::NotSolved => "not solved",
-        LearnerStatus::Wrong => "wrong answer",
-        LearnerStatus::DoesNotCompile => "does not compile",
-    }
-}
-
 pub fn rank_label(s: &Standing) -> String {
     if s.tied { format!("={}", s.rank) } else { s.rank.to_string() }
 }
 
-pub fn interval(i: &Interval) -> String {
-    format!("{:.2}× ({:.2}–{:.2})", i.median, i.lo, i.hi)
-}
+pub use crate::ui::interval;
 
 fn print(c: &Comparison, html: &Path) {
     let skipped = if c.problems.is_empty() {
@@ -249,7 +248,7 @@ fn print(c: &Comparison, html: &Path) {
     }
     println!();
     println!("{}", ui::bold("Ranking — speed vs reference on each participant's own machine (geometric mean)"));
-    println!("  {:<5} {:<20} {:>7}  {:<24} machine", "rank", "participant", "solved", "score (95% CI)");
+    println!("  {:<5} {:<20} {:>7}  {:<24} machine", "rank", "participant", "solved", "score (≈95% interval)");
     for s in &c.standings {
         let r = &c.participants[s.who].results;
         println!(

@@ -4,7 +4,6 @@
 
 use std::path::Path;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use anyhow::Result;
 
@@ -38,14 +37,15 @@ fn found(level: Level, what: impl Into<String>, fix: Option<&str>) -> Finding {
 }
 
 pub fn run(ws: &Workspace) -> Result<ExitCode> {
+    let python = Python::detect();
     let findings = vec![
         toolchain(ws),
         crates_offline(ws),
         cores(),
         memory(),
         disk(&ws.root),
-        python(),
-        numpy(),
+        python_found(python.as_ref()),
+        numpy(python.as_ref()),
         mdbook(ws),
         inputs(ws),
         location(&ws.root),
@@ -71,11 +71,6 @@ pub fn run(ws: &Workspace) -> Result<ExitCode> {
     Ok(if missing == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
-fn output(cmd: Cmd) -> Option<String> {
-    let out = cmd.quiet().capture(Duration::from_secs(60)).ok()?;
-    out.success().then(|| format!("{}{}", out.stdout, out.stderr).trim().to_string())
-}
-
 /// `1.88` from the workspace's `rust-version`.
 fn required_rust(ws: &Workspace) -> Option<(u32, u32)> {
     let text = std::fs::read_to_string(ws.root.join("Cargo.toml")).ok()?;
@@ -89,7 +84,7 @@ fn version_pair(text: &str) -> Option<(u32, u32)> {
 }
 
 fn toolchain(ws: &Workspace) -> Finding {
-    let Some(version) = output(Cmd::new("rustc").arg("--version")) else {
+    let Some(version) = Cmd::new("rustc").arg("--version").output_if_ok() else {
         return found(Level::Missing, "rustc not found", Some("install Rust with rustup: https://rustup.rs"));
     };
     let have = version.split_whitespace().nth(1).and_then(version_pair);
@@ -107,11 +102,9 @@ fn toolchain(ws: &Workspace) -> Finding {
 }
 
 fn crates_offline(ws: &Workspace) -> Finding {
-    let ok = Cmd::cargo_in(ws)
-        .args(["fetch", "--locked", "--offline", "--target", "host-tuple"])
-        .quiet()
-        .capture(Duration::from_secs(120))
-        .is_ok_and(|o| o.success());
+    let ok = tools::host_target().is_ok_and(|host| {
+        Cmd::cargo_in(ws).args(["fetch", "--locked", "--offline", "--target", &host]).output_if_ok().is_some()
+    });
     if ok {
         found(Level::Ok, "every crate is downloaded: builds work offline", None)
     } else {
@@ -171,8 +164,13 @@ fn free_bytes(path: &Path) -> Option<u64> {
     (rc == 0).then(|| stat.f_bavail as u64 * stat.f_frsize as u64)
 }
 
-fn python() -> Finding {
-    match Python::detect() {
+fn python_found(python: Option<&Python>) -> Finding {
+    match python {
+        Some(p) if version_pair(&p.version).is_some_and(|v| v < (3, 8)) => found(
+            Level::Hint,
+            format!("python3 {} is too old for the Python baselines (they need 3.8 or newer)", p.version),
+            Some("install a newer Python 3 (Debian/Ubuntu: `sudo apt install python3`; macOS: `brew install python`)"),
+        ),
         Some(p) => found(Level::Ok, format!("python3 {} (for the Python baselines)", p.version), None),
         None => found(
             Level::Hint,
@@ -182,8 +180,8 @@ fn python() -> Finding {
     }
 }
 
-fn numpy() -> Finding {
-    match Python::detect().and_then(|p| p.numpy) {
+fn numpy(python: Option<&Python>) -> Finding {
+    match python.and_then(|p| p.numpy.clone()) {
         Some(v) => found(Level::Ok, format!("NumPy {v} (the NumPy flavour of the sum baseline runs)"), None),
         None => found(
             Level::Hint,

@@ -14,9 +14,11 @@ use crate::{data, tools, ui};
 pub fn run(ws: &Workspace, build: bool) -> Result<ExitCode> {
     let started = Instant::now();
     // This machine's target only: other targets' crates (UEFI, wasm) are never built here.
-    step("crates (cargo fetch)", || Cmd::cargo_in(ws).args(["fetch", "--locked", "--target", "host-tuple"]).run())?;
-    step("mdbook", || tools::mdbook(ws).map(|_| ()))?;
-    step("benchmark inputs", || {
+    ui::step("crates (cargo fetch)", || {
+        Cmd::cargo_in(ws).args(["fetch", "--locked", "--target", &tools::host_target()?]).run()
+    })?;
+    ui::step("mdbook", || tools::mdbook(ws).map(|_| ()))?;
+    ui::step("benchmark inputs", || {
         for ex in &ws.manifest.exercises {
             if let Some(perf) = &ex.perf {
                 let input = data::bench_input(ws, perf)?;
@@ -26,9 +28,18 @@ pub fn run(ws: &Workspace, build: bool) -> Result<ExitCode> {
         Ok(())
     })?;
     if build {
-        step("builds: every exercise's tests, the references, the timing harnesses", || {
-            Cmd::cargo_in(ws).args(["test", "--release", "--workspace", "--no-run"]).run()?;
-            Cmd::cargo_in(ws).args(["build", "--release", "--package", "benches", "--all-features", "--benches"]).run()
+        // The same cargo invocations `check` and `bench` run, so theirs find everything fresh.
+        ui::step("builds: every exercise's tests and timing harness", || {
+            for ex in &ws.manifest.exercises {
+                let package = ex.package();
+                Cmd::cargo_in(ws).args(["test", "--release", "--no-run", "--package", &package]).run()?;
+                if ex.perf.is_some() {
+                    let bench =
+                        ["build", "--release", "--package", "benches", "--features", &package, "--bench", &package];
+                    Cmd::cargo_in(ws).args(bench).run()?;
+                }
+            }
+            Ok(())
         })?;
     }
     println!(
@@ -37,9 +48,4 @@ pub fn run(ws: &Workspace, build: bool) -> Result<ExitCode> {
         started.elapsed().as_secs_f64()
     );
     Ok(ExitCode::SUCCESS)
-}
-
-fn step(name: &str, f: impl FnOnce() -> Result<()>) -> Result<()> {
-    println!("{}", ui::bold(&format!("── {name} ──")));
-    f().map_err(|e| e.context(format!("prefetch: {name} failed")))
 }

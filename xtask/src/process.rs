@@ -229,7 +229,19 @@ fn describe_threads(pid: u32) -> String {
     format!("{total} threads: {}", parts.join(", "))
 }
 
+/// `CI=true`: what may be skipped on a laptop is mandatory.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
 impl Cmd {
+    /// Its trimmed output (stdout, then stderr) when it runs and exits 0 — for
+    /// probing a tool's version; a failure is an answer, not an error.
+    pub fn output_if_ok(self) -> Option<String> {
+        let out = self.quiet().capture(Duration::from_secs(60)).ok()?;
+        out.success().then(|| format!("{}{}", out.stdout, out.stderr).trim().to_string())
+    }
+
     /// Runs with inherited stdio and returns its exit status, whatever it is.
     pub fn status(mut self) -> Result<ExitStatus> {
         eprintln!("{}", ui::dim(&format!("$ {}", self.shown)));

@@ -25,18 +25,9 @@ pub struct Python {
 
 impl Python {
     pub fn detect() -> Option<Python> {
-        let out = Cmd::new("python3").arg("--version").quiet().capture(Duration::from_secs(20)).ok()?;
-        if !out.success() {
-            return None;
-        }
-        let version = format!("{}{}", out.stdout, out.stderr).trim().trim_start_matches("Python ").to_string();
-        let numpy = Cmd::new("python3")
-            .args(["-c", "import numpy; print(numpy.__version__)"])
-            .quiet()
-            .capture(Duration::from_secs(30))
-            .ok()
-            .filter(|o| o.success())
-            .map(|o| o.stdout.trim().to_string());
+        let version = Cmd::new("python3").arg("--version").output_if_ok()?;
+        let version = version.trim_start_matches("Python ").to_string();
+        let numpy = Cmd::new("python3").args(["-c", "import numpy; print(numpy.__version__)"]).output_if_ok();
         Some(Python { version, numpy })
     }
 }
@@ -60,13 +51,20 @@ pub fn modes(script: &Path) -> Result<Vec<String>> {
 }
 
 /// Runs `script` on `input` in `mode` for `rounds` rounds; medians of the
-/// script's compute time and of the whole process's wall time.
-pub fn run(script: &Path, input: &Path, mode: &str, rounds: usize, expected_digest: &str) -> Result<PythonResult> {
+/// script's compute time and of the whole process's wall time, and the digest
+/// of its answer.
+pub fn run(
+    script: &Path,
+    input: &Path,
+    mode: &str,
+    rounds: usize,
+    expected_digest: &str,
+) -> Result<(PythonResult, String)> {
     let (mut compute, mut process) = (Vec::new(), Vec::new());
     let mut last: Option<Line> = None;
     for _ in 0..rounds.max(1) {
         let started = Instant::now();
-        let out = Cmd::new("python3").arg(script).arg(input).args(["--mode", mode]).capture(RUN_LIMIT)?;
+        let out = Cmd::new("python3").arg(script).arg(input).args(["--mode", mode]).quiet().capture(RUN_LIMIT)?;
         process.push(started.elapsed().as_secs_f64());
         if out.timed_out() {
             bail!("{mode}: stopped after {} s", RUN_LIMIT.as_secs());
@@ -80,12 +78,13 @@ pub fn run(script: &Path, input: &Path, mode: &str, rounds: usize, expected_dige
         last = Some(line);
     }
     let line = last.expect("at least one round");
-    Ok(PythonResult {
+    let result = PythonResult {
         mode: mode.to_string(),
         flavour: line.flavour,
         rounds: compute.len(),
         compute_seconds: benches::stats::median(&compute),
         process_seconds: benches::stats::median(&process),
         correct: line.digest == expected_digest,
-    })
+    };
+    Ok((result, line.digest))
 }

@@ -16,8 +16,8 @@ use crate::data::InputFile;
 pub const SCHEMA: &str = "parallel-workbench-results";
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// Unknown fields are ignored, so adding an optional field needs no new version.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Results {
     pub schema: String,
     pub schema_version: u32,
@@ -51,7 +51,6 @@ pub struct Tools {
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct ExerciseResult {
     pub id: String,
     pub input: InputFile,
@@ -106,6 +105,16 @@ pub struct PythonResult {
     pub correct: bool,
 }
 
+/// How a status reads in tables: the same words in `bench` and `compare`.
+pub fn status_text(status: LearnerStatus) -> &'static str {
+    match status {
+        LearnerStatus::Solved => "solved",
+        LearnerStatus::NotSolved => "not solved",
+        LearnerStatus::Wrong => "wrong answer",
+        LearnerStatus::DoesNotCompile => "does not compile",
+    }
+}
+
 impl ExerciseResult {
     pub fn implementation(&self, name: &str) -> Option<&Implementation> {
         self.implementations.iter().find(|i| i.name == name)
@@ -131,8 +140,11 @@ pub fn load(path: &Path) -> Result<Results> {
         None => bail!("field `schema_version` is missing or not a number"),
     }
     let results: Results = serde_path_to_error::deserialize(&value).map_err(|e| {
-        let field = e.path().to_string();
-        anyhow::anyhow!("field `{field}`: {}", e.into_inner())
+        // A missing top-level field has the path "."; serde's message names it.
+        match e.path().to_string().as_str() {
+            "." => anyhow::anyhow!("{}", e.into_inner()),
+            field => anyhow::anyhow!("field `{field}`: {}", e.into_inner()),
+        }
     })?;
     if results.participant.trim().is_empty() {
         bail!("field `participant` is empty");

@@ -17,23 +17,23 @@ use crate::{book, new, ui, verify};
 
 pub fn run(ws: &Workspace) -> Result<ExitCode> {
     let started = Instant::now();
-    step("format", || Cmd::cargo_in(ws).args(["fmt", "--all", "--check"]).run())?;
-    step("clippy", || {
+    ui::step("format", || Cmd::cargo_in(ws).args(["fmt", "--all", "--check"]).run())?;
+    ui::step("clippy", || {
         Cmd::cargo_in(ws)
             .args(["clippy", "--release", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"])
             .run()
     })?;
-    step("tool tests and tidy", || {
+    ui::step("tool tests and tidy", || {
         Cmd::cargo_in(ws)
             .args(["test", "--release", "--package", "xtask", "--package", "datagen", "--package", "benches"])
             .run()
     })?;
-    step("python baselines", || python_tests(ws))?;
-    step("verify", || expect_success(verify::run(ws, false, &[])?))?;
+    ui::step("python baselines", || python_tests(ws))?;
+    ui::step("verify", || expect_success(verify::run(ws, false, &[])?))?;
     let mut built = None;
-    step("book", || book::build(ws).map(|out| built = Some(out)))?;
-    step("new exercise scaffold", || new::smoke_test(ws))?;
-    step("workshop: bench, compare, browser", || workshop::run(ws, built.as_deref().expect("the book step ran")))?;
+    ui::step("book", || book::build(ws).map(|out| built = Some(out)))?;
+    ui::step("new exercise scaffold", || new::smoke_test(ws))?;
+    ui::step("workshop: bench, compare, browser", || workshop::run(ws, built.as_deref().expect("the book step ran")))?;
     println!("{} all checks passed in {:.0} s", ui::green("✓"), started.elapsed().as_secs_f64());
     Ok(ExitCode::SUCCESS)
 }
@@ -42,7 +42,7 @@ pub fn run(ws: &Workspace) -> Result<ExitCode> {
 /// line, except in CI, where they are mandatory.
 fn python_tests(ws: &Workspace) -> Result<()> {
     if crate::python::Python::detect().is_none() {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
+        if crate::process::in_ci() {
             bail!("python3 is required in CI for the baselines' tests");
         }
         println!("{} python3 not found: the Python baselines' tests are skipped", ui::yellow("!"));
@@ -53,14 +53,6 @@ fn python_tests(ws: &Workspace) -> Result<()> {
         .env("PYTHONDONTWRITEBYTECODE", "1")
         .dir(&ws.root)
         .run()
-}
-
-fn step(name: &str, f: impl FnOnce() -> Result<()>) -> Result<()> {
-    let started = Instant::now();
-    println!("{}", ui::bold(&format!("── {name} ──")));
-    f().map_err(|e| e.context(format!("step `{name}` failed")))?;
-    println!("{} {name} ({:.0} s)", ui::green("✓"), started.elapsed().as_secs_f64());
-    Ok(())
 }
 
 fn expect_success(code: ExitCode) -> Result<()> {

@@ -3,12 +3,21 @@
 
 use std::path::PathBuf;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use crate::manifest::Workspace;
 use crate::process::Cmd;
 
 pub const MDBOOK_VERSION: &str = "0.5.4";
+
+/// This machine's target triple, from `rustc -vV`.
+pub fn host_target() -> Result<String> {
+    let info = Cmd::new("rustc").arg("-vV").output_if_ok().context("`rustc -vV` failed")?;
+    info.lines()
+        .find_map(|l| l.strip_prefix("host: "))
+        .map(str::to_string)
+        .context("`rustc -vV` printed no `host:` line")
+}
 
 fn mdbook_path(ws: &Workspace) -> PathBuf {
     ws.root.join(".tools/bin").join(format!("mdbook{}", std::env::consts::EXE_SUFFIX))

@@ -117,6 +117,25 @@ impl Progress {
     }
 }
 
+/// A titled step of a longer command; its error names the step.
+pub fn step(name: &str, f: impl FnOnce() -> anyhow::Result<()>) -> anyhow::Result<()> {
+    let started = Instant::now();
+    println!("{}", bold(&format!("── {name} ──")));
+    f().map_err(|e| e.context(format!("step `{name}` failed")))?;
+    println!("{} {name} ({:.0} s)", green("✓"), started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// `1.01× (0.98–1.03)`: a median ratio and its 95% interval.
+pub fn interval(i: &benches::stats::Interval) -> String {
+    format!("{:.2}× ({:.2}–{:.2})", i.median, i.lo, i.hi)
+}
+
+/// A share as a percentage, with a decimal below 10%.
+pub fn percent(share: f64) -> String {
+    if share < 0.1 { format!("{:.1}%", share * 100.0) } else { format!("{:.0}%", share * 100.0) }
+}
+
 /// 1234567 → "1.23 M".
 pub fn human(x: f64) -> String {
     match x {

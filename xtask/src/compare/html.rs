@@ -5,8 +5,9 @@ use std::fmt::Write;
 
 use benches::stats::Interval;
 
-use super::{Comparison, interval, rank_label, speed, status_text};
+use super::{Comparison, interval, rank_label, speed};
 use crate::bench::throughput;
+use crate::results::status_text;
 
 pub fn render(c: &Comparison) -> String {
     let mut page = String::new();
@@ -18,8 +19,9 @@ pub fn render(c: &Comparison) -> String {
          <h1>Parallel Workbench — results</h1>\n\
          <p class=\"lead\">{n} participant(s), {m} exercise(s). <b>Speed vs reference</b> = the reference's time ÷ \
          the participant's time, both measured on the participant's own machine in the same run: 1.00× is as fast as \
-         the reference, higher is faster. Whiskers are 95% confidence intervals; participants whose intervals \
-         overlap share a rank (shown as <code>=2</code>).</p>\n",
+         the reference, higher is faster. Whiskers are 95% confidence intervals. A participant ranks below \
+         another only when the other's whole interval lies above theirs; equal ranks are shown as \
+         <code>=2</code>.</p>\n",
         n = c.participants.len(),
         m = c.exercises.len()
     );
@@ -42,8 +44,9 @@ pub fn render(c: &Comparison) -> String {
 fn ranking(page: &mut String, c: &Comparison) {
     page.push_str(
         "<section id=\"ranking\"><h2>Ranking</h2>\n<p>More exercises solved ranks first; then the geometric mean of \
-         the speed vs reference over the exercises solved.</p>\n<table>\n<tr><th>rank</th><th>participant</th>\
-         <th>solved</th><th>score (95% CI)</th></tr>\n",
+         the speed vs reference over the exercises solved; its interval averages the bounds in log space, which errs \
+         towards ties.</p>\n<table>\n<tr><th>rank</th><th>participant</th>\
+         <th>solved</th><th>score (≈95% interval)</th></tr>\n",
     );
     for s in &c.standings {
         let r = &c.participants[s.who].results;
@@ -94,7 +97,7 @@ fn exercise(page: &mut String, c: &Comparison, id: &str) {
             cell(e.speedup_vs_sequential.map(|s| format!("{:.2}×", s.median))),
             cell(e.speedup_vs_python.map(|x| format!("{x:.1}×"))),
             cell(learner.map(|l| throughput(l.throughput_bytes_per_second))),
-            cell(e.bandwidth_share.map(|b| format!("{:.1}%", b * 100.0))),
+            cell(e.bandwidth_share.map(crate::ui::percent)),
         );
         rows.push((r.participant.clone(), speed(e), status_text(e.learner_status).to_string()));
     }

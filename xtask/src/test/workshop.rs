@@ -89,8 +89,11 @@ fn check_export(ws: &Workspace, r: &Results, solved: &Exercise, timed: usize) ->
             ensure!(e.learner_status == LearnerStatus::NotSolved, "{}: a stub is not `not-solved`", e.id);
         }
     }
-    if crate::python::Python::detect().is_some() {
-        ensure!(r.exercises.iter().all(|e| !e.python.is_empty()), "python3 is here, but a Python baseline did not run");
+    if r.tools.python.is_some() {
+        for e in &r.exercises {
+            ensure!(!e.python.is_empty(), "{}: python3 is here, but no Python baseline ran", e.id);
+            ensure!(e.python_missing.is_none(), "{}: a Python baseline failed: {:?}", e.id, e.python_missing);
+        }
     }
     Ok(())
 }
@@ -125,9 +128,10 @@ fn make_room(room: &Path, exported: &Results) -> Result<Vec<std::path::PathBuf>>
 
 fn check_book(chromium: &browser::Chromium, book: &Path, ws: &Workspace) -> Result<()> {
     let index = chromium.dump_dom(&browser::file_url(&book.join("index.html")))?;
+    ensure!(index.contains("href=\"workshops.html\""), "the book's table of contents has no Workshops page");
     for ex in &ws.manifest.exercises {
-        ensure!(index.contains(&ex.title), "the book's table of contents does not show `{}`", ex.title);
         let page = ex.book.replace(".md", ".html");
+        ensure!(index.contains(&format!("href=\"{page}\"")), "the book's table of contents has no link to {page}");
         let dom = chromium.dump_dom(&browser::file_url(&book.join(&page)))?;
         ensure!(dom.contains("Python corner"), "{page} renders without its Python corner");
         ensure!(dom.contains(&format!("cargo xtask check {}", ex.id)), "{page} does not show how to check it");
