@@ -244,24 +244,9 @@ fn datagen_unit(kind: &str) -> &'static str {
 /// An exercise whose learner crate could not be measured at all.
 fn not_timed(ex: &Exercise, input: InputFile, status: LearnerStatus, message: String) -> ExerciseResult {
     ExerciseResult {
-        id: ex.id.clone(),
-        input,
-        learner_status: status,
         learner_message: Some(message),
-        correct: false,
-        rounds: 0,
-        quiet_rounds: 0,
-        probe_cpu_per_wall: 0.0,
-        implementations: Vec::new(),
-        python: Vec::new(),
         python_missing: Some("not run: nothing to compare with".into()),
-        speed_vs_reference: None,
-        speedup_vs_sequential: None,
-        reference_speedup_vs_sequential: None,
-        speedup_vs_python: None,
-        bandwidth_share: None,
-        reference_bandwidth_share: None,
-        criterion_report: None,
+        ..ExerciseResult::unmeasured(&ex.id, input, status)
     }
 }
 

@@ -97,7 +97,6 @@ impl Cmd {
 
     /// Runs with inherited stdio; fails unless it exits 0.
     pub fn run(mut self) -> Result<()> {
-        ui::status(&format!("$ {}", self.shown));
         ui::clear_status();
         eprintln!("{}", ui::dim(&format!("$ {}", self.shown)));
         let status = self.command.status().with_context(|| format!("could not start `{}`", self.shown))?;

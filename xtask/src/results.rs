@@ -116,6 +116,30 @@ pub fn status_text(status: LearnerStatus) -> &'static str {
 }
 
 impl ExerciseResult {
+    /// An entry with no measurement yet: every number absent.
+    pub fn unmeasured(id: &str, input: InputFile, learner_status: LearnerStatus) -> Self {
+        ExerciseResult {
+            id: id.to_string(),
+            input,
+            learner_status,
+            learner_message: None,
+            correct: false,
+            rounds: 0,
+            quiet_rounds: 0,
+            probe_cpu_per_wall: 0.0,
+            implementations: Vec::new(),
+            python: Vec::new(),
+            python_missing: None,
+            speed_vs_reference: None,
+            speedup_vs_sequential: None,
+            reference_speedup_vs_sequential: None,
+            speedup_vs_python: None,
+            bandwidth_share: None,
+            reference_bandwidth_share: None,
+            criterion_report: None,
+        }
+    }
+
     pub fn implementation(&self, name: &str) -> Option<&Implementation> {
         self.implementations.iter().find(|i| i.name == name)
     }
