@@ -123,7 +123,8 @@ fn os_name() -> String {
     }
 }
 
-fn memory_bytes() -> Option<u64> {
+/// Total physical memory, as the OS reports it.
+pub fn memory_bytes() -> Option<u64> {
     if cfg!(target_os = "macos") {
         return command_output("sysctl", &["-n", "hw.memsize"])?.parse().ok();
     }

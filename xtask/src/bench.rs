@@ -365,11 +365,6 @@ fn tools(ws: &Workspace, python: Option<&Python>) -> Tools {
     }
 }
 
-/// Input bytes per second, in decimal units.
-pub fn throughput(bytes_per_second: f64) -> String {
-    format!("{}B/s", ui::human(bytes_per_second))
-}
-
 fn print_report(r: &Results, export: Option<&Path>) {
     let solved = r.exercises.iter().filter(|e| e.learner_status == LearnerStatus::Solved).count();
     println!(
@@ -378,8 +373,8 @@ fn print_report(r: &Results, export: Option<&Path>) {
         r.exercises.len(),
         r.machine.described.cpu_model,
         r.machine.described.cores,
-        throughput(r.probes.memory_read_bytes_per_second),
-        throughput(r.probes.memory_read_one_thread_bytes_per_second),
+        ui::throughput(r.probes.memory_read_bytes_per_second),
+        ui::throughput(r.probes.memory_read_one_thread_bytes_per_second),
     );
     match export {
         Some(path) => {
@@ -437,7 +432,7 @@ fn print_exercise(e: &ExerciseResult, bandwidth: f64) {
         println!(
             "  {label:<22} {:>10} {:>11}  {vs_ref:<22} {:>9} {:>9} {:>9}",
             ui::duration(t),
-            throughput(imp.throughput_bytes_per_second),
+            ui::throughput(imp.throughput_bytes_per_second),
             vs_seq.map_or_else(String::new, |s| format!("{s:.2}×")),
             python.map_or_else(String::new, |p| format!("{:.1}×", p / t)),
             ui::percent(imp.throughput_bytes_per_second / bandwidth),
@@ -448,7 +443,7 @@ fn print_exercise(e: &ExerciseResult, bandwidth: f64) {
             "  {:<22} {:>10} {:>11}  compute time; whole process {} — {}",
             format!("Python {}", p.mode),
             ui::duration(p.compute_seconds),
-            throughput(e.input.bytes as f64 / p.compute_seconds),
+            ui::throughput(e.input.bytes as f64 / p.compute_seconds),
             ui::duration(p.process_seconds),
             p.flavour
         );

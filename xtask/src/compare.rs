@@ -4,7 +4,7 @@
 //! Fair across machines: each participant is scored by the reference/learner
 //! time ratio measured on their own machine in one run, never by absolute
 //! times; the overall score is the geometric mean over the exercises they
-//! solved; participants whose intervals overlap share a rank.
+//! solved; you rank below someone only when their whole interval lies above yours.
 
 mod html;
 
@@ -44,7 +44,7 @@ pub struct Standing {
     /// space: wider than an exact interval of the mean, so it errs towards ties.
     pub score: Option<Interval>,
     pub rank: usize,
-    /// Another participant has the same rank (overlapping intervals).
+    /// Another participant has the same rank (no interval separates them).
     pub tied: bool,
 }
 
@@ -228,8 +228,6 @@ pub fn rank_label(s: &Standing) -> String {
     if s.tied { format!("={}", s.rank) } else { s.rank.to_string() }
 }
 
-pub use crate::ui::interval;
-
 fn print(c: &Comparison, html: &Path) {
     let skipped = if c.problems.is_empty() {
         String::new()
@@ -256,10 +254,10 @@ fn print(c: &Comparison, html: &Path) {
             rank_label(s),
             r.participant,
             format!("{}/{}", s.solved, c.exercises.len()),
-            s.score.as_ref().map_or_else(|| "—".into(), interval),
+            s.score.as_ref().map_or_else(|| "—".into(), ui::interval),
             r.machine.described.cpu_model,
             r.machine.described.cores,
-            crate::bench::throughput(r.probes.memory_read_bytes_per_second)
+            ui::throughput(r.probes.memory_read_bytes_per_second)
         );
     }
     for id in &c.exercises {
@@ -271,7 +269,7 @@ fn print(c: &Comparison, html: &Path) {
                 println!("  {:<20} not measured", r.participant);
                 continue;
             };
-            let shown = speed(e).map_or_else(|| status_text(e.learner_status).to_string(), |i| interval(&i));
+            let shown = speed(e).map_or_else(|| status_text(e.learner_status).to_string(), |i| ui::interval(&i));
             let python = e.speedup_vs_python.map_or_else(String::new, |x| format!(" · {x:.0}× Python"));
             println!("  {:<20} {shown}{python}", r.participant);
         }

@@ -126,7 +126,7 @@ fn cores() -> Finding {
 }
 
 fn memory() -> Finding {
-    match benches::probe::machine().memory_bytes {
+    match benches::probe::memory_bytes() {
         Some(b) if b < MIN_MEMORY_BYTES => found(
             Level::Hint,
             format!("{} of memory: `bench` needs about 4 GiB", gib(b)),

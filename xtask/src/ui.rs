@@ -136,6 +136,11 @@ pub fn percent(share: f64) -> String {
     if share < 0.1 { format!("{:.1}%", share * 100.0) } else { format!("{:.0}%", share * 100.0) }
 }
 
+/// Bytes per second, in decimal units: "51.40 GB/s".
+pub fn throughput(bytes_per_second: f64) -> String {
+    format!("{}B/s", human(bytes_per_second))
+}
+
 /// 1234567 → "1.23 M".
 pub fn human(x: f64) -> String {
     match x {

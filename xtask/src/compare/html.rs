@@ -5,9 +5,9 @@ use std::fmt::Write;
 
 use benches::stats::Interval;
 
-use super::{Comparison, interval, rank_label, speed};
-use crate::bench::throughput;
+use super::{Comparison, rank_label, speed};
 use crate::results::status_text;
+use crate::ui::{interval, throughput};
 
 pub fn render(c: &Comparison) -> String {
     let mut page = String::new();
