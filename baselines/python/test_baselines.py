@@ -23,6 +23,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 PARALLEL_SUM = HERE / "parallel_sum.py"
 WORD_COUNT = HERE / "word_count.py"
+SKEWED_WORK = HERE / "skewed_work.py"
 WORKERS = 2
 # The pool modes cut about four chunks per worker; the text below is built so
 # that these cut points fall inside words.
@@ -61,6 +62,17 @@ def oracle_word_counts(data):
             counts[bytes(word)] = counts.get(bytes(word), 0) + 1
             word.clear()
     return counts
+
+
+def oracle_score(x):
+    """05-skewed-work's work function, step by step as the Rust code writes it."""
+    rounds = (x >> 24) * (x >> 24) // 16
+    h = x | 1
+    for _ in range(rounds):
+        h = (h ^ (h << 13)) % 2**64
+        h = h ^ (h >> 7)
+        h = (h ^ (h << 17)) % 2**64
+    return h
 
 
 def oracle_word_digest(counts):
@@ -208,6 +220,25 @@ class Baselines(unittest.TestCase):
     def test_word_count_missing_file(self):
         proc = run(WORD_COUNT, str(self.text) + ".missing", "--mode", "sequential")
         self.assert_error(proc, ".missing")
+
+    # --- skewed_work ---
+
+    def test_skewed_work_every_mode_gives_the_oracle_digest(self):
+        values = [0xFFFFFFFF, 0, 2**24, 7, 2**31 + 5, 0x12345678] * 30
+        path = Path(self.tmp.name) / "skewed.bin"
+        path.write_bytes(struct.pack(f"<{len(values)}I", *values))
+        scores = [oracle_score(x) for x in sorted(values)]
+        expected = f"{len(scores)} scores, wrapping sum {sum(scores) % 2**64}"
+        self.assertEqual(oracle_score(0), 1)
+        for mode in self.list_modes(SKEWED_WORK):
+            with self.subTest(mode=mode):
+                proc = run(SKEWED_WORK, str(path), "--mode", mode, "--workers", str(WORKERS))
+                line = self.assert_ok_line(proc, mode)
+                self.assertEqual(line["digest"], expected)
+                self.assertEqual(line["result"]["last"], scores[-3:])
+
+    def test_skewed_work_rejects_a_size_not_multiple_of_4(self):
+        self.assert_error(run(SKEWED_WORK, str(self.odd), "--mode", "sequential"), "5 bytes")
 
     def test_word_count_has_no_numpy_mode(self):
         self.assert_error(run(WORD_COUNT, str(self.text), "--mode", "numpy"), "numpy")

@@ -14,6 +14,7 @@ fn main() {
             learner: |data| ex_parallel_sum::parallel_sum(data, benches::threads()),
             reference: |data| ref_parallel_sum::parallel_sum(data, benches::threads()),
             sequential: |data| data.iter().map(|&x| u64::from(x)).sum(),
+            baseline: "sequential baseline",
         },
     });
 }

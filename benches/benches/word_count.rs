@@ -16,6 +16,7 @@ fn main() {
             learner: |text| ex_word_count::word_counts(text),
             reference: |text| ref_word_count::word_counts(text),
             sequential: |text| sequential_word_counts(text),
+            baseline: "sequential baseline",
         },
     });
 }

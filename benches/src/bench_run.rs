@@ -69,6 +69,9 @@ pub struct BenchRun {
     pub reference_speedup_vs_sequential: Interval,
     /// The reference's answer, condensed; Python baselines must print the same.
     pub reference_digest: String,
+    /// What the `sequential` implementation is: see [`crate::Contenders::baseline`].
+    #[serde(default = "crate::gate::sequential_baseline")]
+    pub baseline: String,
 }
 
 /// Measures `exercise` on `input` until the main interval is narrow enough or
@@ -135,5 +138,6 @@ pub fn run<I, O: PartialEq + Debug>(exercise: &Exercise<I, O>, input: &I, config
         speedup_vs_sequential: index("learner").map(|l| per_round(sequential, l)),
         reference_speedup_vs_sequential: per_round(sequential, reference),
         reference_digest: (exercise.digest)(&expected),
+        baseline: c.baseline.to_string(),
     }
 }

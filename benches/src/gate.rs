@@ -85,6 +85,13 @@ pub struct GateReport {
     /// learner time / sequential time, per round.
     pub ratio_to_sequential: Option<Interval>,
     pub probe_cpu_per_wall: f64,
+    /// What the third contender (`sequential`) is: see [`Contenders::baseline`].
+    #[serde(default = "sequential_baseline")]
+    pub baseline: String,
+}
+
+pub(crate) fn sequential_baseline() -> String {
+    "sequential baseline".into()
 }
 
 const LEARNER: usize = 0;
@@ -123,7 +130,7 @@ pub struct Evidence {
 /// Decides pass / fail / inconclusive. A fail needs the whole confidence
 /// interval on the wrong side; a busy or single-core machine never fails a
 /// parallel exercise, it makes the verdict inconclusive.
-pub fn verdict(config: &GateConfig, e: &Evidence) -> (Outcome, Vec<Finding>) {
+pub fn verdict(config: &GateConfig, e: &Evidence, baseline: &str) -> (Outcome, Vec<Finding>) {
     let mut findings = Vec::new();
     if config.parallel && e.cores < 2 {
         let message = "this machine offers 1 core, so parallelism cannot be measured".to_string();
@@ -145,7 +152,7 @@ pub fn verdict(config: &GateConfig, e: &Evidence) -> (Outcome, Vec<Finding>) {
                 reason: Reason::NotParallel,
                 message: format!(
                     "not parallel: your code kept {:.2} cores busy, the reference {:.2} ({:.0}% of it, needs {:.0}%); \
-                     are the threads running at the same time?",
+                     are the threads running at the same time, and is the work shared out evenly?",
                     e.learner_cpu_per_wall,
                     e.reference_cpu_per_wall,
                     e.cpu_share_of_reference * 100.0,
@@ -158,7 +165,7 @@ pub fn verdict(config: &GateConfig, e: &Evidence) -> (Outcome, Vec<Finding>) {
             findings.push(Finding {
                 reason: Reason::NotFasterThanSequential,
                 message: format!(
-                    "no faster than the sequential baseline: {:.2}× its time (95% CI {:.2}–{:.2})",
+                    "no faster than the {baseline}: {:.2}× its time (95% CI {:.2}–{:.2})",
                     s.median, s.lo, s.hi
                 ),
             });
@@ -227,6 +234,7 @@ pub fn run<I, O: PartialEq + Debug>(
         ratio_to_reference: None,
         ratio_to_sequential: None,
         probe_cpu_per_wall: 0.0,
+        baseline: contenders.baseline.to_string(),
     };
     let expected = contenders.reference_output(input);
     match call(contenders.learner, input) {
@@ -262,7 +270,7 @@ pub fn run<I, O: PartialEq + Debug>(
         if config.parallel {
             evidence.quiet_rounds = quiet_rounds;
         }
-        let (outcome, findings) = verdict(config, &evidence);
+        let (outcome, findings) = verdict(config, &evidence, contenders.baseline);
         // More rounds cannot add a core; a busy spell or a wide interval can
         // still resolve, so those keep measuring while the budget lasts.
         let hopeless = cores < 2 && config.parallel;
@@ -296,6 +304,8 @@ pub(crate) fn truncate_debug(value: &impl Debug) -> String {
 mod tests {
     use super::*;
 
+    const SEQ: &str = "sequential baseline";
+
     fn config() -> GateConfig {
         GateConfig { max_ratio: 1.3, parallel: true, budget: Duration::from_secs(10), min_rounds: 7 }
     }
@@ -324,7 +334,7 @@ mod tests {
 
     #[test]
     fn a_correct_parallel_solution_passes() {
-        assert_eq!(verdict(&config(), &good()).0, Outcome::Pass);
+        assert_eq!(verdict(&config(), &good(), SEQ).0, Outcome::Pass);
     }
 
     #[test]
@@ -332,7 +342,7 @@ mod tests {
         // Every core kept busy by another program: even a sequential-looking
         // result must not fail.
         let e = Evidence { quiet_rounds: 2, probe_cpu_per_wall: 1.02, cpu_share_of_reference: 0.5, ..good() };
-        let (outcome, findings) = verdict(&config(), &e);
+        let (outcome, findings) = verdict(&config(), &e, SEQ);
         assert_eq!(outcome, Outcome::Inconclusive);
         assert_eq!(reasons(&findings), [Reason::MachineBusy]);
     }
@@ -345,7 +355,7 @@ mod tests {
             ratio_to_sequential: ci(1.02, 0.01),
             ..good()
         };
-        let (outcome, findings) = verdict(&config(), &e);
+        let (outcome, findings) = verdict(&config(), &e, SEQ);
         assert_eq!(outcome, Outcome::Fail);
         assert_eq!(reasons(&findings), [Reason::NotParallel, Reason::NotFasterThanSequential, Reason::TooSlow]);
     }
@@ -359,7 +369,7 @@ mod tests {
             ratio_to_sequential: ci(6.0, 0.3),
             ..good()
         };
-        let (outcome, findings) = verdict(&config(), &e);
+        let (outcome, findings) = verdict(&config(), &e, SEQ);
         assert_eq!(outcome, Outcome::Fail);
         assert_eq!(reasons(&findings), [Reason::NotFasterThanSequential, Reason::TooSlow]);
     }
@@ -367,7 +377,7 @@ mod tests {
     #[test]
     fn an_interval_straddling_the_limit_is_undecided() {
         let e = Evidence { ratio_to_reference: ci(1.3, 0.1), ..good() };
-        let (outcome, findings) = verdict(&config(), &e);
+        let (outcome, findings) = verdict(&config(), &e, SEQ);
         assert_eq!(outcome, Outcome::Inconclusive);
         assert_eq!(reasons(&findings), [Reason::Undecided]);
     }
@@ -375,8 +385,8 @@ mod tests {
     #[test]
     fn one_core_is_inconclusive_for_parallel_exercises_only() {
         let e = Evidence { cores: 1, ..good() };
-        assert_eq!(verdict(&config(), &e).0, Outcome::Inconclusive);
+        assert_eq!(verdict(&config(), &e, SEQ).0, Outcome::Inconclusive);
         let sequential_ok = GateConfig { parallel: false, ..config() };
-        assert_eq!(verdict(&sequential_ok, &e).0, Outcome::Pass);
+        assert_eq!(verdict(&sequential_ok, &e, SEQ).0, Outcome::Pass);
     }
 }

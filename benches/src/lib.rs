@@ -30,7 +30,11 @@ use criterion::{BenchmarkId, Criterion, Throughput};
 pub struct Contenders<I, O> {
     pub learner: fn(&I) -> O,
     pub reference: fn(&I) -> O,
+    /// The baseline the learner must beat: usually one core, sometimes the
+    /// naive parallel version the exercise improves on (a static split).
     pub sequential: fn(&I) -> O,
+    /// What `sequential` is, as the learner reads it: "sequential baseline", "static split".
+    pub baseline: &'static str,
 }
 
 impl<I, O: PartialEq + Debug> Contenders<I, O> {

@@ -234,6 +234,7 @@ fn bench_exercise(
         reference_bandwidth_share: share("reference"),
         criterion_report,
         implementations,
+        baseline: (run.baseline != "sequential baseline").then_some(run.baseline),
     })
 }
 
@@ -428,7 +429,11 @@ fn print_exercise(e: &ExerciseResult, bandwidth: f64) {
             "reference" => e.reference_speedup_vs_sequential.map(|s| s.median),
             _ => sequential.map(|s| s / t),
         };
-        let label = if imp.name == "learner" { "yours" } else { imp.name.as_str() };
+        let label = match (imp.name.as_str(), &e.baseline) {
+            ("learner", _) => "yours",
+            ("sequential", Some(baseline)) => baseline.as_str(),
+            (name, _) => name,
+        };
         println!(
             "  {label:<22} {:>10} {:>11}  {vs_ref:<22} {:>9} {:>9} {:>9}",
             ui::duration(t),

@@ -378,13 +378,15 @@ fn gate_table(g: &GateReport, max_ratio: f64) -> String {
     if g.ratio_to_reference.is_none() {
         return String::new();
     }
-    let mut t = format!("{:<12} {:>10} {:>9}\n", "", "median", "CPU/wall");
-    for (name, s) in [("yours", &g.learner), ("reference", &g.reference), ("sequential", &g.sequential)] {
-        t.push_str(&format!("{name:<12} {:>10} {:>9.2}\n", ui::duration(s.median_seconds), s.cpu_per_wall));
+    // "sequential baseline" → "sequential"; other baselines keep their name.
+    let baseline = g.baseline.strip_suffix(" baseline").unwrap_or(&g.baseline);
+    let mut t = format!("{:<14} {:>10} {:>9}\n", "", "median", "CPU/wall");
+    for (name, s) in [("yours", &g.learner), ("reference", &g.reference), (baseline, &g.sequential)] {
+        t.push_str(&format!("{name:<14} {:>10} {:>9.2}\n", ui::duration(s.median_seconds), s.cpu_per_wall));
     }
     if let (Some(r), Some(s)) = (&g.ratio_to_reference, &g.ratio_to_sequential) {
         t.push_str(&format!(
-            "ratio to reference {:.3}× (95% CI {:.3}–{:.3}, limit {max_ratio:.2}×) · to sequential {:.2}× (CI {:.2}–{:.2})\n",
+            "ratio to reference {:.3}× (95% CI {:.3}–{:.3}, limit {max_ratio:.2}×) · to {baseline} {:.2}× (CI {:.2}–{:.2})\n",
             r.median, r.lo, r.hi, s.median, s.lo, s.hi
         ));
     }

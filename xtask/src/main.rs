@@ -149,6 +149,9 @@ enum Command {
         id: String,
         #[arg(long, default_value_t = 1)]
         chapter: u32,
+        /// Correctness only: no timing gate, bench target or Python baseline.
+        #[arg(long)]
+        untimed: bool,
     },
 }
 
@@ -186,7 +189,10 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
         Command::Prefetch { no_build } => prefetch::run(&ws, !no_build),
         Command::Verify { bless, ids } => verify::run(&ws, bless, &ids),
         Command::Test => test::run(&ws),
-        Command::New { id, chapter } => new::run(&ws, &id, chapter),
+        Command::New { id, chapter, untimed } => {
+            let timing = if untimed { new::Timing::Untimed } else { new::Timing::Timed };
+            new::run(&ws, &id, chapter, timing)
+        }
         Command::Gen { .. } => unreachable!("handled above"),
     }
 }

@@ -13,8 +13,16 @@ use crate::integrity::{self, Pristine};
 use crate::manifest::{self, Workspace};
 use crate::{ui, verify};
 
-pub fn run(ws: &Workspace, id: &str, chapter: u32) -> Result<ExitCode> {
-    let written = scaffold(ws, id, chapter)?;
+/// Whether the new exercise gets a timing gate (bench target, Python baseline).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Timing {
+    Timed,
+    /// Correctness only: no `[exercise.perf]`, bench target or baseline.
+    Untimed,
+}
+
+pub fn run(ws: &Workspace, id: &str, chapter: u32, timing: Timing) -> Result<ExitCode> {
+    let written = scaffold(ws, id, chapter, timing)?;
     for path in &written {
         println!("created {path}");
     }
@@ -62,7 +70,7 @@ fn names(ws: &Workspace, id: &str, chapter: u32) -> Result<Names> {
 }
 
 /// Writes every file of a new exercise; returns their repository paths.
-pub fn scaffold(ws: &Workspace, id: &str, chapter: u32) -> Result<Vec<String>> {
+pub fn scaffold(ws: &Workspace, id: &str, chapter: u32, timing: Timing) -> Result<Vec<String>> {
     let n = names(ws, id, chapter)?;
     let root = &ws.root;
     let mut written = Vec::new();
@@ -79,24 +87,28 @@ pub fn scaffold(ws: &Workspace, id: &str, chapter: u32) -> Result<Vec<String>> {
     write(format!("exercises/{}/tests/suite.rs", n.id), suite(&n))?;
     write(format!("solutions/{}/Cargo.toml", n.id), crate_manifest(&n, true))?;
     write(format!("solutions/{}/src/lib.rs", n.id), reference(&n))?;
-    write(format!("solutions/{}/known-bad/sequential.rs", n.id), known_bad_sequential(&n))?;
-    write(format!("benches/benches/{}.rs", n.lib), bench(&n))?;
     write(format!("book/src/{}", n.page), page(&n))?;
-    write(format!("baselines/python/{}.py", n.lib), python(&n))?;
-    append(root, manifest::FILE, &manifest_entry(&n))?;
-    append(root, "book/src/SUMMARY.md", &format!("- [{}]({})\n", n.title, n.page))?;
-    add_bench_target(root, &n)?;
+    if timing == Timing::Timed {
+        write(format!("solutions/{}/known-bad/sequential.rs", n.id), known_bad_sequential(&n))?;
+        write(format!("benches/benches/{}.rs", n.lib), bench(&n))?;
+        write(format!("baselines/python/{}.py", n.lib), python(&n))?;
+    } else {
+        write(format!("solutions/{}/known-bad/drops_the_last_item.rs", n.id), known_bad_lost_item(&n))?;
+    }
+    append(root, manifest::FILE, &manifest_entry(&n, timing))?;
+    add_to_summary(root, &n)?;
+    if timing == Timing::Timed {
+        add_bench_target(root, &n)?;
+    }
     let ws = Workspace::open(root)?;
     let ex = ws.manifest.find(&n.id)?;
     let mut pristine = Pristine::load(root)?;
     pristine.exercise.insert(n.id.clone(), integrity::record_now(root, ex)?);
     pristine.save(root)?;
-    written.extend([
-        manifest::FILE.into(),
-        "book/src/SUMMARY.md".into(),
-        "benches/Cargo.toml".into(),
-        integrity::FILE.into(),
-    ]);
+    written.extend([manifest::FILE.into(), "book/src/SUMMARY.md".into(), integrity::FILE.into()]);
+    if timing == Timing::Timed {
+        written.push("benches/Cargo.toml".into());
+    }
     Ok(written)
 }
 
@@ -108,6 +120,23 @@ fn append(root: &Path, file: &str, text: &str) -> Result<()> {
     }
     current.push_str(text);
     std::fs::write(path, current)?;
+    Ok(())
+}
+
+/// Lists the page in `SUMMARY.md` after the last page of its chapter's
+/// folder (the chapter's own README included), or at the end.
+fn add_to_summary(root: &Path, n: &Names) -> Result<()> {
+    let path = root.join("book/src/SUMMARY.md");
+    let text = std::fs::read_to_string(&path).context("cannot read book/src/SUMMARY.md")?;
+    let folder = format!("]({}/", n.page.split_once('/').map_or("", |(dir, _)| dir));
+    let number = n.id.split_once('-').map_or("", |(number, _)| number);
+    let entry = format!("    - [Exercise {number}: {}]({})", n.title, n.page);
+    let mut lines: Vec<&str> = text.lines().collect();
+    match lines.iter().rposition(|l| l.contains(&folder)) {
+        Some(i) => lines.insert(i + 1, &entry),
+        None => lines.push(entry.trim_start()),
+    }
+    std::fs::write(path, lines.join("\n") + "\n")?;
     Ok(())
 }
 
@@ -183,6 +212,15 @@ fn known_bad_sequential(n: &Names) -> String {
     )
 }
 
+fn known_bad_lost_item(n: &Names) -> String {
+    format!(
+        "//! expect: tests-failed\n//! Forgets the last item: the oracle comparison catches it.\n\n{DOC}\
+         pub fn process(data: &[u32]) -> u64 {{\n    let n = data.len().saturating_sub(1);\n    \
+         data[..n].iter().map(|&x| u64::from(x)).sum()\n}}\n// {}\n",
+        n.id
+    )
+}
+
 fn suite(n: &Names) -> String {
     format!(
         "//! The one test suite of exercise {id}, run against the learner's crate and the reference.\n\n\
@@ -206,7 +244,8 @@ fn bench(n: &Names) -> String {
          input_bytes: |data| std::mem::size_of_val(data.as_slice()) as u64,\n        \
          digest: |total: &u64| total.to_string(),\n        contenders: Contenders {{\n            \
          learner: |data| ex_{lib}::process(data),\n            reference: |data| ref_{lib}::process(data),\n            \
-         sequential: |data| data.iter().map(|&x| u64::from(x)).sum(),\n        }},\n    }});\n}}\n",
+         sequential: |data| data.iter().map(|&x| u64::from(x)).sum(),\n            \
+         baseline: \"sequential baseline\",\n        }},\n    }});\n}}\n",
         id = n.id,
         lib = n.lib
     )
@@ -243,34 +282,42 @@ fn python(n: &Names) -> String {
     )
 }
 
-fn manifest_entry(n: &Names) -> String {
+fn manifest_entry(n: &Names, timing: Timing) -> String {
+    let perf = match timing {
+        Timing::Timed => format!(
+            "\n[exercise.perf]\ndatagen = \"u32\"\ncheck_size = 67_108_864\nbench_size = 268_435_456\nmax_ratio = 1.3\n\
+             parallel = true\npython = \"{}\"\n",
+            n.lib
+        ),
+        Timing::Untimed => String::new(),
+    };
     format!(
         "\n[[exercise]]\nid = \"{id}\"\nchapter = {chapter}\ntitle = \"{title}\"\nbook = \"{page}\"\nkind = \"threads\"\n\
-         hints = [\"(Scaffold) Write progressively stronger hints, the last one nearly the answer.\"]\n\n\
-         [exercise.perf]\ndatagen = \"u32\"\ncheck_size = 67_108_864\nbench_size = 268_435_456\nmax_ratio = 1.3\n\
-         parallel = true\npython = \"{lib}\"\n",
+         hints = [\"(Scaffold) Write progressively stronger hints, the last one nearly the answer.\"]\n{perf}",
         id = n.id,
         chapter = n.chapter,
         title = n.title,
         page = n.page,
-        lib = n.lib
     )
 }
 
-/// Scaffolds an exercise in a scratch copy and proves `verify` accepts it.
+/// Scaffolds a timed and an untimed exercise in a scratch copy and proves
+/// `verify` accepts both.
 pub fn smoke_test(ws: &Workspace) -> Result<()> {
     let scratch = ws.target_dir().join("new-smoke/workspace");
     if scratch.exists() {
         std::fs::remove_dir_all(&scratch)?;
     }
     verify::copy_tree(&ws.root, &scratch, &ws.root)?;
-    let copy = Workspace::open_scratch(&scratch)?;
-    let id = "99-scaffold-smoke";
-    scaffold(&copy, id, 1)?;
+    let ids = [("99-scaffold-smoke", Timing::Timed), ("98-scaffold-untimed", Timing::Untimed)];
+    for (id, timing) in ids {
+        let copy = Workspace::open_scratch(&scratch)?;
+        scaffold(&copy, id, 1, timing)?;
+    }
     let copy = Workspace::open_scratch(&scratch)?;
     let problems = crate::tidy::problems(&copy.root)?;
     ensure!(problems.is_empty(), "tidy fails on the scaffold:\n  {}", problems.join("\n  "));
-    let code = verify::run(&copy, false, &[id.to_string()])?;
-    ensure!(code == ExitCode::SUCCESS, "verify rejected the scaffolded exercise");
+    let code = verify::run(&copy, false, &ids.map(|(id, _)| id.to_string()))?;
+    ensure!(code == ExitCode::SUCCESS, "verify rejected a scaffolded exercise");
     Ok(())
 }

@@ -79,6 +79,10 @@ pub struct ExerciseResult {
     pub reference_bandwidth_share: Option<f64>,
     /// Criterion's HTML report for this exercise, relative to the repository.
     pub criterion_report: Option<String>,
+    /// What `sequential` is when it is not one core, e.g. "static split"
+    /// (then every "vs sequential" figure is against that baseline).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -137,6 +141,7 @@ impl ExerciseResult {
             bandwidth_share: None,
             reference_bandwidth_share: None,
             criterion_report: None,
+            baseline: None,
         }
     }
 

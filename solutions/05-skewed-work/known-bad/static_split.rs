@@ -1,0 +1,30 @@
+//! expect: too-slow
+//! One contiguous chunk per core: the core with the last (most expensive) chunk works alone at the end.
+
+pub fn score_all(items: &[u32]) -> Vec<u64> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = items.len().div_ceil(threads).max(1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().map(|&x| score(x)).collect::<Vec<u64>>()))
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().expect("a scoring thread panicked")).collect()
+    })
+}
+
+/// The work for one item, as given: its cost grows with the value, from no
+/// rounds for `x < 2^24` to about 4 000 xorshift rounds for `x` near `u32::MAX`.
+/// On sorted input, the last items cost thousands of times more than the first.
+///
+/// Do not change it: the tests and the timing gate use their own copy.
+pub fn score(x: u32) -> u64 {
+    let k = u64::from(x >> 24);
+    let mut h = u64::from(x) | 1;
+    for _ in 0..k * k / 16 {
+        h ^= h << 13;
+        h ^= h >> 7;
+        h ^= h << 17;
+    }
+    h
+}
