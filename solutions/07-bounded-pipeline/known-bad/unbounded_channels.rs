@@ -1,0 +1,48 @@
+//! expect: tests-failed
+//! Unbounded channels: no backpressure. With a slow sink the source is read far ahead and the items pile up in memory.
+
+use crossbeam::channel::unbounded;
+
+pub fn run_pipeline<T, U, E>(
+    source: impl Iterator<Item = T> + Send,
+    stage: impl Fn(T) -> Result<U, E> + Send,
+    mut sink: impl FnMut(U),
+    capacity: usize,
+) -> Result<u64, E>
+where
+    T: Send,
+    U: Send,
+    E: Send,
+{
+    let _ = capacity; // "unbounded is simpler, and never blocks"
+    let (to_stage, from_source) = unbounded();
+    let (to_sink, from_stage) = unbounded();
+    std::thread::scope(|s| {
+        s.spawn(move || {
+            for item in source {
+                // A failed send means the stage has stopped: stop reading the source.
+                if to_stage.send(item).is_err() {
+                    break;
+                }
+            }
+        });
+        let stage_thread = s.spawn(move || {
+            for item in from_source {
+                let result = stage(item)?;
+                if to_sink.send(result).is_err() {
+                    break;
+                }
+            }
+            Ok(())
+            // Returning drops `from_source` and `to_sink`: the source's next
+            // send fails, and the sink's loop below ends.
+        });
+        let mut delivered = 0;
+        for result in from_stage {
+            sink(result);
+            delivered += 1;
+        }
+        stage_thread.join().expect("the stage thread panicked")?;
+        Ok(delivered)
+    })
+}
