@@ -17,7 +17,7 @@ REGION = 32 * 1024 * 1024  # bytes each of two workers produces in part D
 
 
 def work(job):
-    """Exercise 06's job: the bytes reversed, each plus one."""
+    """Exercise 07's job: the bytes reversed, each plus one."""
     return job.translate(PLUS_ONE)[::-1]
 
 

@@ -1,0 +1,82 @@
+//! The one test suite of exercise 06, run unchanged against your crate and
+//! the reference. `cargo xtask check 06-grain-size` runs it; do not edit it.
+
+use grain_size::{cheap, pick_grain, sum_cheap, sum_in_tasks};
+use proptest::prelude::*;
+
+/// The published work function; yours must not differ from it.
+fn published(x: u32) -> u64 {
+    let mut h = u64::from(x);
+    for _ in 0..4 {
+        h = (h ^ (h >> 29)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    }
+    h >> 56
+}
+
+fn oracle(items: &[u32]) -> u64 {
+    items.iter().map(|&x| published(x)).sum()
+}
+
+#[test]
+fn cheap_is_unchanged() {
+    for x in [0, 1, 0xFFFF_FFFF, 0x8000_0001, 12345] {
+        assert_eq!(cheap(x), published(x), "cheap({x}) differs from the published work function");
+    }
+}
+
+#[test]
+fn every_grain_gives_the_same_sum() {
+    let items = datagen::uniform_u32(10_007, 3);
+    for grain in [1, 2, 3, 64, 1000, 10_006, 10_007, 50_000] {
+        assert_eq!(sum_in_tasks(&items, grain), oracle(&items), "grain {grain}");
+    }
+}
+
+#[test]
+fn empty_input_sums_to_zero() {
+    assert_eq!(sum_in_tasks(&[], 1), 0);
+    assert_eq!(sum_cheap(&[]), 0);
+}
+
+#[test]
+#[should_panic(expected = "grain")]
+fn zero_grain_panics_with_a_clear_message() {
+    sum_in_tasks(&[1, 2, 3], 0);
+}
+
+#[test]
+fn the_grain_is_in_range() {
+    for len in [0, 1, 7, 1000, 1 << 20, 1 << 26] {
+        for threads in [1, 2, 4, 16, 64] {
+            let g = pick_grain(len, threads);
+            assert!((1..=len.max(1)).contains(&g), "pick_grain({len}, {threads}) = {g}, not in 1..={}", len.max(1));
+        }
+    }
+}
+
+#[test]
+fn sum_cheap_matches_the_oracle() {
+    let items = datagen::uniform_u32(1_000_003, 9);
+    assert_eq!(sum_cheap(&items), oracle(&items));
+}
+
+/// What a person sees: the sum of a generated array.
+#[test]
+fn generated_report() {
+    let items = datagen::uniform_u32(2_000_000, 42);
+    insta::assert_snapshot!("generated_2M_seed42", format!("items={} sum={}\n", items.len(), sum_cheap(&items)));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 200,
+        // Nothing is written into the exercise folder.
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn any_items_any_grain(items in prop::collection::vec(any::<u32>(), 0..2_000), grain in 1usize..3_000) {
+        prop_assert_eq!(sum_in_tasks(&items, grain), oracle(&items));
+    }
+}

@@ -1,0 +1,233 @@
+//! The one test suite of exercise 09, run unchanged against your crate and
+//! the reference. `cargo xtask check 09-shared-memory` runs it; do not edit it.
+
+use std::path::{Path, PathBuf};
+
+use proptest::prelude::*;
+use shared_memory::{fill_file_with_processes, fill_region_of_file, fill_with_threads, pattern};
+
+/// The worker program of whichever crate is under test.
+fn worker() -> &'static Path {
+    let exe = option_env!("CARGO_BIN_EXE_shared-memory-worker")
+        .or(option_env!("CARGO_BIN_EXE_shared-memory-worker-solution"));
+    Path::new(exe.expect("cargo builds the worker program for the tests"))
+}
+
+/// The published pattern; yours must not differ from it.
+fn published(i: u64) -> u8 {
+    (i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as u8
+}
+
+fn oracle(len: usize) -> Vec<u8> {
+    (0..len as u64).map(published).collect()
+}
+
+/// A fresh, empty folder for one test, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("pw-09-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("a temporary folder");
+        Scratch(dir)
+    }
+    fn path(&self, file: &str) -> PathBuf {
+        self.0.join(file)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Processes whose parent is this test process: running or zombies (Linux).
+fn children_left() -> Vec<String> {
+    let me = std::process::id().to_string();
+    let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
+    entries
+        .filter_map(|e| std::fs::read_to_string(e.ok()?.path().join("stat")).ok())
+        .filter_map(|stat| {
+            let (head, rest) = stat.rsplit_once(')')?;
+            let mut fields = rest.split_whitespace();
+            let (state, ppid) = (fields.next()?, fields.next()?);
+            (ppid == me).then(|| format!("{} in state {state}", head.trim()))
+        })
+        .collect()
+}
+
+/// Tests that start processes run one at a time, so that each one's check
+/// for left-behind children sees only its own (cargo runs tests in parallel).
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn first_difference(got: &[u8], want: &[u8]) -> String {
+    if got.len() != want.len() {
+        return format!("{} bytes instead of {}", got.len(), want.len());
+    }
+    match got.iter().zip(want).position(|(g, w)| g != w) {
+        Some(i) => format!("byte {i} is {} instead of {} (of {} bytes)", got[i], want[i], want.len()),
+        None => "identical".into(),
+    }
+}
+
+#[test]
+fn pattern_is_unchanged() {
+    for i in [0, 1, 255, 1 << 20, u64::MAX] {
+        assert_eq!(pattern(i), published(i), "pattern({i}) differs from the published one");
+    }
+}
+
+// --- threads ---
+
+#[test]
+fn threads_fill_every_byte() {
+    for (len, threads) in [(0, 3), (1, 1), (10, 3), (1_000_003, 4), (5, 8)] {
+        let mut out = vec![0xAA; len];
+        fill_with_threads(&mut out, threads);
+        let want = oracle(len);
+        assert!(out == want, "{len} bytes on {threads} threads: {}", first_difference(&out, &want));
+    }
+}
+
+#[test]
+#[should_panic(expected = "threads")]
+fn zero_threads_panics_with_a_clear_message() {
+    fill_with_threads(&mut [0; 4], 0);
+}
+
+// --- one region of a file ---
+
+#[test]
+fn a_region_of_a_file() {
+    let dir = Scratch::new("region");
+    let file = dir.path("out.bin");
+    std::fs::write(&file, vec![0u8; 10_000]).unwrap();
+    fill_region_of_file(&file, 4_097, 7_000).unwrap();
+    let bytes = std::fs::read(&file).unwrap();
+    assert!(bytes[..4_097].iter().all(|&b| b == 0), "bytes before the region were written");
+    assert!(bytes[7_000..].iter().all(|&b| b == 0), "bytes after the region were written");
+    let want: Vec<u8> = (4_097..7_000).map(published).collect();
+    assert!(bytes[4_097..7_000] == want, "the region: {}", first_difference(&bytes[4_097..7_000], &want));
+}
+
+#[test]
+fn an_empty_region_is_fine() {
+    let dir = Scratch::new("empty-region");
+    let file = dir.path("out.bin");
+    std::fs::write(&file, b"").unwrap();
+    fill_region_of_file(&file, 0, 0).unwrap();
+}
+
+#[test]
+fn a_missing_file_is_an_error() {
+    let dir = Scratch::new("missing");
+    assert!(fill_region_of_file(&dir.path("nope.bin"), 0, 10).is_err());
+}
+
+// --- processes ---
+
+#[test]
+fn processes_fill_the_file() {
+    let _serial = serial();
+    let dir = Scratch::new("processes");
+    for (len, workers) in [(0, 2), (1, 1), (4_096 * 3 + 17, 3), (1 << 20, 4), (3, 8)] {
+        let file = dir.path(&format!("out-{len}-{workers}.bin"));
+        fill_file_with_processes(&file, len, workers, worker(), &[]).unwrap();
+        let bytes = std::fs::read(&file).unwrap();
+        let want = oracle(len as usize);
+        assert!(bytes == want, "{len} bytes by {workers} workers: {}", first_difference(&bytes, &want));
+    }
+    assert_eq!(children_left(), Vec::<String>::new(), "worker processes were left behind");
+}
+
+#[test]
+fn each_worker_writes_its_own_region() {
+    let _serial = serial();
+    let dir = Scratch::new("record");
+    let record = dir.path("record");
+    std::fs::create_dir(&record).unwrap();
+    let args = ["--record", record.to_str().unwrap()];
+    fill_file_with_processes(&dir.path("out.bin"), 1_000_000, 4, worker(), &args).unwrap();
+    let mut regions: Vec<(u64, u64)> = std::fs::read_dir(&record)
+        .unwrap()
+        .map(|e| {
+            let name = e.unwrap().file_name().into_string().unwrap();
+            let (a, b) = name.split_once('-').unwrap();
+            (a.parse().unwrap(), b.parse().unwrap())
+        })
+        .collect();
+    regions.sort_unstable();
+    assert_eq!(regions.len(), 4, "4 workers were asked for, {} ran: {regions:?}", regions.len());
+    for pair in regions.windows(2) {
+        assert_eq!(pair[0].1, pair[1].0, "regions must be contiguous and disjoint: {regions:?}");
+    }
+    let sizes: Vec<u64> = regions.iter().map(|(a, b)| b - a).collect();
+    assert!(sizes.iter().all(|&s| s == 250_000), "1 000 000 bytes in 4 balanced regions: {sizes:?}");
+}
+
+#[test]
+fn a_failing_worker_is_named_and_all_are_waited_for() {
+    let _serial = serial();
+    let dir = Scratch::new("fail");
+    let err = fill_file_with_processes(&dir.path("out.bin"), 4_000, 4, worker(), &["--fail-at", "1500"]).unwrap_err();
+    assert_eq!(err.worker, 1, "byte 1500 lies in worker 1's region 1000..2000: {err}");
+    assert!(err.reason.contains('9'), "the reason should give the exit status 9: {err}");
+    assert_eq!(children_left(), Vec::<String>::new(), "worker processes were left behind");
+}
+
+#[test]
+fn a_missing_program_is_an_error() {
+    let _serial = serial();
+    let dir = Scratch::new("no-program");
+    let err = fill_file_with_processes(&dir.path("out.bin"), 100, 2, Path::new("/nonexistent/worker"), &[]);
+    assert!(err.is_err(), "starting a program that does not exist must fail");
+    assert_eq!(children_left(), Vec::<String>::new(), "worker processes were left behind");
+}
+
+#[test]
+#[should_panic(expected = "workers")]
+fn zero_workers_panics_with_a_clear_message() {
+    let _serial = serial();
+    let dir = Scratch::new("zero");
+    let _ = fill_file_with_processes(&dir.path("out.bin"), 10, 0, worker(), &[]);
+}
+
+/// What a person sees: the same bytes whichever way they were written.
+#[test]
+fn threads_and_processes_agree() {
+    let _serial = serial();
+    let dir = Scratch::new("agree");
+    let len = 3_000_017;
+    let file = dir.path("out.bin");
+    fill_file_with_processes(&file, len, 3, worker(), &[]).unwrap();
+    let mut by_threads = vec![0; len as usize];
+    fill_with_threads(&mut by_threads, 3);
+    let by_processes = std::fs::read(&file).unwrap();
+    let report = format!(
+        "bytes={len}\nthreads fnv1a64={:016x}\nprocesses fnv1a64={:016x}\n",
+        datagen::fnv1a64(&by_threads),
+        datagen::fnv1a64(&by_processes)
+    );
+    insta::assert_snapshot!("threads_and_processes_3000017", report);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 100,
+        // Nothing is written into the exercise folder.
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn any_length_any_thread_count(len in 0usize..5_000, threads in 1usize..12) {
+        let mut out = vec![0; len];
+        fill_with_threads(&mut out, threads);
+        prop_assert!(out == oracle(len), "{} bytes on {} threads", len, threads);
+    }
+}

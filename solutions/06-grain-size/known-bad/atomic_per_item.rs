@@ -1,0 +1,42 @@
+//! expect: too-slow
+//! A good grain, but every item adds to the shared total: one contended atomic operation per item.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+pub fn sum_in_tasks(items: &[u32], grain: usize) -> u64 {
+    assert!(grain > 0, "grain must be at least 1");
+    let total = AtomicU64::new(0);
+    rayon::scope(|s| {
+        for chunk in items.chunks(grain) {
+            let total = &total;
+            s.spawn(move |_| {
+                for &x in chunk {
+                    total.fetch_add(cheap(x), Ordering::Relaxed);
+                }
+            });
+        }
+    });
+    total.into_inner()
+}
+
+pub fn pick_grain(len: usize, threads: usize) -> usize {
+    (len / (threads.max(1) * 8)).max(1)
+}
+
+/// What the timing gate measures: `sum_in_tasks` with `pick_grain`.
+pub fn sum_cheap(items: &[u32]) -> u64 {
+    sum_in_tasks(items, pick_grain(items.len(), rayon::current_num_threads()))
+}
+
+/// The work for one item, as given: four rounds of multiply-and-shift, a
+/// few nanoseconds. With so little work per item, the cost of a task shows.
+///
+/// Do not change it: the tests and the timing gate use their own copy.
+#[inline]
+pub fn cheap(x: u32) -> u64 {
+    let mut h = u64::from(x);
+    for _ in 0..4 {
+        h = (h ^ (h >> 29)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    }
+    h >> 56
+}
