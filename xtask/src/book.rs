@@ -41,7 +41,8 @@ pub fn build(ws: &Workspace) -> Result<PathBuf> {
     if !result.success() || !errors.is_empty() {
         bail!("mdbook reported problems:\n{}", if errors.is_empty() { log.clone() } else { errors.join("\n") });
     }
-    let problems = strict_checks(&out)?;
+    let mut problems = source_checks(&ws.root.join("book/src"))?;
+    problems.extend(strict_checks(&out)?);
     if !problems.is_empty() {
         bail!("the book has {} problem(s):\n  {}", problems.len(), problems.join("\n  "));
     }
@@ -58,6 +59,61 @@ fn html_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Problems in the Markdown sources that render without an error, one line each.
+fn source_checks(src: &Path) -> Result<Vec<String>> {
+    let mut pages = Vec::new();
+    markdown_files(src, &mut pages)?;
+    pages.sort();
+    let mut problems = Vec::new();
+    for page in pages {
+        let name = page.strip_prefix(src).unwrap_or(&page).display().to_string();
+        problems.extend(fence_problems(&std::fs::read_to_string(&page)?).into_iter().map(|p| format!("{name}: {p}")));
+    }
+    Ok(problems)
+}
+
+fn markdown_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            markdown_files(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "md") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// A fence that closes with text after it (```` ``` And then… ````) does not
+/// close: the rest of the page renders as code, and mdbook says nothing.
+fn fence_problems(markdown: &str) -> Vec<String> {
+    // The line the open block started on, and whether it was reported already.
+    let mut open: Option<(usize, bool)> = None;
+    let mut problems = Vec::new();
+    for (i, line) in markdown.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if !trimmed.starts_with("```") {
+            continue;
+        }
+        match open {
+            None => open = Some((i + 1, false)),
+            Some(_) if trimmed.trim_end() == "```" => open = None,
+            Some((_, true)) => {}
+            Some((start, false)) => {
+                problems.push(format!(
+                    "line {}: text after a closing ``` (the block opened on line {start} stays open)",
+                    i + 1
+                ));
+                open = Some((start, true));
+            }
+        }
+    }
+    if let Some((start, false)) = open {
+        problems.push(format!("line {start}: a code block that is never closed"));
+    }
+    problems
 }
 
 /// Problems mdbook does not report, one line each.
@@ -99,4 +155,18 @@ pub fn strict_checks(out: &Path) -> Result<Vec<String>> {
     problems.sort();
     problems.dedup();
     Ok(problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fence_problems;
+
+    #[test]
+    fn a_fence_closed_with_text_after_it_is_a_problem() {
+        assert!(fence_problems("```console\ncargo x\n```\ntext\n").is_empty());
+        let problems = fence_problems("```console\ncargo x\n``` And then\nmore\n```rust\n{{x}}\n```\n");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].starts_with("line 3:"), "{problems:?}");
+        assert_eq!(fence_problems("```\nnever closed\n"), ["line 1: a code block that is never closed"]);
+    }
 }

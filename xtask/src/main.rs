@@ -24,6 +24,7 @@ mod test;
 mod tidy;
 mod tools;
 mod ui;
+mod variant;
 mod verify;
 mod watch;
 

@@ -65,9 +65,10 @@ pub fn problems(root: &Path) -> Result<Vec<String>> {
                 }
             }
         }
-        for file in names_in(&ex.solution_dir(root).join("known-bad"), |n| n.ends_with(".rs")) {
+        for file in names_in(&ex.solution_dir(root).join("known-bad"), |n| n.ends_with(".rs") || n.ends_with(".patch"))
+        {
             let text = std::fs::read_to_string(ex.solution_dir(root).join("known-bad").join(&file))?;
-            if !text.lines().any(|l| l.starts_with("//! expect:")) {
+            if crate::variant::expected_reason(&text).is_none() {
                 problems.push(format!("{}: known-bad/{file} has no `//! expect: <reason>` line", ex.id));
             }
         }

@@ -15,7 +15,7 @@ use anyhow::{Context, Result, bail};
 use crate::check::{self, Outcome, Report};
 use crate::integrity::{self, Pristine};
 use crate::manifest::{Exercise, Workspace};
-use crate::ui;
+use crate::{ui, variant};
 
 /// What a case must produce.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,7 +34,7 @@ struct Case {
 enum Change {
     /// Nothing: the pristine stub.
     None,
-    /// Replace the exercise's `src/lib.rs` with this file.
+    /// Replace the exercise's `src/lib.rs` with this variant (a file, or a patch to the reference).
     Lib(PathBuf),
     /// Append a line to this protected file (then put it back).
     EditProtected(String),
@@ -175,10 +175,7 @@ fn cases(ws: &Workspace, ex: &Exercise) -> Result<Vec<Case>> {
     }
     for (folder, bad) in [("known-bad", true), ("known-good", false)] {
         let mut files: Vec<PathBuf> = match std::fs::read_dir(solution.join(folder)) {
-            Ok(dir) => dir
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|e| e == "rs"))
-                .collect(),
+            Ok(dir) => dir.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| variant::is_variant(p)).collect(),
             Err(_) => Vec::new(),
         };
         files.sort();
@@ -194,9 +191,7 @@ fn cases(ws: &Workspace, ex: &Exercise) -> Result<Vec<Case>> {
 /// The `//! expect: <reason>` line of a known-bad variant.
 fn expected_reason(file: &Path) -> Result<String> {
     let text = std::fs::read_to_string(file)?;
-    text.lines()
-        .find_map(|l| l.trim().strip_prefix("//! expect:").map(|r| r.trim().to_string()))
-        .with_context(|| format!("{} needs a `//! expect: <reason>` line", file.display()))
+    variant::expected_reason(&text).with_context(|| format!("{} needs a `//! expect: <reason>` line", file.display()))
 }
 
 /// Timing verdicts can be inconclusive on a noisy machine: one more try.
@@ -207,8 +202,8 @@ fn run_case(scratch: &Workspace, ex: &Exercise, case: &Case) -> Result<Option<St
     match &case.change {
         Change::None => {}
         Change::Lib(lib) => {
-            std::fs::copy(lib, ex.dir(&scratch.root).join("src/lib.rs"))
-                .with_context(|| format!("copying {}", lib.display()))?;
+            let text = variant::materialize(lib, &ex.solution_dir(&scratch.root).join("src/lib.rs"))?;
+            std::fs::write(ex.dir(&scratch.root).join("src/lib.rs"), text)?;
         }
         Change::EditProtected(file) => {
             let path = scratch.root.join(file);

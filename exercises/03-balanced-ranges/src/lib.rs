@@ -15,6 +15,7 @@ use std::ops::Range;
 /// `usize::MAX` must not overflow.
 ///
 /// ```ignore
+/// // One valid answer; the longer range could be any of the three.
 /// assert_eq!(balanced_ranges::balanced_ranges(10, 3), vec![0..4, 4..7, 7..10]);
 /// ```
 ///

@@ -12,8 +12,8 @@ use std::ops::Range;
 /// end with a newline).
 ///
 /// Size: no chunk is longer than `data.len().div_ceil(parts)` plus the longest
-/// line — a line longer than a chunk simply makes its chunk longer, and you
-/// return fewer than `parts` chunks.
+/// line — a line longer than a chunk simply makes its chunk longer (and you
+/// may return fewer than `parts` chunks).
 ///
 /// Edge cases: empty `data` gives no chunks; data without any newline is
 /// one chunk.

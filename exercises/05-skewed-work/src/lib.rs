@@ -22,7 +22,7 @@ pub fn score_all(items: &[u32]) -> Vec<u64> {
 }
 
 /// The work for one item, as given: its cost grows with the value, from no
-/// rounds for `x < 2^24` to about 4 000 xorshift rounds for `x` near `u32::MAX`.
+/// rounds for `x < 2^26` to about 4 000 xorshift rounds for `x` near `u32::MAX`.
 /// On sorted input, the last items cost thousands of times more than the first.
 ///
 /// Do not change it: the tests and the timing gate use their own copy.

@@ -8,7 +8,8 @@
 /// `grain` from 1 up gives the same answer; how fast it is depends on it.
 ///
 /// ```ignore
-/// assert_eq!(grain_size::sum_in_tasks(&[1, 3, 7], 2), 1 + 2 + 3);
+/// use grain_size::{cheap, sum_in_tasks};
+/// assert_eq!(sum_in_tasks(&[1, 3, 7], 2), cheap(1) + cheap(3) + cheap(7));
 /// ```
 ///
 /// # Panics

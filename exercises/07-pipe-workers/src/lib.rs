@@ -36,7 +36,8 @@ pub fn write_frame(w: &mut impl Write, payload: &[u8]) -> io::Result<()> {
 ///
 /// [`FrameError::TooLong`] when the header announces more than `limit`
 /// bytes; [`FrameError::Truncated`] when the input ends inside a header or a
-/// payload; [`FrameError::Io`] when the reader fails.
+/// payload, with how many bytes did arrive (count them yourself: `read_exact`
+/// cannot tell you); [`FrameError::Io`] when the reader fails.
 pub fn read_frame(r: &mut impl Read, limit: usize) -> Result<Option<Vec<u8>>, FrameError> {
     todo!("read the header, check the limit, read the payload")
 }
@@ -66,7 +67,10 @@ pub fn read_frame(r: &mut impl Read, limit: usize) -> Result<Option<Vec<u8>>, Fr
 ///
 /// A [`WorkerError`] naming the worker when one cannot be started, exits
 /// with a non-zero status, sends a malformed frame or stops before answering
-/// all its jobs.
+/// all its jobs. Its `reason` is for a person and must carry the facts: the
+/// exit status as `ExitStatus` displays it (`exit status: 7`, whenever it is
+/// not a success, even if the worker also stopped early) and the
+/// [`FrameError`] as it displays itself (`frame too long: …`).
 ///
 /// # Panics
 ///

@@ -8,6 +8,8 @@
 //! | job | the worker… |
 //! |---|---|
 //! | `!pid` | answers with its process id, in decimal |
+//! | `!barrier DIR N` | creates `DIR/<pid>`, waits (at most 3 s) until `DIR` holds N files, answers `met` or `alone` |
+//! | `!quit` | exits at once with status 0, without answering |
 //! | `!exit N` | exits at once with status N, without answering |
 //! | `!fail-at-end N` | answers normally, then exits with status N when its input ends |
 //! | `!garbage` | writes a frame header announcing 4 GiB, then carries on |
@@ -29,8 +31,17 @@ pub fn serve(input: impl Read, output: impl Write) -> Result<u8, FrameError> {
     let (mut input, mut output) = (BufReader::with_capacity(1 << 16, input), BufWriter::with_capacity(1 << 16, output));
     let mut status_at_end = 0;
     while let Some(job) = read_frame(&mut input, MAX_FRAME)? {
+        if let Some(answer) = barrier(&job) {
+            write_frame(&mut output, answer)?;
+            output.flush()?;
+            continue;
+        }
         match command(&job) {
             Some(("!pid", _)) => write_frame(&mut output, std::process::id().to_string().as_bytes())?,
+            Some(("!quit", _)) => {
+                output.flush()?;
+                std::process::exit(0);
+            }
             Some(("!exit", Some(status))) => {
                 output.flush()?;
                 std::process::exit(i32::from(status));
@@ -61,6 +72,22 @@ fn command(job: &[u8]) -> Option<(&str, Option<u8>)> {
     let text = std::str::from_utf8(job).ok()?;
     let (name, number) = text.split_once(' ').map_or((text, None), |(name, n)| (name, n.trim().parse().ok()));
     Some((name, number))
+}
+
+/// `!barrier DIR N`: whether N workers reached the barrier within 3 s.
+fn barrier(job: &[u8]) -> Option<&'static [u8]> {
+    let text = std::str::from_utf8(job.strip_prefix(b"!barrier ")?).ok()?;
+    let (dir, n) = text.rsplit_once(' ')?;
+    let n: usize = n.parse().ok()?;
+    std::fs::write(std::path::Path::new(dir).join(std::process::id().to_string()), b"").ok()?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
+    while std::time::Instant::now() < deadline {
+        if std::fs::read_dir(dir).map(|d| d.count()).unwrap_or(0) >= n {
+            return Some(b"met");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    Some(b"alone")
 }
 
 /// `main` of the worker program.

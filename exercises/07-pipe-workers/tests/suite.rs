@@ -130,6 +130,35 @@ fn job_i_goes_to_worker_i_mod_count() {
 }
 
 #[test]
+fn the_workers_run_at_the_same_time() {
+    let _serial = serial();
+    let dir = std::env::temp_dir().join(format!("pw-07-barrier-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let job = format!("!barrier {} 3", dir.display()).into_bytes();
+    let answers = run_workers(worker(), &[], 3, &vec![job; 3]);
+    let _ = std::fs::remove_dir_all(&dir);
+    for (i, answer) in answers.unwrap().iter().enumerate() {
+        assert_eq!(
+            String::from_utf8_lossy(answer),
+            "met",
+            "worker {i} waited 3 s at a barrier for the other two, and they never came: start every worker before \
+             waiting for any"
+        );
+    }
+}
+
+#[test]
+fn a_worker_that_stops_early_is_an_error_even_with_status_0() {
+    let _serial = serial();
+    let mut jobs = jobs(6, 8);
+    jobs[3] = b"!quit".to_vec();
+    let err = run_workers(worker(), &[], 2, &jobs).expect_err("worker 1 answered only one of its three jobs");
+    assert_eq!(err.worker, 1, "{err}");
+    assert_no_children_left("a worker stopped early");
+}
+
+#[test]
 fn large_jobs_do_not_deadlock() {
     let _serial = serial();
     // Far more than a pipe holds, in both directions.

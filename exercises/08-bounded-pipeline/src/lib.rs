@@ -9,6 +9,9 @@
 /// `capacity`; the calling thread receives those and passes each to `sink`,
 /// in order. Use `crossbeam::channel::bounded` and `std::thread::scope`.
 ///
+/// A `capacity` of 0 is allowed: crossbeam's `bounded(0)` is a rendezvous
+/// channel, where each `send` waits for a matching `recv`.
+///
 /// Backpressure: when the sink is slow, the channels fill up and `send`
 /// blocks, so the source is not read ahead. At any moment at most
 /// `2 * capacity + 3` items have been taken from `source` and not yet passed

@@ -39,6 +39,56 @@ fn max_in_flight(items: u64, capacity: usize) -> u64 {
     max
 }
 
+/// Polls `done` for up to 3 s.
+fn within_3s(done: impl Fn() -> bool) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while Instant::now() < deadline {
+        if done() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    false
+}
+
+#[test]
+fn the_three_steps_run_on_their_own_threads() {
+    let produced = AtomicU64::new(0);
+    let transformed = AtomicU64::new(0);
+    let stage_saw_the_source_run = std::sync::atomic::AtomicBool::new(true);
+    let mut sink_saw_both_run = true;
+    let source = (0..10u64).inspect(|_| {
+        produced.fetch_add(1, Ordering::SeqCst);
+    });
+    let n = run_pipeline(
+        source,
+        |x| {
+            // While the stage holds item 1, the source must go on producing.
+            if x == 1 && !within_3s(|| produced.load(Ordering::SeqCst) >= 4) {
+                stage_saw_the_source_run.store(false, Ordering::SeqCst);
+            }
+            transformed.fetch_add(1, Ordering::SeqCst);
+            Ok::<_, ()>(x)
+        },
+        |y| {
+            // While the sink holds item 0, the other two steps must go on.
+            if y == 0 {
+                sink_saw_both_run = within_3s(|| transformed.load(Ordering::SeqCst) >= 3);
+            }
+        },
+        4,
+    );
+    assert_eq!(n, Ok(10));
+    assert!(
+        stage_saw_the_source_run.load(Ordering::SeqCst),
+        "the stage waited 3 s on item 1 and the source produced nothing meanwhile: the source needs its own thread"
+    );
+    assert!(
+        sink_saw_both_run,
+        "the sink waited 3 s on item 0 and no further item was transformed meanwhile: the stage needs its own thread"
+    );
+}
+
 #[test]
 fn items_arrive_once_and_in_order() {
     let mut out = Vec::new();

@@ -59,7 +59,10 @@ pub fn fill_with_threads(out: &mut [u8], threads: usize) {
 ///
 /// # Errors
 ///
-/// Opening or mapping fails (no such file, a region past its end…).
+/// Opening or mapping fails (no such file, no permission…). A region past
+/// the end of the file is not caught by mapping: the first write to it
+/// kills the process with `SIGBUS`, which is why the coordinator sets the
+/// length first.
 pub fn fill_region_of_file(path: &Path, start: u64, end: u64) -> io::Result<()> {
     todo!("map the region shared and writable, and fill it")
 }
@@ -75,7 +78,9 @@ pub fn fill_region_of_file(path: &Path, start: u64, end: u64) -> io::Result<()> 
 /// # Errors
 ///
 /// A [`WorkerError`] naming the worker that could not be started or exited
-/// with a non-zero status (`worker: 0` when the file itself cannot be made).
+/// with a non-zero status (`worker: 0` when the file itself cannot be made);
+/// its `reason` gives the exit status as `ExitStatus` displays it
+/// (`exit status: 9`).
 ///
 /// # Panics
 ///

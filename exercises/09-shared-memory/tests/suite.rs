@@ -171,6 +171,22 @@ fn each_worker_writes_its_own_region() {
 }
 
 #[test]
+fn the_workers_run_at_the_same_time() {
+    let _serial = serial();
+    let dir = Scratch::new("barrier");
+    let barrier = dir.path("barrier");
+    std::fs::create_dir(&barrier).unwrap();
+    let args = ["--barrier", barrier.to_str().unwrap(), "4"];
+    let result = fill_file_with_processes(&dir.path("out.bin"), 1_000_000, 4, worker(), &args);
+    assert!(
+        result.is_ok(),
+        "each worker waits at a barrier for the other three, and they never came ({}): start every worker before \
+         waiting for any",
+        result.unwrap_err()
+    );
+}
+
+#[test]
 fn a_failing_worker_is_named_and_all_are_waited_for() {
     let _serial = serial();
     let dir = Scratch::new("fail");

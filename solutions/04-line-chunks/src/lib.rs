@@ -5,9 +5,9 @@ use std::ops::Range;
 /// Splits `data` into at most `parts` chunks of whole lines, of about equal size.
 ///
 /// The model: the `i`-th cut aims at `i * len / parts` and moves forward to just
-/// after the next `b'\n'` (or to the end). A cut that lands at or before the
-/// previous one — a line longer than a chunk — is skipped, so chunks are
-/// never empty and never overlap. Each byte is scanned at most once.
+/// after the next `b'\n'` (or to the end). The search starts at the previous
+/// cut when the aim falls before it — inside a line longer than a chunk — so
+/// chunks are never empty and never overlap.
 ///
 /// ```ignore
 /// // Cuts aimed at byte 6 of 12; moved forward, it lands after "ef\n".
@@ -30,10 +30,8 @@ pub fn line_chunks(data: &[u8], parts: usize) -> Vec<Range<usize>> {
         // The aimed-at cut, in u128 so `i * len` cannot overflow.
         let target = ((i as u128 * len as u128) / parts as u128) as usize;
         let end = if i == parts { len } else { after_next_newline(data, target.max(start)) };
-        if end > start {
-            chunks.push(start..end);
-            start = end;
-        }
+        chunks.push(start..end);
+        start = end;
     }
     chunks
 }

@@ -17,7 +17,12 @@ pub const MAX_FRAME: usize = 16 << 20;
 use std::io::BufReader;
 use std::process::{Command, Stdio};
 
-pub fn run_workers(program: &Path, args: &[&str], workers: usize, jobs: &[Vec<u8>]) -> Result<Vec<Vec<u8>>, WorkerError> {
+pub fn run_workers(
+    program: &Path,
+    args: &[&str],
+    workers: usize,
+    jobs: &[Vec<u8>],
+) -> Result<Vec<Vec<u8>>, WorkerError> {
     assert!(workers > 0, "workers must be at least 1");
     let count = workers.min(jobs.len());
     let mut results = vec![Vec::new(); jobs.len()];
