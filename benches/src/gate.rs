@@ -107,6 +107,7 @@ fn evidence(rounds: &Rounds, cores: usize, probe_cpu_per_wall: f64) -> Evidence 
         learner_cpu_per_wall: rounds.stats(LEARNER).cpu_per_wall,
         reference_cpu_per_wall: rounds.stats(REFERENCE).cpu_per_wall,
         ratio_to_reference: bootstrap_median(&rounds.ratios(LEARNER, REFERENCE)),
+        ratio_to_reference_all_rounds: bootstrap_median(&rounds.ratios(LEARNER, REFERENCE)),
         ratio_to_sequential: bootstrap_median(&rounds.ratios(LEARNER, SEQUENTIAL)),
     }
 }
@@ -125,7 +126,15 @@ pub struct Evidence {
     pub reference_cpu_per_wall: f64,
     pub ratio_to_reference: Interval,
     pub ratio_to_sequential: Interval,
+    /// learner / reference over every round, quiet or not: paired in each
+    /// round, so load slows both sides of a ratio alike.
+    pub ratio_to_reference_all_rounds: Interval,
 }
+
+/// On a busy machine, a learner this many times beyond `max_ratio` is too
+/// slow whatever the load: other programs slow the learner and the reference
+/// of one round alike, and no burst explains a task per item costing 100×.
+pub const BUSY_TOO_SLOW_FACTOR: f64 = 2.0;
 
 /// Decides pass / fail / inconclusive. A fail needs the whole confidence
 /// interval on the wrong side; a busy or single-core machine never fails a
@@ -137,6 +146,15 @@ pub fn verdict(config: &GateConfig, e: &Evidence, baseline: &str) -> (Outcome, V
         return (Outcome::Inconclusive, vec![Finding { reason: Reason::SingleCore, message }]);
     }
     if config.parallel && e.quiet_rounds < config.min_rounds {
+        let all = e.ratio_to_reference_all_rounds;
+        if all.lo > BUSY_TOO_SLOW_FACTOR * config.max_ratio {
+            let message = format!(
+                "too slow: {:.2}× the reference's time (95% CI {:.2}–{:.2}), the limit is {:.2}× — measured on a busy \
+                 machine, but far beyond what load explains",
+                all.median, all.lo, all.hi, config.max_ratio
+            );
+            return (Outcome::Fail, vec![Finding { reason: Reason::TooSlow, message }]);
+        }
         let message = format!(
             "the machine is busy: a 2-thread probe got only {:.2} CPU-s per second (needs {BUSY_PROBE_THRESHOLD}) \
              in most rounds; close other programs and check again",
@@ -267,6 +285,7 @@ pub fn run<I, O: PartialEq + Debug>(
         // With no quiet round at all the verdict is "busy"; all rounds are shown.
         let counted = if config.parallel && !quiet.is_empty() { quiet } else { rounds.clone() };
         let mut evidence = evidence(&counted, cores, rounds.probe_median());
+        evidence.ratio_to_reference_all_rounds = bootstrap_median(&rounds.ratios(LEARNER, REFERENCE));
         if config.parallel {
             evidence.quiet_rounds = quiet_rounds;
         }
@@ -325,6 +344,7 @@ mod tests {
             reference_cpu_per_wall: 1.92,
             ratio_to_reference: ci(1.01, 0.02),
             ratio_to_sequential: ci(0.52, 0.02),
+            ratio_to_reference_all_rounds: ci(1.01, 0.03),
         }
     }
 
@@ -345,6 +365,17 @@ mod tests {
         let (outcome, findings) = verdict(&config(), &e, SEQ);
         assert_eq!(outcome, Outcome::Inconclusive);
         assert_eq!(reasons(&findings), [Reason::MachineBusy]);
+    }
+
+    #[test]
+    fn far_too_slow_code_fails_even_on_a_busy_machine() {
+        let busy = Evidence { quiet_rounds: 2, probe_cpu_per_wall: 1.3, ..good() };
+        let slow = Evidence { ratio_to_reference_all_rounds: ci(200.0, 50.0), ..busy.clone() };
+        let (outcome, findings) = verdict(&config(), &slow, SEQ);
+        assert_eq!((outcome, reasons(&findings)), (Outcome::Fail, vec![Reason::TooSlow]));
+        // Within what load can explain: still only inconclusive.
+        let borderline = Evidence { ratio_to_reference_all_rounds: ci(2.0, 0.3), ..busy };
+        assert_eq!(verdict(&config(), &borderline, SEQ).0, Outcome::Inconclusive);
     }
 
     #[test]
