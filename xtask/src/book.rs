@@ -49,12 +49,13 @@ pub fn build(ws: &Workspace) -> Result<PathBuf> {
     Ok(out)
 }
 
-fn html_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+/// Every file under `dir` whose name ends in `.{extension}`.
+fn files_with_extension(dir: &Path, extension: &str, out: &mut Vec<PathBuf>) -> Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
         if path.is_dir() {
-            html_files(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "html") {
+            files_with_extension(&path, extension, out)?;
+        } else if path.extension().is_some_and(|e| e == extension) {
             out.push(path);
         }
     }
@@ -64,7 +65,7 @@ fn html_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 /// Problems in the Markdown sources that render without an error, one line each.
 fn source_checks(src: &Path) -> Result<Vec<String>> {
     let mut pages = Vec::new();
-    markdown_files(src, &mut pages)?;
+    files_with_extension(src, "md", &mut pages)?;
     pages.sort();
     let mut problems = Vec::new();
     for page in pages {
@@ -72,18 +73,6 @@ fn source_checks(src: &Path) -> Result<Vec<String>> {
         problems.extend(fence_problems(&std::fs::read_to_string(&page)?).into_iter().map(|p| format!("{name}: {p}")));
     }
     Ok(problems)
-}
-
-fn markdown_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            markdown_files(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "md") {
-            out.push(path);
-        }
-    }
-    Ok(())
 }
 
 /// A fence that closes with text after it (```` ``` And then… ````) does not
@@ -119,7 +108,7 @@ fn fence_problems(markdown: &str) -> Vec<String> {
 /// Problems mdbook does not report, one line each.
 pub fn strict_checks(out: &Path) -> Result<Vec<String>> {
     let mut files = Vec::new();
-    html_files(out, &mut files)?;
+    files_with_extension(out, "html", &mut files)?;
     files.sort();
     let mut problems = Vec::new();
     for file in &files {
