@@ -91,23 +91,25 @@ pub struct GateReport {
 }
 
 pub(crate) fn sequential_baseline() -> String {
-    "sequential baseline".into()
+    crate::SEQUENTIAL_BASELINE.into()
 }
 
 const LEARNER: usize = 0;
 const REFERENCE: usize = 1;
 const SEQUENTIAL: usize = 2;
 
-fn evidence(rounds: &Rounds, cores: usize, probe_cpu_per_wall: f64) -> Evidence {
+/// The evidence from the rounds a verdict rests on (`rounds`), with the
+/// probe and the all-rounds ratio taken from every round (`all`).
+fn evidence(rounds: &Rounds, all: &Rounds, cores: usize) -> Evidence {
     Evidence {
         cores,
         quiet_rounds: rounds.len(),
-        probe_cpu_per_wall,
+        probe_cpu_per_wall: all.probe_median(),
         cpu_share_of_reference: median(&rounds.cpu_shares(LEARNER, REFERENCE)),
         learner_cpu_per_wall: rounds.stats(LEARNER).cpu_per_wall,
         reference_cpu_per_wall: rounds.stats(REFERENCE).cpu_per_wall,
         ratio_to_reference: bootstrap_median(&rounds.ratios(LEARNER, REFERENCE)),
-        ratio_to_reference_all_rounds: bootstrap_median(&rounds.ratios(LEARNER, REFERENCE)),
+        ratio_to_reference_all_rounds: bootstrap_median(&all.ratios(LEARNER, REFERENCE)),
         ratio_to_sequential: bootstrap_median(&rounds.ratios(LEARNER, SEQUENTIAL)),
     }
 }
@@ -284,8 +286,7 @@ pub fn run<I, O: PartialEq + Debug>(
         let quiet_rounds = quiet.len();
         // With no quiet round at all the verdict is "busy"; all rounds are shown.
         let counted = if config.parallel && !quiet.is_empty() { quiet } else { rounds.clone() };
-        let mut evidence = evidence(&counted, cores, rounds.probe_median());
-        evidence.ratio_to_reference_all_rounds = bootstrap_median(&rounds.ratios(LEARNER, REFERENCE));
+        let mut evidence = evidence(&counted, &rounds, cores);
         if config.parallel {
             evidence.quiet_rounds = quiet_rounds;
         }
@@ -323,7 +324,7 @@ pub(crate) fn truncate_debug(value: &impl Debug) -> String {
 mod tests {
     use super::*;
 
-    const SEQ: &str = "sequential baseline";
+    const SEQ: &str = crate::SEQUENTIAL_BASELINE;
 
     fn config() -> GateConfig {
         GateConfig { max_ratio: 1.3, parallel: true, budget: Duration::from_secs(10), min_rounds: 7 }

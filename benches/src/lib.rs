@@ -33,9 +33,12 @@ pub struct Contenders<I, O> {
     /// The baseline the learner must beat: usually one core, sometimes the
     /// naive parallel version the exercise improves on (a static split).
     pub sequential: fn(&I) -> O,
-    /// What `sequential` is, as the learner reads it: "sequential baseline", "static split".
+    /// What `sequential` is, as the learner reads it: [`SEQUENTIAL_BASELINE`], "static split".
     pub baseline: &'static str,
 }
+
+/// The usual [`Contenders::baseline`]: the same work on one core.
+pub const SEQUENTIAL_BASELINE: &str = "sequential baseline";
 
 impl<I, O: PartialEq + Debug> Contenders<I, O> {
     /// The reference's answer, cross-checked against the sequential baseline

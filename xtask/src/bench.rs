@@ -234,7 +234,7 @@ fn bench_exercise(
         reference_bandwidth_share: share("reference"),
         criterion_report,
         implementations,
-        baseline: (run.baseline != "sequential baseline").then_some(run.baseline),
+        baseline: (run.baseline != benches::SEQUENTIAL_BASELINE).then_some(run.baseline),
     })
 }
 

@@ -378,8 +378,7 @@ fn gate_table(g: &GateReport, max_ratio: f64) -> String {
     if g.ratio_to_reference.is_none() {
         return String::new();
     }
-    // "sequential baseline" → "sequential"; other baselines keep their name.
-    let baseline = g.baseline.strip_suffix(" baseline").unwrap_or(&g.baseline);
+    let baseline = if g.baseline == benches::SEQUENTIAL_BASELINE { "sequential" } else { g.baseline.as_str() };
     let mut t = format!("{:<14} {:>10} {:>9}\n", "", "median", "CPU/wall");
     for (name, s) in [("yours", &g.learner), ("reference", &g.reference), (baseline, &g.sequential)] {
         t.push_str(&format!("{name:<14} {:>10} {:>9.2}\n", ui::duration(s.median_seconds), s.cpu_per_wall));

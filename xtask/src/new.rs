@@ -245,7 +245,7 @@ fn bench(n: &Names) -> String {
          digest: |total: &u64| total.to_string(),\n        contenders: Contenders {{\n            \
          learner: |data| ex_{lib}::process(data),\n            reference: |data| ref_{lib}::process(data),\n            \
          sequential: |data| data.iter().map(|&x| u64::from(x)).sum(),\n            \
-         baseline: \"sequential baseline\",\n        }},\n    }});\n}}\n",
+         baseline: benches::SEQUENTIAL_BASELINE,\n        }},\n    }});\n}}\n",
         id = n.id,
         lib = n.lib
     )

@@ -65,8 +65,7 @@ pub fn problems(root: &Path) -> Result<Vec<String>> {
                 }
             }
         }
-        for file in names_in(&ex.solution_dir(root).join("known-bad"), |n| n.ends_with(".rs") || n.ends_with(".patch"))
-        {
+        for file in names_in(&ex.solution_dir(root).join("known-bad"), |n| crate::variant::is_variant(Path::new(n))) {
             let text = std::fs::read_to_string(ex.solution_dir(root).join("known-bad").join(&file))?;
             if crate::variant::expected_reason(&text).is_none() {
                 problems.push(format!("{}: known-bad/{file} has no `//! expect: <reason>` line", ex.id));
