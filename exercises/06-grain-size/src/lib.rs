@@ -1,4 +1,8 @@
 //! Exercise 06 — grain size. Read `book/src/ch02-partitioning/grain-size.md`.
+//! Given: [`cheap`], the work for one item, in `src/work.rs`.
+
+mod work;
+pub use work::cheap;
 
 /// Sums `cheap(x)` over `items`, one rayon task per chunk of `grain` items.
 ///
@@ -37,17 +41,4 @@ pub fn pick_grain(len: usize, threads: usize) -> usize {
 /// What the timing gate measures: `sum_in_tasks` with your `pick_grain`.
 pub fn sum_cheap(items: &[u32]) -> u64 {
     sum_in_tasks(items, pick_grain(items.len(), rayon::current_num_threads()))
-}
-
-/// The work for one item, as given: four rounds of multiply-and-shift, a
-/// few nanoseconds. With so little work per item, the cost of a task shows.
-///
-/// Do not change it: the tests and the timing gate use their own copy.
-#[inline]
-pub fn cheap(x: u32) -> u64 {
-    let mut h = u64::from(x);
-    for _ in 0..4 {
-        h = (h ^ (h >> 29)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    }
-    h >> 56
 }

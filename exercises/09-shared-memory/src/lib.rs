@@ -1,7 +1,7 @@
 //! Exercise 09 — shared memory. Read `book/src/ch03-processes/shared-memory.md`.
 //!
 //! Every task fills bytes with [`pattern`]: `out[i] == pattern(i)`.
-//! Given: [`pattern`], [`WorkerError`], and the worker program
+//! Given: [`pattern`] and [`WorkerError`] (`src/given.rs`), and the worker program
 //! (`src/worker.rs`, run by `src/main.rs`). Yours: the three functions below.
 
 use std::io;
@@ -9,27 +9,8 @@ use std::path::Path;
 
 pub mod worker;
 
-/// The byte at offset `i` of the output (given): cheap to compute, and
-/// different for neighbouring offsets, so a lost or shifted region shows.
-pub fn pattern(i: u64) -> u8 {
-    (i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as u8
-}
-
-/// A worker process that failed: which one, and how (given).
-#[derive(Debug)]
-pub struct WorkerError {
-    /// The worker's index, `0..workers`.
-    pub worker: usize,
-    pub reason: String,
-}
-
-impl std::fmt::Display for WorkerError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "worker {}: {}", self.worker, self.reason)
-    }
-}
-
-impl std::error::Error for WorkerError {}
+mod given;
+pub use given::{WorkerError, pattern};
 
 /// Fills `out` with `out[i] = pattern(i)` on `threads` scoped threads, each
 /// writing its own contiguous region.
