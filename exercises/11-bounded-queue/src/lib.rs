@@ -1,0 +1,12 @@
+//! Exercise 11-bounded-queue — Bounded queue. Read `book/src/ch04-synchronization/bounded-queue.md`.
+
+/// Sums `data` in parallel. (Placeholder task from `cargo xtask new`: replace it.)
+///
+/// The model: split the work over all cores with rayon and add the partial sums.
+///
+/// # Panics
+///
+/// Never.
+pub fn process(data: &[u32]) -> u64 {
+    todo!("write the parallel version")
+}

@@ -1,0 +1,12 @@
+//! Exercise 13-lock-ordering — Lock ordering. Read `book/src/ch04-synchronization/lock-ordering.md`.
+
+/// Sums `data` in parallel. (Placeholder task from `cargo xtask new`: replace it.)
+///
+/// The model: split the work over all cores with rayon and add the partial sums.
+///
+/// # Panics
+///
+/// Never.
+pub fn process(data: &[u32]) -> u64 {
+    todo!("write the parallel version")
+}
