@@ -14,7 +14,7 @@ use serde::Deserialize;
 use crate::integrity::{self, Pristine};
 use crate::manifest::{Exercise, Workspace};
 use crate::process::Cmd;
-use crate::ui;
+use crate::{loom, ui};
 
 /// Seconds the gate may add rounds before it says "inconclusive".
 const GATE_BUDGET_SECS: f64 = 10.0;
@@ -39,7 +39,7 @@ pub struct Report {
 }
 
 impl Report {
-    fn fail(reason: &str, headline: String, details: String) -> Self {
+    pub fn fail(reason: &str, headline: String, details: String) -> Self {
         Self { outcome: Outcome::Fail, reasons: vec![reason.into()], headline, next: Vec::new(), details }
     }
 }
@@ -109,6 +109,11 @@ pub fn check_crate(ws: &Workspace, ex: &Exercise) -> Result<Report> {
         report.next.push(format!("restore them (your src/ is kept): `cargo xtask reset {} --tests`", ex.id));
         return Ok(report);
     }
+    if ex.loom
+        && let Some(report) = loom::uses_std_sync(ws, ex)?
+    {
+        return Ok(report);
+    }
     let tests = run_tests(ws, ex, &ex.package(), &ex.dir(&ws.root), None)?;
     if tests.outcome == Outcome::Fail || ex.perf.is_none() {
         return Ok(tests);
@@ -119,6 +124,8 @@ pub fn check_crate(ws: &Workspace, ex: &Exercise) -> Result<Report> {
 /// Builds and runs the exercise's test suite against `package` (the learner's
 /// crate or the reference), each test binary killed after the time limit.
 /// `snapshot_references`: where insta lists every snapshot file it read.
+/// An exercise with loom models runs them first (`loom.rs`): they find a
+/// concurrency bug in every run, where real threads find it only by luck.
 pub fn run_tests(
     ws: &Workspace,
     ex: &Exercise,
@@ -126,7 +133,41 @@ pub fn run_tests(
     crate_dir: &Path,
     snapshot_references: Option<&Path>,
 ) -> Result<Report> {
-    let build = match cargo_build(ws, &["test", "--release", "--no-run", "--package", package], package)? {
+    if !ex.loom {
+        return run_suite(ws, ex, package, crate_dir, snapshot_references, Flavour::Threads);
+    }
+    let models = run_suite(ws, ex, package, crate_dir, None, Flavour::Loom)?;
+    if models.outcome == Outcome::Fail {
+        return Ok(models);
+    }
+    let mut tests = run_suite(ws, ex, package, crate_dir, snapshot_references, Flavour::Threads)?;
+    if tests.outcome == Outcome::Pass {
+        tests.headline = format!("{}, and {}", tests.headline, models.headline);
+    }
+    Ok(tests)
+}
+
+/// How the suite is built: as it is, or with `--cfg loom` (only the models).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Flavour {
+    Threads,
+    Loom,
+}
+
+fn run_suite(
+    ws: &Workspace,
+    ex: &Exercise,
+    package: &str,
+    crate_dir: &Path,
+    snapshot_references: Option<&Path>,
+    flavour: Flavour,
+) -> Result<Report> {
+    let args = ["test", "--release", "--no-run", "--package", package];
+    let cargo = match flavour {
+        Flavour::Threads => Cmd::cargo_in(ws),
+        Flavour::Loom => loom::cargo(ws),
+    };
+    let build = match build_with(cargo, &args, package)? {
         Ok(stdout) => stdout,
         Err(report) => return Ok(report),
     };
@@ -159,7 +200,14 @@ pub fn run_tests(
                 ),
             ));
         }
-        let (ok, bad) = tally(&out.stdout);
+        let (ok, mut bad) = tally(&out.stdout);
+        if !out.success() && bad.is_empty() {
+            // Killed by a signal or aborted (a panic inside a destructor, a
+            // stack overflow): libtest never got to report the test itself.
+            let test = running_test(&out.stdout).unwrap_or_else(|| "the test program".into());
+            let status = out.status.map_or_else(String::new, |s| s.to_string());
+            bad.push(format!("{test} (crashed: {status})"));
+        }
         passed += ok;
         failed.extend(bad);
         if !out.success() {
@@ -169,13 +217,11 @@ pub fn run_tests(
     }
     let total = passed + failed.len();
     if failed.is_empty() {
-        return Ok(Report {
-            outcome: Outcome::Pass,
-            reasons: vec![],
-            headline: format!("all {total} tests pass"),
-            next: vec![],
-            details: String::new(),
-        });
+        let headline = match flavour {
+            Flavour::Threads => format!("all {total} tests pass"),
+            Flavour::Loom => format!("all {total} loom models hold in every interleaving"),
+        };
+        return Ok(Report { outcome: Outcome::Pass, reasons: vec![], headline, next: vec![], details: String::new() });
     }
     if details.contains("not yet implemented") {
         return Ok(Report::fail(
@@ -184,17 +230,24 @@ pub fn run_tests(
             details,
         ));
     }
-    Ok(Report::fail(
-        "tests-failed",
-        format!("wrong result — {} of {total} tests failed: {}", failed.len(), name_list(&failed)),
-        details,
-    ))
+    Ok(match flavour {
+        Flavour::Threads => Report::fail(
+            "tests-failed",
+            format!("wrong result — {} of {total} tests failed: {}", failed.len(), name_list(&failed)),
+            details,
+        ),
+        Flavour::Loom => loom::model_failed(failed.len(), total, &name_list(&failed), details),
+    })
 }
 
 /// Runs a cargo build; its JSON messages, or a compile-error report with
 /// cargo's own rendering of the diagnostics.
 pub fn cargo_build(ws: &Workspace, args: &[&str], what: &str) -> Result<Result<String, Report>> {
-    let build = Cmd::cargo_in(ws)
+    build_with(Cmd::cargo_in(ws), args, what)
+}
+
+fn build_with(cargo: Cmd, args: &[&str], what: &str) -> Result<Result<String, Report>> {
+    let build = cargo
         .args(args)
         .args(["--message-format=json-render-diagnostics", ui::cargo_colour_arg()])
         .capture(Duration::from_secs(1800))?;

@@ -12,6 +12,7 @@ mod generate;
 mod hint;
 mod integrity;
 mod list;
+mod loom;
 mod manifest;
 mod new;
 mod prefetch;

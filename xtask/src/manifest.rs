@@ -31,6 +31,9 @@ pub struct Exercise {
     pub hints: Vec<String>,
     #[serde(default)]
     pub timeout_secs: Option<u64>,
+    /// The suite has loom models: `check` runs them under `--cfg loom`.
+    #[serde(default)]
+    pub loom: bool,
     #[serde(default)]
     pub perf: Option<Perf>,
 }

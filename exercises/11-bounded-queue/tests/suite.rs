@@ -1,22 +1,313 @@
-//! The one test suite of exercise 11-bounded-queue, run against the learner's crate and the reference.
+//! The one test suite of exercise 11-bounded-queue, run against the learner's
+//! crate and the reference.
+//!
+//! Two halves: `threads` runs on real threads (order, blocking, close, an
+//! exactly-once stress property); `models` runs only under
+//! `RUSTFLAGS="--cfg loom"` (`cargo xtask check` does that as its second
+//! step), where loom tries every interleaving of a tiny scenario — one model
+//! per classic bug, so such a bug is found every time, not by luck.
 
-use bounded_queue::process;
-use proptest::prelude::*;
+#[cfg(not(loom))]
+mod threads {
+    use std::collections::BTreeMap;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::mpsc;
+    use std::thread;
+    use std::time::Duration;
 
-fn oracle(data: &[u32]) -> u64 {
-    data.iter().map(|&x| u64::from(x)).sum()
-}
+    use bounded_queue::{BoundedQueue, Closed};
+    use proptest::prelude::*;
 
-#[test]
-fn empty_input() {
-    assert_eq!(process(&[]), 0);
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 100, failure_persistence: None, ..ProptestConfig::default() })]
+    /// Long enough for a thread that should block to have run far past the
+    /// point where it should have stopped. (A correct queue never returns
+    /// early however long we wait; only a broken one is caught by it.)
+    const SETTLE: Duration = Duration::from_millis(150);
+    /// How long a woken thread may take to report back.
+    const WAKE_LIMIT: Duration = Duration::from_secs(5);
 
     #[test]
-    fn matches_the_sequential_oracle(data in prop::collection::vec(any::<u32>(), 0..1000)) {
-        prop_assert_eq!(process(&data), oracle(&data));
+    fn items_come_out_in_the_order_they_went_in() {
+        let q = BoundedQueue::new(3);
+        for i in 1..=3 {
+            q.push(i).unwrap();
+        }
+        assert_eq!(q.len(), 3);
+        assert_eq!([q.pop(), q.pop(), q.pop()], [Some(1), Some(2), Some(3)]);
+        assert!(q.is_empty());
+    }
+
+    #[test]
+    fn a_session_on_one_thread() {
+        // What a person sees, step by step: fill, close, refused push, drain.
+        let q = BoundedQueue::new(2);
+        let mut log = Vec::new();
+        log.push(format!("push a -> {:?}", q.push("a")));
+        log.push(format!("push b -> {:?}", q.push("b")));
+        log.push(format!("len -> {}", q.len()));
+        log.push(format!("pop -> {:?}", q.pop()));
+        log.push(format!("push c -> {:?}", q.push("c")));
+        q.close();
+        log.push("close".to_string());
+        log.push(format!("push d -> {:?}", q.push("d")));
+        log.push(format!("pop -> {:?}", q.pop()));
+        log.push(format!("pop -> {:?}", q.pop()));
+        log.push(format!("pop -> {:?}", q.pop()));
+        q.close();
+        log.push(format!("close again, pop -> {:?}", q.pop()));
+        insta::assert_snapshot!(log.join("\n"));
+    }
+
+    #[test]
+    fn push_waits_while_the_queue_is_full() {
+        let q = Arc::new(BoundedQueue::new(1));
+        q.push(1).unwrap();
+        let pushed = Arc::new(AtomicBool::new(false));
+        let producer = {
+            let (q, pushed) = (q.clone(), pushed.clone());
+            thread::spawn(move || {
+                q.push(2).unwrap();
+                pushed.store(true, Ordering::SeqCst);
+            })
+        };
+        thread::sleep(SETTLE);
+        assert!(!pushed.load(Ordering::SeqCst), "push returned although the queue was full (capacity 1)");
+        assert_eq!(q.len(), 1, "the queue holds more items than its capacity");
+        assert_eq!(q.pop(), Some(1));
+        producer.join().unwrap();
+        assert_eq!(q.pop(), Some(2));
+    }
+
+    #[test]
+    fn pop_waits_for_an_item() {
+        let q = Arc::new(BoundedQueue::new(4));
+        let (tx, rx) = mpsc::channel();
+        let consumer = {
+            let q = q.clone();
+            thread::spawn(move || tx.send(q.pop()).unwrap())
+        };
+        thread::sleep(SETTLE);
+        assert!(rx.try_recv().is_err(), "pop returned although nothing was pushed and the queue is open");
+        q.push(7).unwrap();
+        let got = rx.recv_timeout(WAKE_LIMIT).expect("pop was not woken by a push");
+        assert_eq!(got, Some(7));
+        consumer.join().unwrap();
+    }
+
+    /// Starts `n` threads that each block in `pop` and report what it returned.
+    fn waiting_consumers(q: &Arc<BoundedQueue<u32>>, n: usize) -> mpsc::Receiver<Option<u32>> {
+        let (tx, rx) = mpsc::channel();
+        for _ in 0..n {
+            let (q, tx) = (q.clone(), tx.clone());
+            // Detached on purpose: a consumer that is never woken must not
+            // keep this test from reporting it.
+            thread::spawn(move || {
+                let _ = tx.send(q.pop());
+            });
+        }
+        rx
+    }
+
+    #[test]
+    fn close_wakes_every_waiting_consumer() {
+        let q = Arc::new(BoundedQueue::new(2));
+        let rx = waiting_consumers(&q, 3);
+        thread::sleep(SETTLE);
+        q.close();
+        for woken in 0..3 {
+            match rx.recv_timeout(WAKE_LIMIT) {
+                Ok(got) => assert_eq!(got, None, "pop on a closed, empty queue must return None"),
+                Err(_) => panic!("close() woke only {woken} of 3 consumers waiting in pop(): wake them all"),
+            }
+        }
+    }
+
+    #[test]
+    fn close_wakes_a_waiting_producer_and_hands_its_item_back() {
+        let q = Arc::new(BoundedQueue::new(1));
+        q.push(1).unwrap();
+        let (tx, rx) = mpsc::channel();
+        {
+            let q = q.clone();
+            thread::spawn(move || {
+                let _ = tx.send(q.push(2));
+            });
+        }
+        thread::sleep(SETTLE);
+        q.close();
+        let got = rx.recv_timeout(WAKE_LIMIT).expect("close() did not wake the producer waiting in push()");
+        assert_eq!(got, Err(Closed(2)), "a push refused by close must hand its item back");
+        assert_eq!(q.pop(), Some(1), "the item queued before close must still be delivered");
+        assert_eq!(q.pop(), None);
+    }
+
+    #[test]
+    #[should_panic(expected = "capacity")]
+    fn a_capacity_of_zero_is_refused() {
+        let _ = BoundedQueue::<u8>::new(0);
+    }
+
+    /// Producers push disjoint numbered items, consumers pop until `None`:
+    /// every item must arrive exactly once, and each producer's items in order.
+    fn run_stress(capacity: usize, producers: u32, consumers: usize, per_producer: u32) {
+        let q = BoundedQueue::new(capacity);
+        let received: Vec<Vec<(u32, u32)>> = thread::scope(|s| {
+            let takers: Vec<_> = (0..consumers)
+                .map(|_| {
+                    s.spawn(|| {
+                        let mut got = Vec::new();
+                        while let Some(item) = q.pop() {
+                            assert!(q.len() <= capacity, "len {} is above the capacity {capacity}", q.len());
+                            got.push(item);
+                        }
+                        got
+                    })
+                })
+                .collect();
+            let makers: Vec<_> = (0..producers)
+                .map(|p| {
+                    let q = &q;
+                    s.spawn(move || (0..per_producer).for_each(|i| q.push((p, i)).unwrap()))
+                })
+                .collect();
+            makers.into_iter().for_each(|h| h.join().unwrap());
+            q.close();
+            takers.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let mut count: BTreeMap<(u32, u32), usize> = BTreeMap::new();
+        for got in &received {
+            // FIFO: one consumer sees each producer's items in increasing order.
+            let mut last: BTreeMap<u32, u32> = BTreeMap::new();
+            for &(p, i) in got {
+                if let Some(&before) = last.get(&p) {
+                    assert!(i > before, "producer {p}'s item {i} came out after its item {before}");
+                }
+                last.insert(p, i);
+                *count.entry((p, i)).or_default() += 1;
+            }
+        }
+        let expected = (producers * per_producer) as usize;
+        assert_eq!(count.len(), expected, "{} of {expected} items never came out", expected - count.len());
+        if let Some((item, n)) = count.iter().find(|&(_, &n)| n != 1) {
+            panic!("item {item:?} came out {n} times");
+        }
+    }
+
+    #[test]
+    fn many_producers_and_consumers_on_a_tiny_queue() {
+        run_stress(1, 3, 3, 2_000);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn every_item_arrives_exactly_once(
+            capacity in 1usize..5,
+            producers in 1u32..4,
+            consumers in 1usize..4,
+            per_producer in 0u32..400,
+        ) {
+            run_stress(capacity, producers, consumers, per_producer);
+        }
+    }
+}
+
+#[cfg(loom)]
+mod models {
+    //! Each model is a scenario of at most three threads; loom runs it once
+    //! for every way the threads can interleave (up to two preemptions).
+    //! A deadlock in any interleaving — every thread waiting — fails the model
+    //! with loom's "deadlock" message.
+
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use bounded_queue::BoundedQueue;
+    use loom::thread;
+
+    /// A queue for one execution, shared by reference. Leaked on purpose: a
+    /// loom `Arc` dropped by a thread that loom abandons in a deadlock panics
+    /// during the unwinding and aborts the whole test program.
+    fn shared<T>(capacity: usize) -> &'static BoundedQueue<T> {
+        Box::leak(Box::new(BoundedQueue::new(capacity)))
+    }
+
+    /// Runs `scenario` under loom and proves loom really explored it: a queue
+    /// built on `std::sync` instead of `crate::sync` gives loom nothing to
+    /// interleave, and the model would pass without checking anything.
+    fn explore(scenario: impl Fn() + Sync + Send + 'static) {
+        static RUNS: AtomicUsize = AtomicUsize::new(0);
+        let before = RUNS.load(Ordering::SeqCst);
+        let mut builder = loom::model::Builder::new();
+        builder.preemption_bound = Some(2);
+        builder.check(move || {
+            RUNS.fetch_add(1, Ordering::SeqCst);
+            scenario();
+        });
+        let runs = RUNS.load(Ordering::SeqCst) - before;
+        assert!(
+            runs > 1,
+            "loom explored only {runs} interleaving: the queue must use crate::sync's Mutex and Condvar \
+             (std::sync's are invisible to loom)"
+        );
+    }
+
+    /// Missed wake-up: a consumer that checks "empty" and then waits without
+    /// holding the lock in between sleeps through the push that came in the gap.
+    #[test]
+    fn model_missed_wakeup() {
+        explore(|| {
+            let q = shared(1);
+            let consumer = thread::spawn(move || q.pop());
+            q.push(1).unwrap();
+            assert_eq!(consumer.join().unwrap(), Some(1), "the consumer missed the pushed item");
+        });
+    }
+
+    /// Lost item: items pushed before `close` must still come out.
+    #[test]
+    fn model_lost_item_on_close() {
+        explore(|| {
+            let q = shared(2);
+            let producer = thread::spawn(move || {
+                q.push(1).unwrap();
+                q.close();
+            });
+            let mut got = Vec::new();
+            while let Some(item) = q.pop() {
+                got.push(item);
+            }
+            producer.join().unwrap();
+            assert_eq!(got, [1], "an item pushed before close was lost");
+        });
+    }
+
+    /// Close must wake every waiter, not one of them.
+    #[test]
+    fn model_close_wakes_every_waiter() {
+        explore(|| {
+            let q = shared::<u32>(1);
+            let consumers: Vec<_> = (0..2).map(|_| thread::spawn(move || q.pop())).collect();
+            q.close();
+            for c in consumers {
+                assert_eq!(c.join().unwrap(), None);
+            }
+        });
+    }
+
+    /// A woken consumer must look again (`while`, not `if`): another
+    /// consumer may have taken the item first, and `pop` must then wait on,
+    /// not return `None` while the queue is open.
+    #[test]
+    fn model_woken_consumer_looks_again() {
+        explore(|| {
+            let q = shared(2);
+            let consumers: Vec<_> = (0..2).map(|_| thread::spawn(move || q.pop())).collect();
+            q.push(1).unwrap();
+            q.push(2).unwrap();
+            let mut got: Vec<_> = consumers.into_iter().map(|c| c.join().unwrap()).collect();
+            got.sort();
+            assert_eq!(got, [Some(1), Some(2)], "a consumer returned without an item from an open queue");
+        });
     }
 }
