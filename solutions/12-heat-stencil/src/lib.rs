@@ -38,7 +38,7 @@ pub fn diffuse(cells: &[f64], steps: usize, threads: usize) -> Vec<f64> {
         }
     });
     let [even, odd] = grids;
-    let result = if steps % 2 == 0 { even } else { odd };
+    let result = if steps.is_multiple_of(2) { even } else { odd };
     result.into_iter().flat_map(|chunk| chunk.into_inner().unwrap()).collect()
 }
 // ANCHOR_END: solution
