@@ -190,7 +190,7 @@ fn run_suite(
         if out.timed_out() {
             let test = running_test(&out.stdout).map_or("a test".to_string(), |t| format!("test `{t}`"));
             let threads = out.stuck_threads.unwrap_or_default();
-            return Ok(Report::fail(
+            let mut report = Report::fail(
                 "timed-out",
                 format!("timed out after {} s — likely a deadlock (waiting on {test}; {threads})", limit.as_secs()),
                 format!(
@@ -198,7 +198,15 @@ fn run_suite(
                      a channel whose sender is never dropped, or a join on a thread that waits for you.\n\n{}",
                     tail(&out.stdout, 40)
                 ),
-            ));
+            );
+            // Failures before the hang are findings too (and often its cause).
+            failed.extend(tally(&out.stdout).1);
+            if !failed.is_empty() {
+                report.reasons.push("tests-failed".into());
+                report.headline.push_str(&format!("; before that, {} failed: {}", failed.len(), name_list(&failed)));
+                report.details = format!("{}\n{}", failure_section(&out.stdout), report.details);
+            }
+            return Ok(report);
         }
         let (ok, mut bad) = tally(&out.stdout);
         if !out.success() && bad.is_empty() {

@@ -1,12 +1,35 @@
-//! Exercise 13-lock-ordering — Lock ordering. Read `book/src/ch04-synchronization/lock-ordering.md`.
+//! Exercise 13-lock-ordering — transfers between accounts that many threads
+//! make at once, without deadlock. Read `book/src/ch04-synchronization/lock-ordering.md`.
+//!
+//! The lock trait (`Lockable`) and the error type are given in `given.rs`.
 
-/// Sums `data` in parallel. (Placeholder task from `cargo xtask new`: replace it.)
+pub mod given;
+
+pub use given::{Lockable, TransferError};
+
+// ANCHOR: stub
+/// Moves `amount` from account `from` to account `to`, atomically: no other
+/// transfer sees one balance changed and not the other.
 ///
-/// The model: split the work over all cores with rayon and add the partial sums.
+/// The model: hold both accounts' locks while moving the money. Two threads
+/// that lock the same two accounts in opposite orders can each hold one lock
+/// and wait forever for the other: a deadlock. Take locks in one global
+/// order — the lower account index first — whatever the direction of the
+/// transfer, and there is no cycle to wait in.
 ///
-/// # Panics
+/// ```
+/// use lock_ordering::{transfer, given::open_accounts, TransferError};
+/// let accounts = open_accounts(&[100, 0]);
+/// transfer(&accounts, 0, 1, 30).unwrap();
+/// assert_eq!(transfer(&accounts, 1, 0, 31), Err(TransferError::InsufficientFunds { from: 1, balance: 30, amount: 31 }));
+/// ```
 ///
-/// Never.
-pub fn process(data: &[u32]) -> u64 {
-    todo!("write the parallel version")
+/// # Errors
+///
+/// `NoSuchAccount` for an index out of range (checked before anything is
+/// locked), `SameAccount` when `from == to`, `InsufficientFunds` when `from`
+/// holds less than `amount`. Balances are unchanged after an error.
+pub fn transfer<L: Lockable>(accounts: &[L], from: usize, to: usize, amount: u64) -> Result<(), TransferError> {
+    todo!("check the indices, lock both accounts lower index first, then move the money")
 }
+// ANCHOR_END: stub
