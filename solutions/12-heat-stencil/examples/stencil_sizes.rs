@@ -20,8 +20,22 @@ fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> f64 {
         .fold(f64::INFINITY, f64::min)
 }
 
+/// Microseconds per `Barrier::wait` when `threads` threads do nothing else.
+fn barrier_alone(threads: usize) -> f64 {
+    const PHASES: usize = 20_000;
+    let barrier = std::sync::Barrier::new(threads);
+    let t = Instant::now();
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| (0..PHASES).for_each(|_| drop(barrier.wait())));
+        }
+    });
+    t.elapsed().as_secs_f64() * 1e6 / PHASES as f64
+}
+
 fn main() {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!("std::sync::Barrier alone, {threads} threads: {:.1} µs per phase\n", barrier_alone(threads));
     println!("{threads} threads; 2^26 cell updates per run; best of 5\n");
     println!("| cells | steps | KiB per grid | 1 thread | {threads} threads + barrier | speedup |");
     println!("|---:|---:|---:|---:|---:|---:|");
