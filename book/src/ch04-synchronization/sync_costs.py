@@ -96,23 +96,23 @@ def phases(barrier, n):
         barrier.wait()
 
 
+def time_phases(barrier, other):
+    """Seconds per phase while `other` (a Process or Thread) waits at `barrier` too."""
+    other.start()
+    t = time.perf_counter()
+    phases(barrier, N_PHASES)
+    elapsed = time.perf_counter() - t
+    other.join()
+    return elapsed / N_PHASES
+
+
 def part_c():
     barrier = mp.Barrier(2)
-    other = mp.Process(target=phases, args=(barrier, N_PHASES))
-    other.start()
-    t = time.perf_counter()
-    phases(barrier, N_PHASES)
-    elapsed = time.perf_counter() - t
-    other.join()
-    print(f"C  multiprocessing.Barrier, 2 processes: {elapsed / N_PHASES * 1e6:.1f} µs per phase")
+    per_phase = time_phases(barrier, mp.Process(target=phases, args=(barrier, N_PHASES)))
+    print(f"C  multiprocessing.Barrier, 2 processes: {per_phase * 1e6:.1f} µs per phase")
     barrier = threading.Barrier(2)
-    other = threading.Thread(target=phases, args=(barrier, N_PHASES))
-    other.start()
-    t = time.perf_counter()
-    phases(barrier, N_PHASES)
-    elapsed = time.perf_counter() - t
-    other.join()
-    print(f"C  threading.Barrier, 2 threads: {elapsed / N_PHASES * 1e6:.1f} µs per phase")
+    per_phase = time_phases(barrier, threading.Thread(target=phases, args=(barrier, N_PHASES)))
+    print(f"C  threading.Barrier, 2 threads: {per_phase * 1e6:.1f} µs per phase")
 
 
 def part_d():
