@@ -97,8 +97,10 @@ def phases(barrier, n):
 
 
 def time_phases(barrier, other):
-    """Seconds per phase while `other` (a Process or Thread) waits at `barrier` too."""
+    """Seconds per phase while `other` (a Process or Thread) waits at `barrier` too
+    (once more than we time: the first wait, which also waits for it to start)."""
     other.start()
+    barrier.wait()  # both are running: the start-up is not timed
     t = time.perf_counter()
     phases(barrier, N_PHASES)
     elapsed = time.perf_counter() - t
@@ -108,10 +110,10 @@ def time_phases(barrier, other):
 
 def part_c():
     barrier = mp.Barrier(2)
-    per_phase = time_phases(barrier, mp.Process(target=phases, args=(barrier, N_PHASES)))
+    per_phase = time_phases(barrier, mp.Process(target=phases, args=(barrier, N_PHASES + 1)))
     print(f"C  multiprocessing.Barrier, 2 processes: {per_phase * 1e6:.1f} µs per phase")
     barrier = threading.Barrier(2)
-    per_phase = time_phases(barrier, threading.Thread(target=phases, args=(barrier, N_PHASES)))
+    per_phase = time_phases(barrier, threading.Thread(target=phases, args=(barrier, N_PHASES + 1)))
     print(f"C  threading.Barrier, 2 threads: {per_phase * 1e6:.1f} µs per phase")
 
 

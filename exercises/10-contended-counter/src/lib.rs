@@ -34,7 +34,7 @@ impl ShardedCounter {
     ///
     /// # Panics
     ///
-    /// If `shards` is 0.
+    /// If `shards` is 0, with a message that says so (it must mention "shard").
     pub fn new(shards: usize) -> Self {
         todo!("one zeroed, cache-padded atomic per shard")
     }

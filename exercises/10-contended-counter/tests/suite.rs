@@ -25,6 +25,7 @@ fn every_shard_is_counted() {
         }
     }
     assert_eq!(c.total(), 1 + 2 + 3 + 4 + 5);
+    assert_eq!(c.total(), 1 + 2 + 3 + 4 + 5, "reading the total must not change it");
 }
 
 #[test]

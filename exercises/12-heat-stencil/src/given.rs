@@ -6,8 +6,8 @@ pub const ALPHA: f64 = 0.25;
 
 /// Conductivity between two neighbouring cells: 1 when both are cold,
 /// falling as they heat up (a material that insulates better when hot). Its
-/// division makes each cell cost a few nanoseconds of arithmetic, more than
-/// its 16 bytes cost to move: the work is bound by the cores, not by memory.
+/// division makes each cell cost more arithmetic than its 16 bytes cost to
+/// move while the rod fits in the caches: there, the cores set the pace.
 pub fn conductivity(a: f64, b: f64) -> f64 {
     let mean = 0.5 * (a + b);
     1.0 / (1.0 + mean * mean * 4e-4)

@@ -28,7 +28,7 @@ pub use given::diffuse_all_cores;
 ///
 /// # Panics
 ///
-/// If `threads` is 0.
+/// If `threads` is 0, with a message that says so (it must mention "thread").
 pub fn diffuse(cells: &[f64], steps: usize, threads: usize) -> Vec<f64> {
     todo!("one thread per range of cells, a barrier between steps")
 }

@@ -49,8 +49,11 @@ fn more_threads_than_cells() {
 fn a_long_rod_on_real_threads() {
     // Long enough that the threads really run at once: a thread that runs
     // ahead of the others without waiting reads neighbours of the wrong step.
+    // More threads than cores, so some are descheduled mid-run and lag far
+    // behind their neighbours.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let cells = temperatures(&datagen::uniform_u32(200_003, 12));
-    assert_same(&cells, 40, 3);
+    assert_same(&cells, 60, 2 * cores + 1);
     assert_same(&cells, 41, 2);
 }
 

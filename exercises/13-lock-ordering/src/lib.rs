@@ -26,9 +26,10 @@ pub use given::{Lockable, TransferError};
 ///
 /// # Errors
 ///
-/// `NoSuchAccount` for an index out of range (checked before anything is
-/// locked), `SameAccount` when `from == to`, `InsufficientFunds` when `from`
-/// holds less than `amount`. Balances are unchanged after an error.
+/// Checked in this order, the first that applies wins: `NoSuchAccount(from)`
+/// and then `NoSuchAccount(to)` for an index out of range, `SameAccount` when
+/// `from == to` (both checked before anything is locked), `InsufficientFunds`
+/// when `from` holds less than `amount`. Balances are unchanged after an error.
 pub fn transfer<L: Lockable>(accounts: &[L], from: usize, to: usize, amount: u64) -> Result<(), TransferError> {
     todo!("check the indices, lock both accounts lower index first, then move the money")
 }

@@ -128,7 +128,17 @@ impl Deref for TrackedGuard<'_> {
 }
 
 impl DerefMut for TrackedGuard<'_> {
+    /// A balance may only change while both accounts of the transfer are
+    /// locked: a transfer that unlocks between its two halves lets everyone
+    /// else see the money missing (or doubled) in between.
     fn deref_mut(&mut self) -> &mut u64 {
+        let bank = self.held.0;
+        let held = HELD.with(|h| h.borrow().iter().filter(|(b, _)| *b == bank).count());
+        assert!(
+            held >= 2,
+            "account {} was changed while only it was locked: take both accounts' locks before moving money",
+            self.held.1
+        );
         &mut self.guard
     }
 }
