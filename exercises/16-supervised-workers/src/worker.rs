@@ -16,9 +16,15 @@
 //! answers N records, then, when the next record arrives, writes half of its
 //! answer — a torn line, without its `\n` — and kills itself with SIGKILL.
 //! A restarted worker gets its own arguments, so it may crash at another point, or not at all.
+//! With `--meet DIR N` the worker first creates `DIR/<pid>` and waits (at most
+//! 3 s) until `DIR` holds N files — N workers alive at once — and exits with
+//! status 3 if they never come: the tests use it to prove the slots run at the
+//! same time.
 
 use std::io::{self, BufRead, Write};
+use std::path::Path;
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
 // ANCHOR: work
 /// The work for one record: cheap and deterministic, so any answer can be checked.
@@ -63,17 +69,32 @@ fn die() -> ! {
     unreachable!("SIGKILL cannot be caught");
 }
 
-/// `main` of the worker program: `record-worker [--crash-after N]`.
+/// `main` of the worker program: `record-worker [--crash-after N] [--meet DIR N]`.
 pub fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let crash_after = match args.as_slice() {
-        [] => None,
-        [flag, n] if flag == "--crash-after" => match n.parse() {
-            Ok(n) => Some(n),
-            Err(_) => return usage(&args),
-        },
-        _ => return usage(&args),
-    };
+    let (mut crash_after, mut meet) = (None, None);
+    let mut rest = args.as_slice();
+    while !rest.is_empty() {
+        match rest {
+            [flag, n, tail @ ..] if flag == "--crash-after" => {
+                let Ok(n) = n.parse() else { return usage(&args) };
+                crash_after = Some(n);
+                rest = tail;
+            }
+            [flag, dir, n, tail @ ..] if flag == "--meet" => {
+                let Ok(n) = n.parse::<usize>() else { return usage(&args) };
+                meet = Some((dir.clone(), n));
+                rest = tail;
+            }
+            _ => return usage(&args),
+        }
+    }
+    if let Some((dir, n)) = meet
+        && !met(Path::new(&dir), n)
+    {
+        eprintln!("record-worker {}: waited 3 s in {dir} for {n} workers; they never came", std::process::id());
+        return ExitCode::from(3);
+    }
     let (stdin, stdout) = (io::stdin().lock(), io::stdout().lock());
     match serve(stdin, stdout, crash_after) {
         Ok(()) => ExitCode::SUCCESS,
@@ -84,7 +105,22 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// `--meet DIR N`: whether N workers were alive at once within 3 s.
+fn met(dir: &Path, n: usize) -> bool {
+    if std::fs::write(dir.join(std::process::id().to_string()), b"").is_err() {
+        return false;
+    }
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while Instant::now() < deadline {
+        if std::fs::read_dir(dir).map_or(0, |d| d.count()) >= n {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    false
+}
+
 fn usage(args: &[String]) -> ExitCode {
-    eprintln!("usage: record-worker [--crash-after N]; got {args:?}");
+    eprintln!("usage: record-worker [--crash-after N] [--meet DIR N]; got {args:?}");
     ExitCode::from(2)
 }

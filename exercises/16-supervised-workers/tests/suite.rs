@@ -141,6 +141,31 @@ fn no_crashes_no_restarts() {
 }
 
 #[test]
+fn slots_run_at_the_same_time() {
+    let _serial = serial();
+    // Each slot's first worker waits (at most 3 s) until both are alive; one
+    // that waits in vain exits, and the supervisor restarts it.
+    let dir = std::env::temp_dir().join(format!("pw-16-meet-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let meet = dir.display().to_string();
+    let args = |_slot: usize, launch: usize| {
+        if launch == 0 { vec!["--meet".to_string(), meet.clone(), "2".to_string()] } else { vec![] }
+    };
+    let records = records(8 * BATCH, 9);
+    let report = supervise(worker(), 2, &args, &records, 3);
+    let _ = std::fs::remove_dir_all(&dir);
+    let report = report.unwrap();
+    assert_eq!(
+        report.restarts, 0,
+        "a slot's first worker waited 3 s for the other slot's worker, which never came: the slots ran one after \
+         another; start every slot's thread before joining any"
+    );
+    assert_eq!(report.results.len(), records.len());
+    assert_no_children_left("a run whose workers met");
+}
+
+#[test]
 fn no_records_no_workers() {
     let _serial = serial();
     let plan = Plan::new(vec![]);
