@@ -139,6 +139,26 @@ fn items_run_at_the_same_time() {
 }
 
 #[test]
+fn results_come_in_input_order_not_finishing_order() {
+    // Item 0 waits until item 1 has started, then sleeps: item 1 always
+    // finishes first, so results kept in finishing order come out swapped.
+    let started = AtomicUsize::new(0);
+    let out = job(&pool(2), &[0, 1], |&i| {
+        if i == 0 {
+            let deadline = Instant::now() + Duration::from_secs(3);
+            while started.load(Ordering::SeqCst) == 0 && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        } else {
+            started.store(1, Ordering::SeqCst);
+        }
+        i * 10
+    });
+    assert_eq!(out, vec![Ok(0), Ok(10)], "result i must be item i's, whatever order the items finish in");
+}
+
+#[test]
 fn items_can_run_while_another_panics() {
     // Item 0 panics only once item 1 has started; item 1 ends only once item 0 has panicked.
     let (started, panicked) = (AtomicUsize::new(0), AtomicUsize::new(0));

@@ -16,10 +16,10 @@
 //! answers N records, then, when the next record arrives, writes half of its
 //! answer — a torn line, without its `\n` — and kills itself with SIGKILL.
 //! A restarted worker gets its own arguments, so it may crash at another point, or not at all.
-//! With `--meet DIR N` the worker first creates `DIR/<pid>` and waits (at most
-//! 3 s) until `DIR` holds N files — N workers alive at once — and exits with
-//! status 3 if they never come: the tests use it to prove the slots run at the
-//! same time.
+//! With `--meet DIR N`, when its first record arrives the worker creates
+//! `DIR/<pid>` and waits (at most 3 s) until `DIR` holds N files — N workers
+//! have had a record to work on — and exits with status 3 if they never come:
+//! the tests use it to prove the slots work at the same time.
 
 use std::io::{self, BufRead, Write};
 use std::path::Path;
@@ -33,8 +33,14 @@ pub fn work(value: u64) -> u64 {
 }
 // ANCHOR_END: work
 
-/// Serves batches from `input` until it ends; dies at the `crash_after`-th record if told to.
-pub fn serve(input: impl BufRead, mut output: impl Write, crash_after: Option<usize>) -> io::Result<()> {
+/// Serves batches from `input` until it ends; dies at the `crash_after`-th
+/// record if told to; waits at `meet` with its first record.
+pub fn serve(
+    input: impl BufRead,
+    mut output: impl Write,
+    crash_after: Option<usize>,
+    mut meet: Option<(&Path, usize)>,
+) -> io::Result<()> {
     let mut answered = 0;
     for line in input.lines() {
         let line = line?;
@@ -47,6 +53,16 @@ pub fn serve(input: impl BufRead, mut output: impl Write, crash_after: Option<us
         let Some((id, value)) = record else {
             return Err(io::Error::new(io::ErrorKind::InvalidData, format!("not a record: {line:?}")));
         };
+        if let Some((dir, n)) = meet.take()
+            && !met(dir, n)
+        {
+            eprintln!(
+                "record-worker {}: waited 3 s in {} for {n} workers; they never came",
+                std::process::id(),
+                dir.display()
+            );
+            std::process::exit(3);
+        }
         let answer = format!("{id} {}\n", work(value));
         if crash_after == Some(answered) {
             output.write_all(&answer.as_bytes()[..answer.len() / 2])?;
@@ -89,14 +105,9 @@ pub fn main() -> ExitCode {
             _ => return usage(&args),
         }
     }
-    if let Some((dir, n)) = meet
-        && !met(Path::new(&dir), n)
-    {
-        eprintln!("record-worker {}: waited 3 s in {dir} for {n} workers; they never came", std::process::id());
-        return ExitCode::from(3);
-    }
     let (stdin, stdout) = (io::stdin().lock(), io::stdout().lock());
-    match serve(stdin, stdout, crash_after) {
+    let meet = meet.as_ref().map(|(dir, n)| (Path::new(dir.as_str()), *n));
+    match serve(stdin, stdout, crash_after, meet) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("record-worker {}: {e}", std::process::id());
@@ -105,7 +116,7 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// `--meet DIR N`: whether N workers were alive at once within 3 s.
+/// `--meet DIR N`: whether N workers reached this point within 3 s.
 fn met(dir: &Path, n: usize) -> bool {
     if std::fs::write(dir.join(std::process::id().to_string()), b"").is_err() {
         return false;

@@ -237,6 +237,21 @@ fn a_worker_that_always_dies_gives_up() {
 }
 
 #[test]
+fn the_restart_limit_is_per_slot_not_per_batch() {
+    let _serial = serial();
+    // Each of the first three workers finishes one batch, then dies in the
+    // next: no batch fails twice, but the slot restarts three times.
+    let records = records(10 * BATCH, 8);
+    let plan = Plan::new(vec![vec![BATCH + 1; 3]]);
+    let err = run(&plan, 1, &records, 2).expect_err("the slot's third death is one more than 2 restarts");
+    match &err {
+        SuperviseError::GaveUp { slot, restarts, .. } => assert_eq!((*slot, *restarts), (0, 2), "{err}"),
+        other => panic!("expected GaveUp, got {other}"),
+    }
+    assert_no_children_left("a slot gave up after deaths in different batches");
+}
+
+#[test]
 fn one_slot_gives_up_the_run_fails() {
     let _serial = serial();
     let records = records(50 * BATCH, 7);

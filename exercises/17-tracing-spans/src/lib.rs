@@ -22,9 +22,9 @@
 ///
 /// A field recorded later must be declared when the span is made, as
 /// `tracing::field::Empty`; `Span::record` ignores a field the span was not
-/// made with. `elapsed_us` is a whole number of microseconds (a `u64` from
-/// `Instant::elapsed().as_micros()`). A span made on one thread is not
-/// current on another: make and enter the worker span *in* its thread.
+/// made with. `elapsed_us` is a whole number of microseconds, a `u64`
+/// (`Instant::elapsed().as_micros()` is a `u128`: convert it). A span entered
+/// on one thread is not current on another: enter the worker span *in* its thread.
 ///
 /// ```ignore
 /// // 10 items, chunks of 4: chunks 0 and 2 on worker 0, chunk 1 on worker 1.

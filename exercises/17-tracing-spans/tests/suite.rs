@@ -27,6 +27,7 @@ type Fields = Vec<(String, String)>;
 #[derive(Clone, Debug)]
 struct SpanView {
     name: String,
+    level: String,
     fields: Fields,
 }
 
@@ -67,7 +68,7 @@ static LINES: Mutex<Vec<Line>> = Mutex::new(Vec::new());
 
 fn view<S: for<'a> LookupSpan<'a>>(span: &tracing_subscriber::registry::SpanRef<'_, S>) -> SpanView {
     let fields = span.extensions().get::<SpanFields>().map(|f| f.0.clone()).unwrap_or_default();
-    SpanView { name: span.name().to_string(), fields }
+    SpanView { name: span.name().to_string(), level: span.metadata().level().to_string(), fields }
 }
 
 impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Capture {
@@ -246,6 +247,7 @@ fn run_and_check(data: &[u32], workers: usize, chunk_len: usize) -> Vec<Line> {
         let c = number(&span.fields, "chunk", "a `chunk` span") as usize;
         assert!(c < chunks.len(), "a `chunk` span says chunk={c}; there are {} chunks", chunks.len());
         let what = format!("the span of chunk {c}");
+        assert_eq!(span.level, "INFO", "{what} is an INFO span (info_span!)");
         assert_eq!(number(&span.fields, "items", &what), chunks[c].len() as u64, "{what}: items");
         chunk_elapsed[c] = number(&span.fields, "elapsed_us", &what);
         let parents: Vec<String> = line.path.iter().map(SpanView::short).collect();
@@ -284,6 +286,7 @@ fn run_and_check(data: &[u32], workers: usize, chunk_len: usize) -> Vec<Line> {
     for (line, span) in &worker_spans {
         let w = number(&span.fields, "worker", "a `worker` span") as usize;
         let what = format!("the span of worker {w}");
+        assert_eq!(span.level, "INFO", "{what} is an INFO span (info_span!)");
         assert!(line.path.is_empty(), "{what} should not be inside another span");
         let mine: Vec<usize> = (w..chunks.len()).step_by(threads).collect();
         let items: usize = mine.iter().map(|&c| chunks[c].len()).sum();
@@ -294,13 +297,13 @@ fn run_and_check(data: &[u32], workers: usize, chunk_len: usize) -> Vec<Line> {
         );
         assert_eq!(number(&span.fields, "items", &what), items as u64, "{what}: items (recorded before it closes)");
         let elapsed = number(&span.fields, "elapsed_us", &what);
-        for &c in &mine {
-            assert!(
-                chunk_elapsed[c] <= elapsed,
-                "{what} lasted {elapsed} µs, less than its chunk {c} ({} µs)",
-                chunk_elapsed[c]
-            );
-        }
+        // A worker does its chunks one after another, inside its own span.
+        let chunks_took: u64 = mine.iter().map(|&c| chunk_elapsed[c]).sum();
+        assert!(
+            chunks_took <= elapsed,
+            "{what} lasted {elapsed} µs, less than its chunks took together ({chunks_took} µs): measure the \
+             worker from before its first chunk to after its last, in microseconds"
+        );
         // Everything about worker w happened on one thread of its own.
         let its: HashSet<ThreadId> = lines.iter().filter(|l| l.key().0 == Some(w as u64)).map(|l| l.thread).collect();
         assert_eq!(its.len(), 1, "{what}: its spans and events should all be on its own thread");
@@ -327,6 +330,20 @@ fn sorted_text(mut lines: Vec<Line>) -> String {
 fn the_example_of_the_docs() {
     let _capture = capture();
     run_and_check(&[1; 10], 2, 4);
+}
+
+#[test]
+fn durations_are_measured() {
+    // Chunks of a million items take a measurable time, so a zero or a
+    // wrong unit in elapsed_us shows.
+    let _capture = capture();
+    let lines = run_and_check(&vec![1; 4_000_000], 2, 1_000_000);
+    for line in &lines {
+        if let What::Close { span } = &line.what {
+            let us = number(&span.fields, "elapsed_us", &span.short());
+            assert!(us >= 1, "{} took {us} µs to sum a million items: is elapsed_us measured?", span.short());
+        }
+    }
 }
 
 #[test]
