@@ -5,6 +5,7 @@ use std::path::Path;
 
 use pipe_workers::{FrameError, MAX_FRAME, read_frame, run_workers, write_frame};
 use proptest::prelude::*;
+use testkit::{assert_no_children_left, serial};
 
 /// The worker program of whichever crate is under test.
 fn worker() -> &'static Path {
@@ -15,34 +16,6 @@ fn worker() -> &'static Path {
 /// What a worker answers to a plain job.
 fn oracle(job: &[u8]) -> Vec<u8> {
     job.iter().rev().map(|b| b.wrapping_add(1)).collect()
-}
-
-/// Processes whose parent is this test process: running or zombies (Linux).
-fn children_left() -> Vec<String> {
-    let me = std::process::id().to_string();
-    let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
-    entries
-        .filter_map(|e| std::fs::read_to_string(e.ok()?.path().join("stat")).ok())
-        .filter_map(|stat| {
-            // pid (comm) state ppid …; comm may contain spaces, so split after the last ')'.
-            let (head, rest) = stat.rsplit_once(')')?;
-            let mut fields = rest.split_whitespace();
-            let (state, ppid) = (fields.next()?, fields.next()?);
-            (ppid == me).then(|| format!("{} in state {state}", head.trim()))
-        })
-        .collect()
-}
-
-/// Tests that start processes run one at a time, so that each one's check
-/// for left-behind children sees only its own (cargo runs tests in parallel).
-fn serial() -> std::sync::MutexGuard<'static, ()> {
-    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    LOCK.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-fn assert_no_children_left(after: &str) {
-    let left = children_left();
-    assert!(left.is_empty(), "after {after}, worker processes were left behind (not waited for): {left:?}");
 }
 
 fn jobs(n: usize, seed: u64) -> Vec<Vec<u8>> {

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
 use shared_memory::{fill_file_with_processes, fill_region_of_file, fill_with_threads, pattern};
+use testkit::{children_left, serial};
 
 /// The worker program of whichever crate is under test.
 fn worker() -> &'static Path {
@@ -41,28 +42,6 @@ impl Drop for Scratch {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
-}
-
-/// Processes whose parent is this test process: running or zombies (Linux).
-fn children_left() -> Vec<String> {
-    let me = std::process::id().to_string();
-    let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
-    entries
-        .filter_map(|e| std::fs::read_to_string(e.ok()?.path().join("stat")).ok())
-        .filter_map(|stat| {
-            let (head, rest) = stat.rsplit_once(')')?;
-            let mut fields = rest.split_whitespace();
-            let (state, ppid) = (fields.next()?, fields.next()?);
-            (ppid == me).then(|| format!("{} in state {state}", head.trim()))
-        })
-        .collect()
-}
-
-/// Tests that start processes run one at a time, so that each one's check
-/// for left-behind children sees only its own (cargo runs tests in parallel).
-fn serial() -> std::sync::MutexGuard<'static, ()> {
-    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    LOCK.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 fn first_difference(got: &[u8], want: &[u8]) -> String {

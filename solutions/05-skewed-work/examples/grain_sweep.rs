@@ -9,8 +9,6 @@
 //!
 //! Prints a Markdown table: the median of 9 runs per grain size.
 
-use std::time::Instant;
-
 use rayon::prelude::*;
 use skewed_work::score;
 
@@ -48,13 +46,7 @@ fn run(input: &[u32], grain: usize) -> Vec<u64> {
 }
 
 fn median_seconds<T>(f: impl Fn() -> T) -> f64 {
-    let mut times: Vec<f64> = (0..9)
-        .map(|_| {
-            let start = Instant::now();
-            std::hint::black_box(f());
-            start.elapsed().as_secs_f64()
-        })
-        .collect();
-    times.sort_by(f64::total_cmp);
-    times[times.len() / 2]
+    testkit::median_seconds(9, || {
+        std::hint::black_box(f());
+    })
 }

@@ -10,7 +10,6 @@
 use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::Instant;
 
 use shared_memory::{fill_file_with_processes, fill_with_threads, pattern};
 
@@ -78,15 +77,7 @@ fn main() {
 }
 
 /// Runs `f` 5 times and prints the median.
-fn report(what: &str, len: u64, mut f: impl FnMut()) {
-    let mut times: Vec<f64> = (0..5)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed().as_secs_f64()
-        })
-        .collect();
-    times.sort_by(f64::total_cmp);
-    let t = times[2];
+fn report(what: &str, len: u64, f: impl FnMut()) {
+    let t = testkit::median_seconds(5, f);
     println!("{what:<58} {:>7.1} ms  {:>6.0} MB/s (median of 5)", t * 1e3, len as f64 / t / 1e6);
 }

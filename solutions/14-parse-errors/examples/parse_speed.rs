@@ -2,9 +2,8 @@
 //!
 //! cargo run --release -p parse-errors-solution --example parse_speed
 
-use std::time::Instant;
-
 use parse_errors::{LineError, LogReport, parse_line, parse_log};
+use testkit::median_seconds;
 
 fn sequential(log: &str) -> LogReport {
     let mut report = LogReport::default();
@@ -21,18 +20,6 @@ fn sequential(log: &str) -> LogReport {
     report
 }
 
-fn median_seconds(mut f: impl FnMut()) -> f64 {
-    let mut times: Vec<f64> = (0..5)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed().as_secs_f64()
-        })
-        .collect();
-    times.sort_by(f64::total_cmp);
-    times[2]
-}
-
 fn main() {
     let log = datagen::log_lines(2_000_000, 42, 1_000);
     let mb = log.len() as f64 / 1e6;
@@ -44,8 +31,8 @@ fn main() {
         want.errors.len(),
         rayon::current_num_threads()
     );
-    let seq = median_seconds(|| drop(std::hint::black_box(sequential(&log))));
-    let par = median_seconds(|| drop(std::hint::black_box(parse_log(&log))));
+    let seq = median_seconds(5, || drop(std::hint::black_box(sequential(&log))));
+    let par = median_seconds(5, || drop(std::hint::black_box(parse_log(&log))));
     println!("sequential loop:   {seq:.3} s ({:.0} MB/s)", mb / seq);
     println!("reference (rayon): {par:.3} s ({:.0} MB/s), {:.2}x", mb / par, seq / par);
 }

@@ -2,22 +2,9 @@
 //!
 //! cargo run --release -p panic-isolation-solution --example catch_unwind_cost
 
-use std::time::Instant;
-
 use panic_isolation::{ItemPanic, run_isolated};
 use rayon::prelude::*;
-
-fn median_seconds(mut f: impl FnMut()) -> f64 {
-    let mut times: Vec<f64> = (0..5)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed().as_secs_f64()
-        })
-        .collect();
-    times.sort_by(f64::total_cmp);
-    times[2]
-}
+use testkit::median_seconds;
 
 fn work(x: &u64) -> u64 {
     // A little work per item, as a parser or a hash would do.
@@ -26,12 +13,12 @@ fn work(x: &u64) -> u64 {
 
 fn main() {
     let items: Vec<u64> = (0..4_000_000).collect();
-    let plain = median_seconds(|| drop(std::hint::black_box(items.par_iter().map(work).collect::<Vec<u64>>())));
-    let as_results = median_seconds(|| {
+    let plain = median_seconds(5, || drop(std::hint::black_box(items.par_iter().map(work).collect::<Vec<u64>>())));
+    let as_results = median_seconds(5, || {
         let out: Vec<Result<u64, ItemPanic>> = items.par_iter().map(|x| Ok(work(x))).collect();
         drop(std::hint::black_box(out))
     });
-    let isolated = median_seconds(|| drop(std::hint::black_box(run_isolated(&items, work))));
+    let isolated = median_seconds(5, || drop(std::hint::black_box(run_isolated(&items, work))));
     println!("{} items, median of 5 runs on {} threads", items.len(), rayon::current_num_threads());
     println!("par_iter().map(work) into Vec<u64>: {plain:.3} s");
     println!(
@@ -43,7 +30,7 @@ fn main() {
     // (a line on stderr each) is switched off here, so only the unwinding is measured.
     std::panic::set_hook(Box::new(|_| {}));
     let failing: Vec<u64> = (0..100_000).collect();
-    let all_panic = median_seconds(|| {
+    let all_panic = median_seconds(5, || {
         drop(std::hint::black_box(run_isolated(&failing, |&x| -> u64 { panic!("item {x} failed") })))
     });
     println!(

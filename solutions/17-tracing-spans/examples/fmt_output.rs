@@ -3,28 +3,15 @@
 //!
 //! cargo run --release -p tracing-spans-solution --example fmt_output
 
-use std::time::Instant;
-
+use testkit::median_seconds;
 use tracing_spans::traced_sum;
 use tracing_subscriber::fmt::format::FmtSpan;
-
-fn median_seconds(mut f: impl FnMut()) -> f64 {
-    let mut times: Vec<f64> = (0..5)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed().as_secs_f64()
-        })
-        .collect();
-    times.sort_by(f64::total_cmp);
-    times[2]
-}
 
 fn main() {
     // Without a subscriber, each span and event is a cheap "is anyone interested?" check.
     let data: Vec<u32> = (0..16_000_000).collect();
     for chunk_len in [1 << 20, 1 << 14, 1 << 10] {
-        let t = median_seconds(|| {
+        let t = median_seconds(5, || {
             std::hint::black_box(traced_sum(&data, 2, chunk_len));
         });
         println!("no subscriber, {} items in chunks of {chunk_len}: {t:.4} s", data.len());
