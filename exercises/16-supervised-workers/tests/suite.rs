@@ -113,22 +113,39 @@ fn no_crashes_no_restarts() {
     assert_no_children_left("a run without crashes");
 }
 
+/// A fresh folder where workers started with `--meet` leave their mark;
+/// removed when dropped.
+struct MeetingPlace(std::path::PathBuf);
+
+impl MeetingPlace {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("pw-16-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+
+    /// Arguments that make a worker wait, with its first record, until `n` workers have theirs.
+    fn args(&self, n: usize) -> Vec<String> {
+        vec!["--meet".to_string(), self.0.display().to_string(), n.to_string()]
+    }
+}
+
+impl Drop for MeetingPlace {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 #[test]
 fn slots_run_at_the_same_time() {
     let _serial = serial();
-    // Each slot's first worker waits (at most 3 s) until both are alive; one
-    // that waits in vain exits, and the supervisor restarts it.
-    let dir = std::env::temp_dir().join(format!("pw-16-meet-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let meet = dir.display().to_string();
-    let args = |_slot: usize, launch: usize| {
-        if launch == 0 { vec!["--meet".to_string(), meet.clone(), "2".to_string()] } else { vec![] }
-    };
+    // Each slot's first worker waits (at most 3 s) until both have a record;
+    // one that waits in vain exits, and the supervisor restarts it.
+    let place = MeetingPlace::new("meet");
+    let args = |_slot: usize, launch: usize| if launch == 0 { place.args(2) } else { vec![] };
     let records = records(8 * BATCH, 9);
-    let report = supervise(worker(), 2, &args, &records, 3);
-    let _ = std::fs::remove_dir_all(&dir);
-    let report = report.unwrap();
+    let report = supervise(worker(), 2, &args, &records, 3).unwrap();
     assert_eq!(
         report.restarts, 0,
         "a slot's first worker waited 3 s for the other slot's worker, which never came: the slots ran one after \
@@ -228,8 +245,18 @@ fn the_restart_limit_is_per_slot_not_per_batch() {
 fn one_slot_gives_up_the_run_fails() {
     let _serial = serial();
     let records = records(50 * BATCH, 7);
-    let plan = Plan::new(vec![vec![], vec![0; 100], vec![]]);
-    let err = run(&plan, 3, &records, 2).expect_err("slot 1's worker dies on every record");
+    // The three first workers meet with their first record, so slot 1 surely
+    // gets a batch (the others cannot finish everything before it starts);
+    // every worker of slot 1 then dies on its first record.
+    let place = MeetingPlace::new("gives-up");
+    let args = |slot: usize, launch: usize| {
+        let mut args = if launch == 0 { place.args(3) } else { vec![] };
+        if slot == 1 {
+            args.extend(["--crash-after".to_string(), "0".to_string()]);
+        }
+        args
+    };
+    let err = supervise(worker(), 3, &args, &records, 2).expect_err("slot 1's worker dies on every record");
     assert!(matches!(err, SuperviseError::GaveUp { slot: 1, restarts: 2, .. }), "{err}");
     assert_no_children_left("one slot gave up");
 }
