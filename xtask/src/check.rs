@@ -169,7 +169,15 @@ fn run_suite(
     };
     let build = match build_with(cargo, &args, package)? {
         Ok(stdout) => stdout,
-        Err(report) => return Ok(report),
+        Err(mut report) => {
+            if flavour == Flavour::Loom {
+                report.headline = format!(
+                    "{package} does not compile with loom's types (`--cfg loom`; loom's Condvar has no \
+                     wait_while) — cargo's messages are below"
+                );
+            }
+            return Ok(report);
+        }
     };
     let executables = artifacts(&build, "test");
     anyhow::ensure!(!executables.is_empty(), "cargo built no test binary for {package}");
