@@ -1,0 +1,296 @@
+//! The one test suite of exercise 20-memory-budget, run against the learner's
+//! crate and the reference. Results are compared with the in-memory summary;
+//! block boundaries are moved across every position of a line; and the
+//! program runs as a child process on a file four times the budget, its peak
+//! memory read from the kernel with `wait4`.
+
+use std::io::{Read, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use memory_budget::given::summarize_in_memory;
+use memory_budget::{BLOCK, MAX_LINE, MEMORY_BUDGET, StreamError, Summary, summarize_stream};
+use proptest::prelude::*;
+
+fn program() -> &'static Path {
+    let exe = option_env!("CARGO_BIN_EXE_memory-budget").or(option_env!("CARGO_BIN_EXE_memory-budget-solution"));
+    Path::new(exe.expect("cargo builds the program for the tests"))
+}
+
+fn log(rows: usize, seed: u64, malformed_ppm: u32) -> Vec<u8> {
+    datagen::log_lines(rows, seed, malformed_ppm).into_bytes()
+}
+
+/// The outcome in a form that compares: the summary, or the too-long line's offset.
+fn outcome(result: Result<Summary, StreamError>) -> Result<Summary, String> {
+    result.map_err(|e| match e {
+        StreamError::LineTooLong { offset, limit } => format!("line too long at byte {offset} (limit {limit})"),
+        StreamError::Io(e) => format!("i/o error: {e}"),
+    })
+}
+
+fn assert_same(text: &[u8], what: &str) {
+    let want = outcome(summarize_in_memory(text));
+    let got = outcome(summarize_stream(text));
+    if got != want {
+        let show = |o: &Result<Summary, String>| match o {
+            Ok(s) => format!("{} lines, {} malformed, {} paths", s.lines, s.malformed, s.paths.len()),
+            Err(e) => e.clone(),
+        };
+        panic!("{what} ({} bytes): streamed {}, but in memory {}", text.len(), show(&got), show(&want));
+    }
+}
+
+/// A reader that hands out at most `step` bytes per call, as pipes and
+/// sockets do: a `read` may return less than asked without being at the end.
+struct Trickle<'a> {
+    data: &'a [u8],
+    step: usize,
+}
+
+impl Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.step.min(buf.len()).min(self.data.len());
+        buf[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        Ok(n)
+    }
+}
+
+/// A reader whose disk fails after `good` bytes.
+struct FailsAfter {
+    good: usize,
+}
+
+impl Read for FailsAfter {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.good == 0 {
+            return Err(std::io::Error::other("the disk went away"));
+        }
+        let line = b"2026-01-01T00:00:00.000Z INFO worker=1 latency_ms=1 bytes=1 path=/x\n";
+        let n = buf.len().min(self.good).min(line.len());
+        buf[..n].copy_from_slice(&line[..n]);
+        self.good -= n;
+        Ok(n)
+    }
+}
+
+#[test]
+fn tiny_inputs() {
+    let line = b"2026-01-01T00:00:00.000Z WARN worker=3 latency_ms=118 bytes=5120 path=/api/items";
+    let mut with_newline = line.to_vec();
+    with_newline.push(b'\n');
+    for (text, what) in [
+        (&b""[..], "an empty input"),
+        (b"\n", "one empty line"),
+        (b"\n\n\n", "three empty lines"),
+        (b"x", "one malformed line without a newline"),
+        (&line[..], "one line without a newline"),
+        (&with_newline[..], "one line"),
+    ] {
+        assert_same(text, what);
+    }
+}
+
+#[test]
+fn a_summary_as_printed() {
+    let summary = summarize_stream(&log(5_000, 20, 5_000)[..]).expect("a log with valid lines");
+    insta::assert_snapshot!(summary.to_string());
+}
+
+#[test]
+fn block_boundaries_fall_anywhere_in_a_line() {
+    // A log a little over one block; a first line of `pad` bytes moves the
+    // block boundary through every position of the lines around it.
+    let base = log(14_000, 7, 2_000);
+    assert!(base.len() > BLOCK && base.len() < 2 * BLOCK);
+    for pad in 0..110 {
+        let mut text = vec![b'x'; pad];
+        text.push(b'\n');
+        text.extend_from_slice(&base);
+        assert_same(&text, &format!("a log with a first line of {pad} bytes"));
+    }
+}
+
+#[test]
+fn a_log_without_a_final_newline() {
+    for rows in [1, 100, 11_200, 30_000] {
+        let mut text = log(rows, 3, 0);
+        text.pop();
+        assert_same(&text, &format!("{rows} rows, the last without its newline"));
+    }
+}
+
+#[test]
+fn short_reads_lose_nothing() {
+    let text = log(30_000, 11, 1_000);
+    for step in [1 << 20, 65_536, 4_097, 1_000] {
+        let want = summarize_in_memory(&text).unwrap();
+        let got = summarize_stream(Trickle { data: &text, step }).expect("a log");
+        assert_eq!(got, want, "{} bytes, read at most {step} at a time", text.len());
+    }
+}
+
+#[test]
+fn a_line_of_exactly_max_line_bytes_is_accepted() {
+    let mut text = log(100, 1, 0);
+    text.extend(std::iter::repeat_n(b'y', MAX_LINE));
+    text.push(b'\n');
+    text.extend_from_slice(&log(100, 2, 0));
+    assert_same(&text, "a log with a line of exactly MAX_LINE bytes");
+    assert!(summarize_stream(&text[..]).is_ok());
+}
+
+fn too_long_at(text: &[u8], what: &str) -> u64 {
+    match summarize_stream(text) {
+        Err(StreamError::LineTooLong { offset, limit }) => {
+            assert_eq!(limit, MAX_LINE, "{what}: the limit reported");
+            offset
+        }
+        other => panic!("{what}: expected Err(LineTooLong), got {:?}", outcome(other).map(|s| s.lines)),
+    }
+}
+
+#[test]
+fn an_input_without_newlines_is_refused_early() {
+    // 8 MiB without a single newline: not a log. The reader must stop at
+    // MAX_LINE, not hold the whole thing.
+    let text = vec![b'z'; 8 << 20];
+    assert_eq!(too_long_at(&text, "8 MiB without a newline"), 0);
+}
+
+#[test]
+fn a_long_line_is_reported_where_it_starts() {
+    let head = log(20_000, 5, 0);
+    let cases = [
+        ("inside a block", 3_000, MAX_LINE + 1),
+        ("across a block boundary", BLOCK - 1_000, MAX_LINE + 10_000),
+        ("at the end, without a newline", 2 * BLOCK + 5, 3 * MAX_LINE),
+    ];
+    for (what, at, len) in cases {
+        let mut text = head.clone();
+        text.truncate(at);
+        let offset = text.len() as u64;
+        text.push(b'\n');
+        text.extend(std::iter::repeat_n(b'q', len));
+        if !what.contains("without") {
+            text.push(b'\n');
+            text.extend_from_slice(&log(3_000, 6, 0));
+        }
+        assert_eq!(too_long_at(&text, what), offset + 1, "a {len}-byte line {what}");
+    }
+}
+
+#[test]
+fn the_first_long_line_wins() {
+    // One too-long line a worker finds inside a block, and a later, huge one
+    // the reader finds while carrying it: the earlier is the answer.
+    let mut text = log(2_000, 8, 0);
+    let first = text.len() as u64;
+    text.extend(std::iter::repeat_n(b'a', MAX_LINE + 5));
+    text.push(b'\n');
+    text.extend_from_slice(&log(30_000, 9, 0));
+    text.extend(std::iter::repeat_n(b'b', 4 << 20));
+    assert_eq!(too_long_at(&text, "two long lines"), first);
+}
+
+#[test]
+fn a_read_error_is_returned() {
+    match summarize_stream(FailsAfter { good: 3 << 20 }) {
+        Err(StreamError::Io(e)) => assert!(e.to_string().contains("disk went away"), "the error passed on: {e}"),
+        other => panic!("a reader that fails after 3 MiB: expected Err(Io), got {:?}", outcome(other).map(|s| s.lines)),
+    }
+}
+
+/// What a measured run of the program did.
+struct Measured {
+    ok: bool,
+    stdout: String,
+    stderr: String,
+    peak: u64,
+}
+
+/// Runs the program on `file` in its `--measure` mode, which reads the peak
+/// resident memory of the run with `wait4`.
+fn run_measured(file: &Path) -> Measured {
+    let out =
+        Command::new(program()).arg("--measure").arg(file).stdin(Stdio::null()).output().expect("start the program");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let peak = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("peak_rss_bytes="))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no peak_rss_bytes= line from --measure: {stderr}"));
+    Measured { ok: out.status.success(), stdout: String::from_utf8_lossy(&out.stdout).into_owned(), stderr, peak }
+}
+
+fn mib(bytes: u64) -> f64 {
+    bytes as f64 / f64::from(1 << 20)
+}
+
+fn assert_within_budget(run: &Measured, what: &str) {
+    assert!(
+        run.peak <= MEMORY_BUDGET as u64,
+        "peak memory {:.1} MiB on {what}; the budget is {:.0} MiB. Is the whole file read at once, \
+         mapped into memory, queued faster than the workers take it, or a line carried without limit?",
+        mib(run.peak),
+        mib(MEMORY_BUDGET as u64)
+    );
+}
+
+struct TempFile(PathBuf);
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+fn write_file(name: &str, bytes: &[u8]) -> TempFile {
+    let file = TempFile(std::env::temp_dir().join(format!("memory-budget-{}-{name}", std::process::id())));
+    std::fs::File::create(&file.0).and_then(|mut f| f.write_all(bytes)).expect("write the test file");
+    file
+}
+
+#[test]
+fn the_program_stays_within_its_memory_budget() {
+    let _alone = testkit::serial();
+    let text = log(1_000_000, 20, 100);
+    assert!(text.len() > 3 * MEMORY_BUDGET, "the file must be several times the budget");
+    let file = write_file("log", &text);
+    let want = summarize_in_memory(&text).unwrap().to_string();
+    let size = format!("a {:.0} MiB log", mib(text.len() as u64));
+    drop(text);
+    let run = run_measured(&file.0);
+    assert!(run.ok, "the program failed on {size}: {}", run.stderr);
+    assert_eq!(run.stdout, want, "the program's summary of {size}");
+    assert_within_budget(&run, &size);
+    eprintln!("peak memory {:.1} MiB on {size} (budget {:.0} MiB)", mib(run.peak), mib(MEMORY_BUDGET as u64));
+}
+
+#[test]
+fn a_file_without_newlines_is_refused_within_the_budget() {
+    let _alone = testkit::serial();
+    let file = write_file("one-line", &vec![b'n'; 4 * MEMORY_BUDGET]);
+    let run = run_measured(&file.0);
+    assert!(
+        !run.ok,
+        "a {:.0} MiB file without a newline is not a log, but the program succeeded",
+        mib(4 * MEMORY_BUDGET as u64)
+    );
+    assert!(run.stderr.contains("byte 0"), "the error names where the line starts: {}", run.stderr);
+    assert_within_budget(&run, "a file without newlines");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_bytes_stream_like_they_summarize_in_memory(
+        lines in prop::collection::vec(prop::collection::vec(prop::sample::select(&b"ab \n="[..]), 0..40), 0..50),
+    ) {
+        let text: Vec<u8> = lines.concat();
+        let want = outcome(summarize_in_memory(&text));
+        prop_assert_eq!(outcome(summarize_stream(&text[..])), want);
+    }
+}
