@@ -1,0 +1,76 @@
+//! Reference solution of exercise 23-private-files.
+
+#[path = "../../../exercises/23-private-files/src/given.rs"]
+pub mod given;
+
+use std::fs::{File, OpenOptions};
+use std::io;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+
+// ANCHOR: solution
+pub fn create_new_private(path: &Path) -> io::Result<File> {
+    // O_CREAT | O_EXCL: fails on anything that exists, symlinks included;
+    // the mode is part of the same open(2).
+    OpenOptions::new().read(true).write(true).create_new(true).mode(0o600).open(path)
+}
+
+pub struct PrivateFile {
+    path: PathBuf,
+    file: File,
+}
+
+impl PrivateFile {
+    pub fn create_in(dir: &Path, len: u64) -> io::Result<PrivateFile> {
+        for _ in 0..given::ATTEMPTS {
+            let path = dir.join(given::random_name("pw-"));
+            match create_new_private(&path) {
+                Ok(file) => {
+                    // Owned from here on: an error below drops it, and the drop removes it.
+                    let private = PrivateFile { path, file };
+                    private.file.set_len(len)?;
+                    return Ok(private);
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!("{} random names in {} all taken", given::ATTEMPTS, dir.display()),
+        ))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn file(&mut self) -> &mut File {
+        &mut self.file
+    }
+}
+
+impl Drop for PrivateFile {
+    fn drop(&mut self) {
+        if !self.path.as_os_str().is_empty() {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+pub fn write_atomically(dest: &Path, write: impl FnOnce(&mut File) -> io::Result<()>) -> io::Result<()> {
+    let dir = match dest.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let mut temp = PrivateFile::create_in(dir, 0)?;
+    // A panic in `write` unwinds through `temp`'s drop: no file left behind.
+    write(temp.file())?;
+    temp.file().sync_all()?;
+    std::fs::rename(temp.path(), dest)?;
+    // The file is `dest` now: an empty path makes the drop remove nothing.
+    temp.path = PathBuf::new();
+    // The rename itself reaches the disk when the directory is synced.
+    File::open(dir)?.sync_all()
+}
+// ANCHOR_END: solution
