@@ -1,8 +1,10 @@
 //! Helpers shared by the exercises' test suites and the references'
 //! examples: one copy instead of one per crate.
 //!
-//! - [`serial`] and [`children_left`] / [`assert_no_children_left`]: for
-//!   suites that start worker processes (07, 09, 16).
+//! - [`children_left`] / [`assert_no_children_left`]: for suites that start
+//!   worker processes (07, 09, 16, 21).
+//! - [`serial`]: for tests that must not overlap — they start processes, time
+//!   something (19), or change the process's umask (23).
 //! - [`median_seconds`]: the timer of the examples that print the book's tables.
 
 use std::sync::{Mutex, MutexGuard, PoisonError};

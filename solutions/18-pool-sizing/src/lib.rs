@@ -14,8 +14,9 @@ pub fn pick_pool_size(machine: &Machine, job: &Job) -> usize {
         Job::Compute => cores,
         Job::Memory => {
             let (one, all) = (machine.one_thread_gbps, machine.all_cores_gbps);
-            // `!(x > 0.0)` is also true for NaN: a failed probe.
-            if !(one > 0.0) || !(all > 0.0) {
+            // `x > 0.0` is false for NaN (a failed probe) as well as for 0.0.
+            let measured = one > 0.0 && all > 0.0;
+            if !measured {
                 return cores;
             }
             ((all / one).ceil() as usize).clamp(1, cores)
