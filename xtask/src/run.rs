@@ -9,8 +9,9 @@ use crate::process::Cmd;
 
 pub fn run(ws: &Workspace, id: &str, reference: bool, args: &[String]) -> Result<ExitCode> {
     let ex = ws.manifest.find(id)?;
-    let (package, dir) =
-        if reference { (ex.solution_package(), ex.solution_dir(&ws.root)) } else { (ex.package(), ex.dir(&ws.root)) };
+    let package = if reference { ex.solution_package() } else { ex.package() };
+    // The program's source is the exercise's (the reference's `[[bin]]` points at it).
+    let dir = ex.dir(&ws.root);
     if !dir.join("src/main.rs").exists() && !dir.join("src/bin").exists() {
         bail!("{} is a library without a program to run; check it with `cargo xtask check {}`", ex.id, ex.id);
     }
