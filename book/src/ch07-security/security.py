@@ -67,24 +67,33 @@ def serve(listener, count):
     for _ in range(count):
         try:
             with listener.accept() as conn:
+                conn.send_bytes(b"hello")  # one round trip, with or without a handshake before it
                 conn.recv_bytes()  # until the client hangs up
         except (AuthenticationError, EOFError, OSError):
             pass
 
 
+def serve_process(authkey, count, report):
+    listener = Listener(("127.0.0.1", 0), backlog=count, authkey=authkey)
+    report.send(listener.address)
+    serve(listener, count)
+    listener.close()
+
+
 def connect_cost(authkey, count=200):
-    """Seconds per Client() connection to a local Listener, handshake included."""
+    """Seconds per Client() connection to a Listener in another process, handshake included."""
     times = []
     for _ in range(5):
-        listener = Listener(("127.0.0.1", 0), authkey=authkey)
-        server = threading.Thread(target=serve, args=(listener, count))
+        receive, report = multiprocessing.Pipe(duplex=False)
+        server = multiprocessing.Process(target=serve_process, args=(authkey, count, report))
         server.start()
+        address = receive.recv()
         start = time.perf_counter()
         for _ in range(count):
-            Client(listener.address, authkey=authkey).close()
+            with Client(address, authkey=authkey) as conn:
+                conn.recv_bytes()
         times.append((time.perf_counter() - start) / count)
         server.join()
-        listener.close()
     return statistics.median(times)
 
 
@@ -96,7 +105,7 @@ def read_proc(pid, name):
 def part_a():
     print("A. multiprocessing.connection with an authkey")
     with_key, without = connect_cost(KEY), connect_cost(None)
-    print(f"   Client() to a local Listener: {with_key * 1e3:.3f} ms with an authkey, {without * 1e3:.3f} ms without "
+    print(f"   Client() to a Listener in another process: {with_key * 1e3:.3f} ms with an authkey, {without * 1e3:.3f} ms without "
           f"(the HMAC challenge both ways: {(with_key - without) * 1e3:.3f} ms per connection)")
     listener = Listener(("127.0.0.1", 0), authkey=KEY)
     server = threading.Thread(target=serve, args=(listener, 1))
@@ -115,7 +124,7 @@ def part_a():
     print(f"   after the handshake, client.send({SECRET}) puts {len(raw)} bytes on the socket:")
     print(f"   {raw!r}")
     print(f"   the password in clear on the wire: {b'hunter2' in raw}")
-    rounds = 20_000
+    rounds = 5_000
 
     def round_trips():
         for _ in range(rounds):
@@ -147,11 +156,13 @@ def part_a():
         argv.wait()
 
 
+# ANCHOR: surprise
 class Surprise:
     """Harmless here; in an attacker's hands the callable is os.system and the argument a shell command."""
 
     def __reduce__(self):
         return (print, ("   code ran while unpickling: the sender chose the function and its arguments",))
+# ANCHOR_END: surprise
 
 
 def part_b():
@@ -164,7 +175,7 @@ def part_b():
     print("   the same object through Connection.send, then recv() on the other end:")
     got = server.recv()
     print(f"   recv() returned {got!r} (what print returned)")
-    rounds = 20_000
+    rounds = 5_000
 
     def pickled():
         for _ in range(rounds):
@@ -197,7 +208,7 @@ def xor(a, b):
 def part_c():
     print("C. sealing with the standard library")
     message = json.dumps(SECRET).encode()
-    rounds = 100_000
+    rounds = 20_000
 
     def tag_and_check():
         for _ in range(rounds):
@@ -209,8 +220,8 @@ def part_c():
           f"(integrity only: the message itself stays readable)")
     found = importlib.util.find_spec("cryptography") is not None
     print(f"   encryption with authentication (ChaCha20-Poly1305, AES-GCM) is not in the standard library: "
-          f"it needs the third-party 'cryptography' package (installed here: {found}; not used)")
-    p1, p2 = b"pay 100 to bob;  ", b"pay 999 to mallory"
+          f"it needs the third-party 'cryptography' package (importable here: {found}; not used by this script)")
+    p1, p2 = b"transfer 100 to bob", b"transfer 999 to eve"
     nonce = b"\0" * 12
     c1 = xor(p1, toy_keystream(KEY, nonce, len(p1)))
     c2 = xor(p2, toy_keystream(KEY, nonce, len(p2)))
@@ -337,11 +348,13 @@ def part_e():
                           f"({file_system(scratch)}): OSError errno {e.errno} ({e.strerror})")
             data = os.urandom(64 << 10)
             count = 50
-            plain = median_seconds(lambda: [replace_plain(at("dest"), data) for _ in range(count)]) / count
-            atomic = median_seconds(lambda: [replace_atomically(at("dest"), data) for _ in range(count)]) / count
+            os.mkdir(at("replaced"))
+            dest = os.path.join(at("replaced"), "dest")
+            plain = median_seconds(lambda: [replace_plain(dest, data) for _ in range(count)]) / count
+            atomic = median_seconds(lambda: [replace_atomically(dest, data) for _ in range(count)]) / count
             print(f"   replacing a 64 KiB file on {file_system(scratch)} ({scratch}): in place {plain * 1e3:.3f} ms, "
-                  f"temp + fsync + os.replace + directory fsync {atomic * 1e3:.3f} ms")
-            print(f"   left in the scratch directory: {sorted(os.listdir(scratch))}")
+                  f"temp + fsync + os.replace + directory fsync {atomic * 1e3:.3f} ms; "
+                  f"left in its directory: {os.listdir(at('replaced'))}")
     finally:
         os.umask(old_umask)
 

@@ -80,9 +80,11 @@ impl Opener {
 
 // ANCHOR: start
 /// Starts the worker `program` with stdin and stdout piped and hands it
-/// `key` through its stdin (`Key::send`): never as an argument or an
-/// environment variable — both can be read by other users of the machine
-/// (`ps`, `/proc/<pid>/cmdline`, `/proc/<pid>/environ`) and end up in logs.
+/// `key` through its stdin (`Key::send`): never as an argument — every user
+/// of the machine can read those (`ps`, `/proc/<pid>/cmdline`) — nor as an
+/// environment variable, which the same user and root can read
+/// (`/proc/<pid>/environ`), child processes inherit, and crash reports and
+/// debugging sessions print.
 pub fn start_worker(program: &Path, key: &Key) -> std::io::Result<Child> {
     todo!("Command::new(program), piped stdin and stdout, key.send(stdin)")
 }

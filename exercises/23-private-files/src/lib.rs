@@ -62,7 +62,8 @@ impl Drop for PrivateFile {
 /// is atomic only within one file system), flush it to disk
 /// (`File::sync_all`), then rename it over `dest`. If `write` fails or
 /// panics, `dest` is as it was and no other file is left behind. The new
-/// `dest` has mode 0600.
+/// `dest` has mode 0600. (An error from the last step, syncing the
+/// directory, comes after the rename: `dest` is new, but may not be on disk.)
 pub fn write_atomically(dest: &Path, write: impl FnOnce(&mut File) -> io::Result<()>) -> io::Result<()> {
     todo!("a PrivateFile next to dest, write, sync_all, rename")
 }
