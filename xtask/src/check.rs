@@ -316,7 +316,7 @@ fn failure_section(stdout: &str) -> String {
     for block in stdout[start..].split("\n---- ").skip(1) {
         let block = block.split("\n\nfailures:\n").next().unwrap_or(block);
         let condensed = condense(block.trim_end());
-        let lines: Vec<String> = condensed.lines().map(shorten).collect();
+        let lines: Vec<String> = condensed.lines().filter(|l| !is_decoration(l)).map(shorten).collect();
         out.push_str("---- ");
         out.push_str(&lines[..lines.len().min(LINES_PER_TEST)].join("\n"));
         if lines.len() > LINES_PER_TEST {
@@ -330,11 +330,19 @@ fn failure_section(stdout: &str) -> String {
 /// A line cut to a readable length (a failed assert may print a whole input).
 fn shorten(line: &str) -> String {
     const MAX: usize = 200;
-    if line.len() <= MAX {
+    let chars = line.chars().count();
+    if chars <= MAX {
         return line.to_string();
     }
-    let cut = (0..=MAX).rev().find(|&i| line.is_char_boundary(i)).unwrap_or(0);
-    format!("{}… ({} more characters)", &line[..cut], line.len() - cut)
+    let cut = line.char_indices().nth(MAX).map_or(line.len(), |(i, _)| i);
+    format!("{}… ({} more characters)", &line[..cut], chars - MAX)
+}
+
+/// insta's frame around a snapshot diff (rules of box-drawing characters):
+/// it would take a failure's few lines of screen from the diff itself.
+fn is_decoration(line: &str) -> bool {
+    let line = line.trim();
+    !line.is_empty() && line.chars().all(|c| matches!(c, '─' | '━' | '┬' | '┴' | '┼' | '│' | ' '))
 }
 
 /// At most three names, then how many more.
@@ -552,6 +560,9 @@ mod tests {
     fn long_lines_and_long_lists_are_cut() {
         let line = "x".repeat(1000);
         assert_eq!(shorten(&line), format!("{}… (800 more characters)", "x".repeat(200)));
+        // Characters, not bytes: a rule of 220 three-byte '─' is 20 over.
+        assert_eq!(shorten(&"─".repeat(220)), format!("{}… (20 more characters)", "─".repeat(200)));
+        assert!(is_decoration("────────────┬──────") && is_decoration("  ━━━━ ") && !is_decoration("    0       │-old"));
         let names: Vec<String> = ["a", "b", "c", "d", "e"].iter().map(|s| s.to_string()).collect();
         assert_eq!(name_list(&names), "a, b, c and 2 more");
     }

@@ -17,13 +17,12 @@ D. the inherited peak: a program started by a process that once held the whole
 
 LOG is a log file, e.g. from `cargo xtask gen logs --size 1000000 -o /tmp/log1m.log`.
 Without it, a log of about 84 MB is written to a temporary folder and deleted
-afterwards. Standard library only (Python 3.8+); about 30 s on 2 cores.
+afterwards. Standard library only (Python 3.8+); about 25 s on 2 cores.
 """
 
 import multiprocessing
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -47,27 +46,28 @@ def nothing(x):
     return x
 
 
-def median_seconds(f, runs=3):
+def best_seconds(f, runs=3):
+    """The best of `runs` timings: another program can only make a run slower."""
     times = []
     for _ in range(runs):
         start = time.perf_counter()
         f()
         times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return min(times)
 
 
 def part_a():
     cores = os.cpu_count()
     print(f"A. Pool(n) on a compute-bound job: {TASKS} tasks of {ROUNDS_PER_TASK} mixing rounds, chunksize=1; "
-          f"median of 3")
-    one_process = median_seconds(lambda: [mix(s) for s in range(TASKS)])
+          f"best of 3")
+    one_process = best_seconds(lambda: [mix(s) for s in range(TASKS)])
     print(f"   no pool, one process: {one_process:.3f} s")
     base = None
     for n in (1, 2, 4, 8):
         def start_only():
             with multiprocessing.Pool(n) as pool:
                 pool.map(nothing, range(n), chunksize=1)  # every worker is up
-        start = median_seconds(start_only)
+        start = best_seconds(start_only)
 
         compute = []
         for _ in range(3):
@@ -76,7 +76,7 @@ def part_a():
                 t = time.perf_counter()
                 pool.map(mix, range(TASKS), chunksize=1)
                 compute.append(time.perf_counter() - t)
-        compute = statistics.median(compute)
+        compute = min(compute)
         base = base or compute
         note = " (more processes than cores)" if n > cores else ""
         print(f"   Pool({n}): start + stop {start * 1e3:6.1f} ms, compute {compute:.3f} s, "
@@ -170,15 +170,15 @@ def part_b():
     cost = profile(items[:SAMPLE])
     shown = ", ".join(f"{n} {c * 1e6:.2f} us" for n, c in zip(STAGE_NAMES, cost))
     tuned = rebalance(cost, 3 + cores)
-    print(f"B. a three-stage pipeline of processes, {ITEMS} items in batches of {BATCH}, Queue(maxsize=4); median of 3")
+    print(f"B. a three-stage pipeline of processes, {ITEMS} items in batches of {BATCH}, Queue(maxsize=4); best of 3")
     print(f"   profile on {SAMPLE} items, per item: {shown}; rebalanced for {3 + cores} processes: {tuned}")
     want = run_sequential(items)
-    one = median_seconds(lambda: run_sequential(items))
+    one = best_seconds(lambda: run_sequential(items))
     print(f"   {'one process, all stages:':<34} {one:.3f} s")
     for label, workers in (("one process per stage", [1, 1, 1]), ("one more for enrich", [1, 2, 1]),
                            ("rebalanced", tuned)):
         assert run_pipeline(items, workers) == want
-        t = median_seconds(lambda: run_pipeline(items, workers))
+        t = best_seconds(lambda: run_pipeline(items, workers))
         print(f"   {label + ' ' + str(workers) + ':':<34} {t:.3f} s")
 
 
@@ -254,20 +254,21 @@ REPORT = ("import resource\n"
 
 
 def peak_of(code, path):
-    """Runs `code` in a new python3; returns (lines counted, its ru_maxrss, its largest child's, in KiB)."""
+    """Runs `code` in a new python3; returns (lines counted, its ru_maxrss, its largest child's)."""
     program = f"path = {path!r}\n{code}\n{REPORT}"
     out = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
     lines, kib, children = out.stdout.split()
     return int(lines), int(kib), int(children)
 
 
-def mib(kib):
-    return kib / 1024
+def mib(maxrss):
+    """ru_maxrss in MiB: Linux counts it in KiB, macOS in bytes."""
+    return maxrss / (1 << 20 if sys.platform == "darwin" else 1 << 10)
 
 
 def part_c(path):
     size = os.path.getsize(path)
-    report = [f"C. peak resident memory (ru_maxrss, KiB on Linux) reading a {size / 1e6:.0f} MB log, "
+    report = [f"C. peak resident memory (ru_maxrss) reading a {size / 1e6:.0f} MB log, "
               f"each in a fresh python3"]
     for what, code in READERS.items():
         lines, kib, children = peak_of(code, path)

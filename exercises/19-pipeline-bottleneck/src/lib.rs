@@ -40,8 +40,8 @@ pub fn rebalance(profile: &StageProfile, threads: usize) -> [usize; STAGES] {
 // ANCHOR_END: rebalance
 
 // ANCHOR: tuned
-/// Runs `given::JOB` over `items` with `STAGES + cores` workers split by
-/// `rebalance`, using a `profile` of the job on the first `SAMPLE` items
+/// Runs `given::JOB` over `items` with `STAGES + cores` workers (cores from
+/// `std::thread::available_parallelism()`) split by `rebalance`, using a `profile` of the job on the first `SAMPLE` items
 /// (all of them if there are fewer; none at all gives 0). Equals
 /// `given::run_sequential(&given::JOB, items)`.
 pub fn run_tuned(items: &[u64]) -> u64 {

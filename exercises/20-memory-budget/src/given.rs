@@ -181,10 +181,12 @@ fn summarize_and_print(path: &Path) -> std::process::ExitCode {
 }
 
 // ANCHOR: measure
-/// Why a separate, small parent: Linux starts a new program's peak-memory
-/// count (`ru_maxrss`) at the peak of the process that started it. A test
-/// process that once held 100 MiB would see every child it starts "peak" at
-/// 100 MiB. This process is small, so its child's count is the child's own.
+/// Why a separate, small parent: a child started with `vfork` or
+/// `posix_spawn` (as Rust's `Command` and Python's `subprocess` do) runs in
+/// its parent's memory until `exec`, and Linux counts that memory's peak as
+/// the new program's first `ru_maxrss`. A test process that once held
+/// 100 MiB would see every child it starts "peak" at 100 MiB. This process
+/// is small, so its child's count is the child's own.
 fn measure(path: &Path) -> std::process::ExitCode {
     let exe = std::env::current_exe().expect("the program knows where it is");
     let child = match std::process::Command::new(exe).arg(path).spawn() {
