@@ -562,7 +562,9 @@ mod tests {
         assert_eq!(shorten(&line), format!("{}… (800 more characters)", "x".repeat(200)));
         // Characters, not bytes: a rule of 220 three-byte '─' is 20 over.
         assert_eq!(shorten(&"─".repeat(220)), format!("{}… (20 more characters)", "─".repeat(200)));
-        assert!(is_decoration("────────────┬──────") && is_decoration("  ━━━━ ") && !is_decoration("    0       │-old"));
+        assert!(
+            is_decoration("────────────┬──────") && is_decoration("  ━━━━ ") && !is_decoration("    0       │-old")
+        );
         let names: Vec<String> = ["a", "b", "c", "d", "e"].iter().map(|s| s.to_string()).collect();
         assert_eq!(name_list(&names), "a, b, c and 2 more");
     }
