@@ -30,6 +30,41 @@ pub fn word_count_digest(counts: &HashMap<String, u64>) -> String {
     format!("{total} words, {} distinct, fnv1a64 {:016x}", counts.len(), datagen::fnv1a64(&lines))
 }
 
+/// A capstone result in one line: how many stations, and a hash of the
+/// result line (which can be 300 kB long).
+pub fn stations_digest<E: std::fmt::Display>(result: &Result<String, E>) -> String {
+    match result {
+        Ok(line) => {
+            format!("{} stations, fnv1a64 {:016x}", line.matches('=').count(), datagen::fnv1a64(line.as_bytes()))
+        }
+        Err(e) => format!("error: {e}"),
+    }
+}
+
+/// An input that must be a file (exercise 27 maps it): written once to the
+/// temporary directory, removed when dropped.
+pub struct InputFile {
+    pub path: std::path::PathBuf,
+    pub len: u64,
+}
+
+impl InputFile {
+    pub fn write(bytes: &[u8]) -> InputFile {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("workbench-input-{}-{n}.txt", std::process::id()));
+        std::fs::write(&path, bytes).unwrap_or_else(|e| panic!("cannot write the input file {}: {e}", path.display()));
+        InputFile { path, len: bytes.len() as u64 }
+    }
+}
+
+impl Drop for InputFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -388,11 +388,11 @@ fn print_report(r: &Results, export: Option<&Path>) {
     }
     for e in &r.exercises {
         println!();
-        print_exercise(e, r.probes.memory_read_bytes_per_second);
+        print_exercise(e, r.probes.memory_read_bytes_per_second, r.machine.described.cores);
     }
 }
 
-fn print_exercise(e: &ExerciseResult, bandwidth: f64) {
+fn print_exercise(e: &ExerciseResult, bandwidth: f64, cores: usize) {
     println!(
         "{} — {} × {} ({}B, input hash {}) · {} paired rounds ({} quiet)",
         ui::bold(&e.id),
@@ -442,6 +442,20 @@ fn print_exercise(e: &ExerciseResult, bandwidth: f64) {
             python.map_or_else(String::new, |p| format!("{:.1}×", p / t)),
             ui::percent(imp.throughput_bytes_per_second / bandwidth),
         );
+    }
+    // Inputs counted in rows are quoted in rows per second per core (the
+    // one-billion-row results are): a figure that compares across machines.
+    if datagen_unit(&e.input.kind) == "rows" {
+        let per_core: Vec<String> = e
+            .implementations
+            .iter()
+            .map(|imp| {
+                let name = if imp.name == "learner" { "yours" } else { imp.name.as_str() };
+                let rate = e.input.size as f64 / imp.stats.median_seconds / cores.max(1) as f64;
+                format!("{name} {}", ui::human(rate).trim_end())
+            })
+            .collect();
+        println!("  rows/s per core ({cores} cores): {}", per_core.join(", "));
     }
     for p in &e.python {
         println!(
