@@ -115,8 +115,15 @@ pub fn program_main(
     };
     match aggregate(std::path::Path::new(path)) {
         Ok(line) => {
-            println!("{line}");
-            std::process::ExitCode::SUCCESS
+            use std::io::Write as _;
+            // A closed pipe (`| head`) is the reader's choice, not an error.
+            match writeln!(std::io::stdout(), "{line}") {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    eprintln!("cannot print the result: {e}");
+                    std::process::ExitCode::FAILURE
+                }
+                _ => std::process::ExitCode::SUCCESS,
+            }
         }
         Err(e) => {
             eprintln!("{}: {e}", std::path::Path::new(path).display());
