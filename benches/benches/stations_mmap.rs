@@ -18,7 +18,7 @@ fn main() {
                 let bytes = std::fs::read(&file.path).map_err(|e| e.to_string())?;
                 stations::fast::aggregate(&bytes).map_err(|e| e.to_string())
             },
-            baseline: "fast stage on the file read into memory",
+            baseline: "stage 3, file read",
         },
     });
 }

@@ -1,5 +1,5 @@
 //! Exercise 26-stations-fast — the capstone's third stage: the same result,
-//! several times faster, from a parser and a hash table made for this input.
+//! faster, from a parser and a hash table made for this input.
 //! Read `book/src/ch08-capstone/fast.md`.
 //!
 //! Given in the `stations` crate: exercise 24's pieces (`parse_row`, `Stats`,

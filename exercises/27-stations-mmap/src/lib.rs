@@ -13,7 +13,8 @@ pub use stations::FileError;
 /// The result line for the file at `path`, as `stations::fast::aggregate`
 /// gives it for the file's bytes — without copying them: map the file
 /// (`memmap2::Mmap::map`, an `unsafe` call whose promise you write down in
-/// a `// SAFETY:` comment) and aggregate the mapped bytes.
+/// a `// SAFETY:` comment: the file must not be truncated or rewritten
+/// while it is mapped) and aggregate the mapped bytes.
 ///
 /// An empty file is an empty result, `{}`. Errors: `FileError::Io` when the
 /// file cannot be opened or mapped, `FileError::Row` for a malformed row.
