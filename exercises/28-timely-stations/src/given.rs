@@ -156,8 +156,9 @@ where
         }
         // Closing the inputs completes epoch 0 on this worker.
         drop((partials, errors));
+        // Parked, not spinning, while waiting for other workers' data.
         while !probe.done() {
-            worker.step();
+            worker.step_or_park(None);
         }
         let first_error = first_error.borrow_mut().take();
         (index == 0).then(|| match first_error {

@@ -107,7 +107,7 @@ fn per_worker(
         }
         drop(input);
         while !probe.done() {
-            worker.step();
+            worker.step_or_park(None);
         }
         (worker.index(), seen.take())
     })
@@ -171,7 +171,7 @@ fn a_total_waits_for_the_whole_input() {
         input.send(summary("Oslo", -30));
         drop(input);
         while !probe.done() {
-            worker.step();
+            worker.step_or_park(None);
         }
         seen.take()
     })
@@ -322,7 +322,7 @@ fn two_processes_of_two_workers_match_the_capstone() {
     let rows = datagen::station_rows(200_000, 28).into_bytes();
     let want = suite::aggregate_oracle(&rows).expect("generated rows are well formed");
     let input = Temp::new("rows.txt", &rows);
-    let finished = run_processes(&input.0, 2, Duration::from_secs(30));
+    let finished = run_processes(&input.0, 2, Duration::from_secs(15));
     for (p, f) in finished.iter().enumerate() {
         assert!(f.success, "process {p} failed; its stderr:\n{}", f.stderr);
     }
@@ -353,7 +353,7 @@ fn a_malformed_row_in_the_second_process_is_reported_by_the_first() {
     let offset = rows.len() as u64;
     rows.extend_from_slice(b"Lima;19.05\n");
     let input = Temp::new("bad-rows.txt", &rows);
-    let finished = run_processes(&input.0, 2, Duration::from_secs(30));
+    let finished = run_processes(&input.0, 2, Duration::from_secs(15));
     assert!(!finished[0].success, "process 0 exits with an error; it printed {:?}", finished[0].stdout);
     assert!(
         finished[0].stderr.contains(&format!("malformed row at byte {offset}")),
