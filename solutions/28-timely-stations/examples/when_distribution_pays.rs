@@ -37,10 +37,10 @@ fn main() {
         rows,
         mb(bytes.len())
     );
-    println!("| how | workers | wall s | CPU s | CPU/wall | M rows/s |");
+    println!("| how | workers | wall s, median (fastest–slowest) | CPU s | CPU/wall | M rows/s |");
     println!("|---|---:|---:|---:|---:|---:|");
 
-    let (stage4, cpu) = median_of(RUNS, || {
+    let stage4 = median_of(RUNS, || {
         let cpu0 = own_cpu();
         let start = Instant::now();
         let file = std::fs::File::open(&file).expect("open");
@@ -49,20 +49,25 @@ fn main() {
         assert_eq!(stations::fast::aggregate(&map).expect("well formed"), want);
         (start.elapsed(), own_cpu() - cpu0)
     });
-    line("capstone stage 4: rayon over the mapped file", rayon::current_num_threads(), stage4, cpu, rows);
+    line("capstone stage 4: rayon over the mapped file", rayon::current_num_threads(), &stage4, rows);
     for (processes, workers) in [(1, 1), (1, 2), (2, 1), (2, 2)] {
-        let (wall, cpu) = median_of(RUNS, || run_timely(&program, &file, processes, workers, &want));
+        let runs = median_of(RUNS, || run_timely(&program, &file, processes, workers, &want));
         let how = format!("timely, {processes} process(es) × {workers} worker(s)");
-        line(&how, processes * workers, wall, cpu, rows);
+        line(&how, processes * workers, &runs, rows);
     }
     let one_row = std::env::temp_dir().join(format!("when-distribution-pays-{}.txt", std::process::id()));
     std::fs::write(&one_row, "Oslo;1.0\n").expect("write a one-row file");
-    let (fixed, cpu) = median_of(RUNS, || run_timely(&program, &one_row, 2, 1, "{Oslo=1.0/1.0/1.0}"));
+    let fixed = median_of(RUNS, || run_timely(&program, &one_row, 2, 1, "{Oslo=1.0/1.0/1.0}"));
     let _ = std::fs::remove_file(&one_row);
-    line("timely, 2 processes × 1 worker, one row (the fixed cost)", 2, fixed, cpu, 1);
+    line("timely, 2 processes × 1 worker, one row (the fixed cost)", 2, &fixed, 1);
 
     let bytes_per_row = bytes.len() as f64 / rows as f64;
-    cluster_arithmetic(rows as f64 / stage4.as_secs_f64(), bytes_per_row, fixed.as_secs_f64(), 10.0);
+    cluster_arithmetic(
+        rows as f64 / stage4.median().0.as_secs_f64(),
+        bytes_per_row,
+        fixed.median().0.as_secs_f64(),
+        10.0,
+    );
     println!(
         "\nWhat crosses between workers (bincode: a name is its length in 8 bytes, then its bytes; then 24 bytes of numbers):\n"
     );
@@ -141,16 +146,31 @@ fn run_timely(program: &Path, file: &Path, processes: usize, workers: usize, wan
     (wall, children_cpu() - cpu0)
 }
 
-fn median_of(runs: usize, mut f: impl FnMut() -> (Duration, Duration)) -> (Duration, Duration) {
+/// The runs of `f` (wall, CPU) after one to warm up, sorted by wall time.
+fn median_of(runs: usize, mut f: impl FnMut() -> (Duration, Duration)) -> Runs {
     f();
     let mut samples: Vec<_> = (0..runs).map(|_| f()).collect();
     samples.sort();
-    samples[samples.len() / 2]
+    Runs(samples)
 }
 
-fn line(how: &str, workers: usize, wall: Duration, cpu: Duration, rows: usize) {
+struct Runs(Vec<(Duration, Duration)>);
+
+impl Runs {
+    fn median(&self) -> (Duration, Duration) {
+        self.0[self.0.len() / 2]
+    }
+}
+
+fn line(how: &str, workers: usize, runs: &Runs, rows: usize) {
+    let (wall, cpu) = runs.median();
     let (w, c) = (wall.as_secs_f64(), cpu.as_secs_f64());
-    println!("| {how} | {workers} | {w:.3} | {c:.3} | {:.2} | {:.1} |", c / w, rows as f64 / w / 1e6);
+    let (fastest, slowest) = (runs.0[0].0.as_secs_f64(), runs.0[runs.0.len() - 1].0.as_secs_f64());
+    println!(
+        "| {how} | {workers} | {w:.3} ({fastest:.2}–{slowest:.2}) | {c:.3} | {:.2} | {:.1} |",
+        c / w,
+        rows as f64 / w / 1e6
+    );
 }
 
 fn mb(bytes: usize) -> f64 {
