@@ -84,12 +84,13 @@ fn summary(name: &str, tenths: i32) -> Summary {
     Summary::new(name, &Stats::new(tenths))
 }
 
-/// Runs `build` on `workers` threads: every worker sends `send(index)` into
-/// the stream `build` makes, then closes its input; returns what each
-/// worker's output held, by worker index.
+/// Runs `build` on `workers` threads: every worker sends the batches
+/// `send(index)` gives into the stream `build` makes — stepping the dataflow
+/// 20 times after each, so that a batch is processed before the next is
+/// sent — then closes its input; returns what each worker's output held.
 fn per_worker(
     workers: usize,
-    send: fn(usize) -> Vec<Summary>,
+    send: fn(usize) -> Vec<Vec<Summary>>,
     build: for<'s> fn(timely::dataflow::StreamVec<'s, Time, Summary>) -> timely::dataflow::StreamVec<'s, Time, Summary>,
 ) -> Vec<Vec<Summary>> {
     let guards = timely::execute(timely::Config::process(workers), move |worker| {
@@ -102,8 +103,14 @@ fn per_worker(
                 .inspect(move |s: &Summary| sink.borrow_mut().push(s.clone()))
                 .probe_with(&probe);
         });
-        for s in send(worker.index()) {
-            input.send(s);
+        for batch in send(worker.index()) {
+            for s in batch {
+                input.send(s);
+            }
+            input.flush();
+            for _ in 0..20 {
+                worker.step();
+            }
         }
         drop(input);
         while !probe.done() {
@@ -120,8 +127,8 @@ fn per_worker(
     out
 }
 
-fn hundred_stations(_worker: usize) -> Vec<Summary> {
-    (0..100).map(|i| summary(&format!("station {i}"), i)).collect()
+fn hundred_stations(_worker: usize) -> Vec<Vec<Summary>> {
+    vec![(0..100).map(|i| summary(&format!("station {i}"), i)).collect()]
 }
 
 #[test]
@@ -150,47 +157,24 @@ fn each_station_is_merged_on_one_worker_and_the_work_is_spread() {
     }
 }
 
+fn oslo_in_two_batches(_worker: usize) -> Vec<Vec<Summary>> {
+    vec![vec![summary("Oslo", 10)], vec![summary("Oslo", -30)]]
+}
+
 #[test]
 fn a_total_waits_for_the_whole_input() {
-    // One worker: the first summary is processed before the second is sent.
-    let totals = timely::execute(timely::Config::thread(), |worker| {
-        let mut input = InputHandleVec::<Time, Summary>::new();
-        let probe = ProbeHandle::new();
-        let seen = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
-        let sink = seen.clone();
-        worker.dataflow::<Time, _, _>(|scope| {
-            merge_by_station(input.to_stream(scope))
-                .inspect(move |s: &Summary| sink.borrow_mut().push(s.clone()))
-                .probe_with(&probe);
-        });
-        input.send(summary("Oslo", 10));
-        input.flush();
-        for _ in 0..20 {
-            worker.step();
-        }
-        input.send(summary("Oslo", -30));
-        drop(input);
-        while !probe.done() {
-            worker.step_or_park(None);
-        }
-        seen.take()
-    })
-    .expect("timely starts")
-    .join()
-    .pop()
-    .expect("one worker")
-    .expect("the worker finished");
+    let totals = per_worker(1, oslo_in_two_batches, merge_by_station);
     let mut want = Stats::new(10);
     want.add(-30);
     assert_eq!(
-        totals,
+        totals[0],
         vec![Summary::new("Oslo", &want)],
         "two summaries of Oslo sent a while apart: its one total comes when the input is complete, not per batch"
     );
 }
 
-fn one_per_worker(worker: usize) -> Vec<Summary> {
-    vec![summary(&format!("from worker {worker}"), 1)]
+fn one_per_worker(worker: usize) -> Vec<Vec<Summary>> {
+    vec![vec![summary(&format!("from worker {worker}"), 1)]]
 }
 
 #[test]
