@@ -203,8 +203,15 @@ fn run_suite(
                 format!("timed out after {} s — likely a deadlock (waiting on {test}; {threads})", limit.as_secs()),
                 format!(
                     "The test binary was stopped. Look for a lock held while waiting for another thread, \
-                     a channel whose sender is never dropped, or a join on a thread that waits for you.\n\n{}",
-                    tail(&out.stdout, 40)
+                     a channel whose sender is never dropped, or a join on a thread that waits for you.\n\n{}{}",
+                    tail(&out.stdout, 40),
+                    // libtest prints a failure's message only at the end, which a hang never reaches;
+                    // a suite can still say why on stderr.
+                    if out.stderr.trim().is_empty() {
+                        String::new()
+                    } else {
+                        format!("\nwhat the tests printed on stderr:\n{}", tail(&out.stderr, 20))
+                    }
                 ),
             );
             // Failures before the hang are findings too (and often its cause).

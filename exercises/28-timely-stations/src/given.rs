@@ -67,8 +67,9 @@ impl fmt::Display for JobError {
             JobError::Row(e) => e.fmt(f),
             JobError::StationTwice(name) => write!(
                 f,
-                "station {name:?} reached worker 0 more than once: every summary of a station must be merged on \
-                 one worker (the one route picks) before the totals are gathered"
+                "station {name:?} reached worker 0 more than once: either two workers merged it (route differs \
+                 between workers or processes, or merge_by_station does not exchange by route), or one worker gave \
+                 it twice (merge_by_station must give each total once, when its input frontier is empty)"
             ),
             JobError::Timely(e) => write!(f, "timely: {e}"),
         }
@@ -174,7 +175,9 @@ where
         match joined {
             Ok(Some(result)) => mine = Some(result),
             Ok(None) => {}
-            Err(panic) => return Some(Err(JobError::Timely(format!("a worker panicked: {panic}")))),
+            // timely hands back the payload's Debug form, "Any { .. }": the panic's
+            // own message was printed when it happened.
+            Err(_) => return Some(Err(JobError::Timely("a worker panicked; its message is printed above".into()))),
         }
     }
     mine

@@ -84,6 +84,18 @@ fn summary(name: &str, tenths: i32) -> Summary {
     Summary::new(name, &Stats::new(tenths))
 }
 
+/// Fails the test with `message`, also written straight to stderr: when a
+/// later test hangs, libtest never prints this failure's message, and the
+/// checker shows what reached stderr.
+fn fail_loudly(message: String) -> ! {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr(), "{message}");
+    panic!("{message}");
+}
+
+/// How long the operator tests wait for their dataflow to complete.
+const DATAFLOW_DEADLINE: Duration = Duration::from_secs(10);
+
 /// Runs `build` on `workers` threads: every worker sends the batches
 /// `send(index)` gives into the stream `build` makes — stepping the dataflow
 /// 20 times after each, so that a batch is processed before the next is
@@ -113,8 +125,17 @@ fn per_worker(
             }
         }
         drop(input);
+        let started = Instant::now();
         while !probe.done() {
-            worker.step_or_park(None);
+            if started.elapsed() > DATAFLOW_DEADLINE {
+                fail_loudly(format!(
+                    "worker {} of {workers}: the dataflow did not complete within {} s of closing its input: an \
+                     operator still holds its capability (merge_by_station must drop it once it has sent the totals)",
+                    worker.index(),
+                    DATAFLOW_DEADLINE.as_secs()
+                ));
+            }
+            worker.step_or_park(Some(Duration::from_millis(10)));
         }
         (worker.index(), seen.take())
     })
@@ -273,11 +294,11 @@ fn run_processes(input: &Path, processes: usize, limit: Duration) -> Vec<Finishe
                 let _ = child.kill();
                 let _ = child.wait();
             }
-            panic!(
+            fail_loudly(format!(
                 "{processes} processes of 2 workers did not finish within {} s and were killed: a worker that never \
                  lets go of its capability keeps every process waiting",
                 limit.as_secs()
-            );
+            ));
         }
         std::thread::sleep(Duration::from_millis(20));
     }
