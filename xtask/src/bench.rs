@@ -17,7 +17,8 @@ use crate::manifest::{Exercise, Workspace};
 use crate::process::Cmd;
 use crate::python::{self, Python};
 use crate::results::{self, ExerciseResult, Implementation, MachineInfo, Results, Tools};
-use crate::{check, integrity, ui};
+use crate::runner::{self, Build};
+use crate::{integrity, ui};
 
 pub struct Options {
     pub ids: Vec<String>,
@@ -71,7 +72,7 @@ pub fn run(ws: &Workspace, options: &Options) -> Result<ExitCode> {
             Ok(result) => measured.push(result),
             Err(e) => {
                 ui::clear_status();
-                eprintln!("{} {}: {e:#}", ui::red("✗"), ex.id);
+                anstream::eprintln!("{} {}: {e:#}", ui::red("✗"), ex.id);
                 failed.push(ex.id.clone());
             }
         }
@@ -99,7 +100,7 @@ pub fn run(ws: &Workspace, options: &Options) -> Result<ExitCode> {
     if failed.is_empty() {
         Ok(ExitCode::SUCCESS)
     } else {
-        eprintln!("{} could not measure {}: see the lines marked ✗ above", ui::red("✗"), failed.join(", "));
+        anstream::eprintln!("{} could not measure {}: see the lines marked ✗ above", ui::red("✗"), failed.join(", "));
         Ok(ExitCode::FAILURE)
     }
 }
@@ -161,18 +162,17 @@ fn bench_exercise(
     let input = data::bench_input(ws, perf)?;
     ui::status(&format!("{step}: building"));
     let package = ex.package();
-    let build = check::cargo_build(
+    let build = runner::cargo_build(
         ws,
         &["build", "--release", "--package", "benches", "--features", &package, "--bench", &package],
-        &package,
     )?;
     let exe = match build {
-        Ok(json) => check::artifacts(&json, "bench").into_iter().next().context("cargo built no bench binary")?,
-        Err(report) => {
+        Build::Built(json) => runner::artifacts(&json, "bench").into_iter().next().context("cargo built no bench binary")?,
+        Build::Failed(stderr) => {
             // Only the learner's own compile error makes an exercise "not solved";
             // a broken harness is this repository's bug and must not hide as one.
-            if check::cargo_build(ws, &["build", "--release", "--package", &package], &package)?.is_ok() {
-                bail!("the benchmark harness of {} does not compile:\n{}", ex.id, report.details);
+            if let Build::Built(_) = runner::cargo_build(ws, &["build", "--release", "--package", &package])? {
+                bail!("the benchmark harness of {} does not compile:\n{stderr}", ex.id);
             }
             let message = format!("does not compile — `cargo xtask check {}` shows cargo's messages", ex.id);
             return Ok(not_timed(ex, input, LearnerStatus::DoesNotCompile, message));
@@ -211,7 +211,7 @@ fn bench_exercise(
     ui::status(&format!("{step}: criterion detail"));
     let criterion_report = criterion(ws, &exe, &input, solved, ex, effort).unwrap_or_else(|e| {
         ui::clear_status();
-        eprintln!("{} {}: no criterion detail: {e:#}", ui::yellow("!"), ex.id);
+        anstream::eprintln!("{} {}: no criterion detail: {e:#}", ui::yellow("!"), ex.id);
         None
     });
     ui::clear_status();
@@ -368,7 +368,7 @@ fn tools(ws: &Workspace, python: Option<&Python>) -> Tools {
 
 fn print_report(r: &Results, export: Option<&Path>) {
     let solved = r.exercises.iter().filter(|e| e.learner_status == LearnerStatus::Solved).count();
-    println!(
+    anstream::println!(
         "{} bench: {} exercise(s), {solved} solved · {} · {} cores · memory read {} ({} on one thread)",
         ui::green("✓"),
         r.exercises.len(),
@@ -379,21 +379,21 @@ fn print_report(r: &Results, export: Option<&Path>) {
     );
     match export {
         Some(path) => {
-            println!("  exported to {} — a trainer compares a room with `cargo xtask compare DIR`", path.display())
+            anstream::println!("  exported to {} — a trainer compares a room with `cargo xtask compare DIR`", path.display())
         }
-        None => println!("  to share these results: `cargo xtask bench --name YOUR-NAME --export`"),
+        None => anstream::println!("  to share these results: `cargo xtask bench --name YOUR-NAME --export`"),
     }
     if r.quick {
-        println!("  --quick: fewer rounds on the same input, so wider intervals");
+        anstream::println!("  --quick: fewer rounds on the same input, so wider intervals");
     }
     for e in &r.exercises {
-        println!();
+        anstream::println!();
         print_exercise(e, r.probes.memory_read_bytes_per_second, r.machine.described.cores);
     }
 }
 
 fn print_exercise(e: &ExerciseResult, bandwidth: f64, cores: usize) {
-    println!(
+    anstream::println!(
         "{} — {} × {} ({}B, input hash {}) · {} paired rounds ({} quiet)",
         ui::bold(&e.id),
         e.input.kind,
@@ -405,12 +405,12 @@ fn print_exercise(e: &ExerciseResult, bandwidth: f64, cores: usize) {
     );
     if let Some(message) = &e.learner_message {
         let status = results::status_text(e.learner_status);
-        println!("  yours: {} — {}", ui::yellow(status), message.lines().next().unwrap_or_default());
+        anstream::println!("  yours: {} — {}", ui::yellow(status), message.lines().next().unwrap_or_default());
     }
     if e.implementations.is_empty() {
         return;
     }
-    println!(
+    anstream::println!(
         "  {:<22} {:>10} {:>11}  {:<22} {:>9} {:>9} {:>9}",
         "", "median", "throughput", "speed vs ref (95% CI)", "vs seq", "vs Python", "bandwidth"
     );
@@ -434,7 +434,7 @@ fn print_exercise(e: &ExerciseResult, bandwidth: f64, cores: usize) {
             ("sequential", Some(baseline)) => baseline.as_str(),
             (name, _) => name,
         };
-        println!(
+        anstream::println!(
             "  {label:<22} {:>10} {:>11}  {vs_ref:<22} {:>9} {:>9} {:>9}",
             ui::duration(t),
             ui::throughput(imp.throughput_bytes_per_second),
@@ -455,10 +455,10 @@ fn print_exercise(e: &ExerciseResult, bandwidth: f64, cores: usize) {
                 format!("{name} {}", ui::human(rate).trim_end())
             })
             .collect();
-        println!("  rows/s per core ({cores} cores): {}", per_core.join(", "));
+        anstream::println!("  rows/s per core ({cores} cores): {}", per_core.join(", "));
     }
     for p in &e.python {
-        println!(
+        anstream::println!(
             "  {:<22} {:>10} {:>11}  compute time; whole process {} — {}",
             format!("Python {}", p.mode),
             ui::duration(p.compute_seconds),
@@ -468,9 +468,9 @@ fn print_exercise(e: &ExerciseResult, bandwidth: f64, cores: usize) {
         );
     }
     if let Some(missing) = &e.python_missing {
-        println!("  Python: {missing}");
+        anstream::println!("  Python: {missing}");
     }
     if let Some(report) = &e.criterion_report {
-        println!("  criterion detail: {report}");
+        anstream::println!("  criterion detail: {report}");
     }
 }

@@ -14,9 +14,9 @@ use crate::{tools, ui};
 
 pub fn run(ws: &Workspace, serve: bool) -> Result<ExitCode> {
     let out = build(ws)?;
-    println!("{} book built and checked: {}", ui::green("✓"), out.join("index.html").display());
+    anstream::println!("{} book built and checked: {}", ui::green("✓"), out.join("index.html").display());
     if serve {
-        println!("serving on http://localhost:3000 — Ctrl-C to stop");
+        anstream::println!("serving on http://localhost:3000 — Ctrl-C to stop");
         Cmd::new(tools::mdbook(ws)?)
             .args(["serve", "--open", "--dest-dir"])
             .arg(&out)

@@ -35,7 +35,7 @@ pub fn chromium(profile: &Path) -> Result<std::result::Result<Chromium, String>>
     let exe = match found() {
         Some(exe) => exe,
         None if is_root() && on_path("apt-get").is_some() => {
-            eprintln!("installing Chromium with apt-get for the browser tests (once)");
+            anstream::eprintln!("installing Chromium with apt-get for the browser tests (once)");
             let install = || {
                 Cmd::new("apt-get")
                     .args(["install", "-y", "--no-install-recommends", "chromium"])

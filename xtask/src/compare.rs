@@ -53,7 +53,7 @@ pub fn run(ws: &Workspace, paths: &[PathBuf], html_path: &Path) -> Result<ExitCo
     let comparison = compare(ws, &files);
     if comparison.participants.is_empty() {
         for p in &comparison.problems {
-            eprintln!("{} {p}", ui::red("✗"));
+            anstream::eprintln!("{} {p}", ui::red("✗"));
         }
         bail!("no results file could be compared ({} given)", files.len());
     }
@@ -234,22 +234,22 @@ fn print(c: &Comparison, html: &Path) {
     } else {
         format!(" · {} problem(s), listed below", c.problems.len())
     };
-    println!(
+    anstream::println!(
         "{} compared {} participant(s) on {} exercise(s){skipped}",
         ui::green("✓"),
         c.participants.len(),
         c.exercises.len()
     );
-    println!("  report: {} (self-contained; open it in any browser)", html.display());
+    anstream::println!("  report: {} (self-contained; open it in any browser)", html.display());
     for p in &c.problems {
-        println!("  {} {p}", ui::yellow("!"));
+        anstream::println!("  {} {p}", ui::yellow("!"));
     }
-    println!();
-    println!("{}", ui::bold("Ranking — speed vs reference on each participant's own machine (geometric mean)"));
-    println!("  {:<5} {:<20} {:>7}  {:<24} machine", "rank", "participant", "solved", "score (≈95% interval)");
+    anstream::println!();
+    anstream::println!("{}", ui::bold("Ranking — speed vs reference on each participant's own machine (geometric mean)"));
+    anstream::println!("  {:<5} {:<20} {:>7}  {:<24} machine", "rank", "participant", "solved", "score (≈95% interval)");
     for s in &c.standings {
         let r = &c.participants[s.who].results;
-        println!(
+        anstream::println!(
             "  {:<5} {:<20} {:>7}  {:<24} {}, {} cores, {}",
             rank_label(s),
             r.participant,
@@ -261,17 +261,17 @@ fn print(c: &Comparison, html: &Path) {
         );
     }
     for id in &c.exercises {
-        println!();
-        println!("{}", ui::bold(id));
+        anstream::println!();
+        anstream::println!("{}", ui::bold(id));
         for s in &c.standings {
             let r = &c.participants[s.who].results;
             let Some(e) = r.exercises.iter().find(|e| &e.id == id) else {
-                println!("  {:<20} not measured", r.participant);
+                anstream::println!("  {:<20} not measured", r.participant);
                 continue;
             };
             let shown = speed(e).map_or_else(|| status_text(e.learner_status).to_string(), |i| ui::interval(&i));
             let python = e.speedup_vs_python.map_or_else(String::new, |x| format!(" · {x:.0}× Python"));
-            println!("  {:<20} {shown}{python}", r.participant);
+            anstream::println!("  {:<20} {shown}{python}", r.participant);
         }
     }
 }

@@ -53,9 +53,9 @@ pub fn run(ws: &Workspace) -> Result<ExitCode> {
     let missing = findings.iter().filter(|f| f.level == Level::Missing).count();
     let hints = findings.iter().filter(|f| f.level == Level::Hint).count();
     if missing == 0 {
-        println!("{} ready: everything required is here ({hints} optional item(s) below)", ui::green("✓"));
+        anstream::println!("{} ready: everything required is here ({hints} optional item(s) below)", ui::green("✓"));
     } else {
-        println!("{} not ready: {missing} required item(s) missing — the fixes are below", ui::red("✗"));
+        anstream::println!("{} not ready: {missing} required item(s) missing — the fixes are below", ui::red("✗"));
     }
     for f in &findings {
         let mark = match f.level {
@@ -63,9 +63,9 @@ pub fn run(ws: &Workspace) -> Result<ExitCode> {
             Level::Hint => ui::yellow("!"),
             Level::Missing => ui::red("✗"),
         };
-        println!("  {mark} {}", f.what);
+        anstream::println!("  {mark} {}", f.what);
         if let Some(fix) = &f.fix {
-            println!("      {}", ui::dim(&format!("→ {fix}")));
+            anstream::println!("      {}", ui::dim(&format!("→ {fix}")));
         }
     }
     Ok(if missing == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })

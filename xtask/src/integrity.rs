@@ -1,8 +1,14 @@
 //! `pristine.toml`: git blob ids of the files a learner must not edit (tests,
-//! snapshots, manifests, the reference, its bench) and of the stubs as
-//! published. Written by `verify --bless`; read by `check` (refuses edited
-//! tests), `verify` (proves the record current) and `reset` (restores from
-//! git's object store, so it works after the learner committed).
+//! snapshots, manifests, Cargo profiles, the timing harness, the reference)
+//! and of the stubs as published. Written by `verify --bless`; read by `check`
+//! (refuses edited files), `verify` (proves the record current) and `reset`
+//! (restores from git's object store, so it works after the learner committed).
+//!
+//! `pristine.toml` is itself checked: its blob id is compiled into xtask
+//! (`xtask/pristine.digest`, written by `verify --bless`), so editing it
+//! together with a test is an edit too. No local check stops someone who edits
+//! xtask itself; the point is that no honest mistake and no casual edit
+//! changes a verdict silently.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -10,13 +16,21 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
-use crate::manifest::Exercise;
+use crate::fsutil;
+use crate::manifest::{Exercise, Workspace};
 use crate::process::Cmd;
 
 pub const FILE: &str = "pristine.toml";
+/// Where `verify --bless` writes the blob id of `pristine.toml` for the next build of xtask.
+pub const DIGEST_FILE: &str = "xtask/pristine.digest";
+/// The blob id of the `pristine.toml` this xtask was built with.
+pub const PUBLISHED_DIGEST: &str = include_str!("../pristine.digest");
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Pristine {
+    /// Files every exercise depends on (`shared_files`): path → blob id.
+    #[serde(default)]
+    pub shared: BTreeMap<String, String>,
     #[serde(default)]
     pub exercise: BTreeMap<String, Record>,
 }
@@ -46,6 +60,20 @@ impl Edit {
     }
 }
 
+/// How the files of `now` differ from `recorded` (both path → blob id).
+fn compare(recorded: &BTreeMap<String, String>, now: &BTreeMap<String, String>) -> Vec<Edit> {
+    let mut edits = Vec::new();
+    for (path, id) in recorded {
+        match now.get(path) {
+            None => edits.push(Edit::Missing(path.clone())),
+            Some(current) if current != id => edits.push(Edit::Modified(path.clone())),
+            Some(_) => {}
+        }
+    }
+    edits.extend(now.keys().filter(|p| !recorded.contains_key(*p)).map(|p| Edit::Added(p.clone())));
+    edits
+}
+
 /// `git hash-object`: SHA-1 of `blob <len>\0<bytes>`.
 pub fn blob_id(bytes: &[u8]) -> String {
     let mut sha = sha1_smol::Sha1::new();
@@ -54,17 +82,9 @@ pub fn blob_id(bytes: &[u8]) -> String {
     sha.digest().to_string()
 }
 
-fn files_under(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<()> {
-    if !dir.exists() {
-        return Ok(());
-    }
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let path = entry.path();
-        if path.is_dir() {
-            files_under(root, &path, out)?;
-        } else if !is_scratch(&path) {
+fn files_under(root: &Path, dir: &Path, skip: &[&str], out: &mut Vec<String>) -> Result<()> {
+    for path in fsutil::files_under(dir, skip)? {
+        if !is_scratch(&path) {
             out.push(relative(root, &path));
         }
     }
@@ -74,35 +94,58 @@ fn files_under(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<()> {
 /// Files an editor or insta may leave behind, never part of an exercise.
 fn is_scratch(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    name.ends_with(".snap.new") || name.ends_with(".pending-snap") || name.ends_with('~') || name.starts_with(".#")
+    name.ends_with(".snap.new")
+        || name.ends_with(".pending-snap")
+        || name.ends_with('~')
+        || name.starts_with(".#")
+        || name.ends_with(".swp")
+        || name == ".DS_Store"
 }
 
 pub fn relative(root: &Path, path: &Path) -> String {
     path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/")
 }
 
-/// The files `check` refuses to run with when edited.
+/// Files every exercise's verdict depends on: the manifest (time limits,
+/// timing settings), the workspace's Cargo profiles and config, the timing
+/// harness, and the crates the suites use. A toolchain file or a legacy
+/// `.cargo/config` is listed when present, so that adding one is an edit.
+pub fn shared_files(root: &Path) -> Result<Vec<String>> {
+    let mut files: Vec<String> = ["Cargo.toml", "exercises.toml", ".cargo/config.toml"]
+        .into_iter()
+        .chain(["rust-toolchain", "rust-toolchain.toml", ".cargo/config"].into_iter().filter(|f| root.join(f).exists()))
+        .map(str::to_string)
+        .collect();
+    for krate in ["benches", "datagen", "testkit", "stations"] {
+        files.push(format!("{krate}/Cargo.toml"));
+        files_under(root, &root.join(krate).join("src"), &[], &mut files)?;
+    }
+    Ok(files)
+}
+
+/// The files of `ex` that `check` refuses to run with when edited: every file
+/// of the exercise crate outside `src/` (tests, snapshots, `Cargo.toml`, and
+/// any `build.rs` or config a learner adds), the reference crate, and its bench.
 pub fn protected_files(root: &Path, ex: &Exercise) -> Result<Vec<String>> {
-    let mut files = vec![relative(root, &ex.dir(root).join("Cargo.toml"))];
-    files_under(root, &ex.dir(root).join("tests"), &mut files)?;
-    files.push(relative(root, &ex.solution_dir(root).join("Cargo.toml")));
-    files_under(root, &ex.solution_dir(root).join("src"), &mut files)?;
+    let mut files = Vec::new();
+    files_under(root, &ex.dir(root), &["src"], &mut files)?;
+    files_under(root, &ex.solution_dir(root), &["known-bad", "known-good"], &mut files)?;
     if ex.perf.is_some() {
         files.push(relative(root, &ex.bench_file(root)));
     }
     if ex.loom {
-        // The loom models are only as good as the shim they swap and the
-        // ban on std's locks: both are part of the checker.
-        files.push(relative(root, &ex.dir(root).join("clippy.toml")));
+        // The loom models are only as good as the shim they swap (the ban on
+        // std's locks, `clippy.toml`, is outside src/ and so protected already).
         files.push(relative(root, &ex.dir(root).join("src/sync.rs")));
     }
+    files.sort();
     Ok(files)
 }
 
 /// The learner's files: everything under the exercise's `src/`.
 pub fn stub_files(root: &Path, ex: &Exercise) -> Result<Vec<String>> {
     let mut files = Vec::new();
-    files_under(root, &ex.dir(root).join("src"), &mut files)?;
+    files_under(root, &ex.dir(root).join("src"), &[], &mut files)?;
     Ok(files)
 }
 
@@ -116,9 +159,22 @@ fn ids(root: &Path, files: &[String]) -> Result<BTreeMap<String, String>> {
         .collect()
 }
 
-/// The record of the files as they are now.
-pub fn record_now(root: &Path, ex: &Exercise) -> Result<Record> {
+/// The record of the files of `ex` as they are now, as `pristine.toml` keeps it.
+pub fn exercise_record(root: &Path, ex: &Exercise) -> Result<Record> {
     Ok(Record { protected: ids(root, &protected_files(root, ex)?)?, stubs: ids(root, &stub_files(root, ex)?)? })
+}
+
+/// [`exercise_record`] with the shared files added: a fingerprint of it
+/// changes with any file the verdict of `ex` depends on.
+pub fn record_now(root: &Path, ex: &Exercise) -> Result<Record> {
+    let mut record = exercise_record(root, ex)?;
+    record.protected.extend(shared_now(root)?);
+    Ok(record)
+}
+
+/// The record of the shared files as they are now.
+pub fn shared_now(root: &Path) -> Result<BTreeMap<String, String>> {
+    ids(root, &shared_files(root)?)
 }
 
 impl Pristine {
@@ -131,11 +187,25 @@ impl Pristine {
         toml::from_str(&text).with_context(|| format!("{} is damaged; restore it from git", path.display()))
     }
 
-    pub fn save(&self, root: &Path) -> Result<()> {
+    /// Writes the record and its digest (compiled into the next build of xtask); returns the digest.
+    pub fn save(&self, root: &Path) -> Result<String> {
         let header = "# Written by `cargo xtask verify --bless`; do not edit by hand.\n\
                       # Git blob ids of the files a learner must not edit, and of the stubs as published.\n\n";
-        std::fs::write(root.join(FILE), format!("{header}{}", toml::to_string_pretty(self)?))?;
-        Ok(())
+        let text = format!("{header}{}", toml::to_string_pretty(self)?);
+        let digest = blob_id(text.as_bytes());
+        fsutil::write_atomic(&root.join(FILE), text.as_bytes())?;
+        fsutil::write_atomic(&root.join(DIGEST_FILE), digest.as_bytes())?;
+        Ok(digest)
+    }
+
+    /// The record, with an edit of `pristine.toml` itself as the one edit
+    /// when its blob id is not the one `ws` was published with.
+    pub fn load_checked(ws: &Workspace) -> Result<std::result::Result<Self, Edit>> {
+        let bytes = std::fs::read(ws.root.join(FILE)).unwrap_or_default();
+        if blob_id(&bytes) != ws.pristine_digest {
+            return Ok(Err(Edit::Modified(FILE.into())));
+        }
+        Self::load(&ws.root).map(Ok)
     }
 
     pub fn record(&self, ex: &Exercise) -> Result<&Record> {
@@ -144,19 +214,10 @@ impl Pristine {
         })
     }
 
-    /// The protected files of `ex` that differ from the record.
+    /// The protected files of `ex` and the shared files that differ from the record.
     pub fn edits(&self, root: &Path, ex: &Exercise) -> Result<Vec<Edit>> {
-        let record = self.record(ex)?;
-        let now = ids(root, &protected_files(root, ex)?)?;
-        let mut edits = Vec::new();
-        for (path, id) in &record.protected {
-            match now.get(path) {
-                None => edits.push(Edit::Missing(path.clone())),
-                Some(current) if current != id => edits.push(Edit::Modified(path.clone())),
-                Some(_) => {}
-            }
-        }
-        edits.extend(now.keys().filter(|p| !record.protected.contains_key(*p)).map(|p| Edit::Added(p.clone())));
+        let mut edits = compare(&self.shared, &shared_now(root)?);
+        edits.extend(compare(&self.record(ex)?.protected, &ids(root, &protected_files(root, ex)?)?));
         Ok(edits)
     }
 }
@@ -180,10 +241,7 @@ pub fn restore(root: &Path, files: &BTreeMap<String, String>) -> Result<Vec<Path
         let target = root.join(path);
         let wanted = git_blob(root, id)?;
         if std::fs::read(&target).ok().as_deref() != Some(&wanted[..]) {
-            if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            std::fs::write(&target, wanted)?;
+            fsutil::write_atomic(&target, &wanted)?;
             written.push(target);
         }
     }
@@ -193,6 +251,28 @@ pub fn restore(root: &Path, files: &BTreeMap<String, String>) -> Result<Vec<Path
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn added_missing_and_edited_files_are_told_apart() {
+        let map = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+            pairs.iter().map(|(p, id)| (p.to_string(), id.to_string())).collect()
+        };
+        let recorded = map(&[("Cargo.toml", "1"), ("tests/suite.rs", "2")]);
+        let now = map(&[("Cargo.toml", "9"), ("build.rs", "3")]);
+        assert_eq!(
+            compare(&recorded, &now),
+            [
+                Edit::Modified("Cargo.toml".into()),
+                Edit::Missing("tests/suite.rs".into()),
+                Edit::Added("build.rs".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn the_published_digest_is_a_blob_id() {
+        assert_eq!(PUBLISHED_DIGEST.trim().len(), 40, "run `cargo xtask verify --bless`");
+    }
 
     #[test]
     fn blob_ids_match_git_hash_object() {

@@ -1,24 +1,31 @@
-//! `cargo xtask list`: the exercises in course order, and which are done.
+//! `cargo xtask list`: the exercises in course order and their state —
+//! ✓ done, ~ inconclusive, ✗ failing, · untried (or changed since checked).
 
 use std::process::ExitCode;
 
 use anyhow::Result;
 
 use crate::manifest::Workspace;
+use crate::progress::Progress;
 use crate::ui;
 
 pub fn run(ws: &Workspace) -> Result<ExitCode> {
-    let done = crate::check::done_ids(ws);
+    let progress = Progress::load(ws);
+    let next = progress.current(ws);
+    anstream::println!(
+        "{} · next: {}",
+        progress.summary(ws),
+        next.map_or("nothing — all done".to_string(), |ex| format!("cargo xtask check {}", ex.id))
+    );
     let mut chapter = 0;
     for ex in &ws.manifest.exercises {
         if ex.chapter != chapter {
             chapter = ex.chapter;
-            println!("{}", ui::bold(&format!("Chapter {chapter}")));
+            anstream::println!("{}", ui::bold(&format!("Chapter {chapter}")));
         }
-        let mark = if done.contains(&ex.id) { ui::green("✓ done") } else { ui::dim("· todo") };
+        let state = progress.state(ws, ex).label();
         let timed = if ex.perf.is_some() { "timed" } else { "" };
-        println!("  {mark}  {:<24} {:<40} {timed}", ex.id, ex.title);
+        anstream::println!("  {state}  {:<24} {:<40} {timed}", ex.id, ex.title);
     }
-    println!("{}/{} done · next: cargo xtask check", done.len(), ws.manifest.exercises.len());
     Ok(ExitCode::SUCCESS)
 }

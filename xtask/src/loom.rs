@@ -9,24 +9,13 @@ use std::time::Duration;
 
 use anyhow::Result;
 
-use crate::check::Report;
 use crate::manifest::{Exercise, Workspace};
 use crate::process::Cmd;
+use crate::verdict::{Cause, Verdict};
 
 /// Cargo for the loom build of `ws`.
 pub fn cargo(ws: &Workspace) -> Cmd {
     Cmd::cargo_in(ws).env("CARGO_TARGET_DIR", ws.cargo_target_dir().join("loom")).env("RUSTFLAGS", "--cfg loom")
-}
-
-pub fn model_failed(failed: usize, total: usize, names: &str, details: String) -> Report {
-    Report::fail(
-        "model-failed",
-        format!("loom found an interleaving that breaks your code — {failed} of {total} models failed: {names}"),
-        format!(
-            "Each model is a tiny scenario that loom ran in every possible thread order; the failing \
-             order is described below (\"deadlock\" means every thread was waiting).\n\n{details}"
-        ),
-    )
 }
 
 /// A queue on `std::sync` would pass every model without loom checking
@@ -34,7 +23,7 @@ pub fn model_failed(failed: usize, total: usize, names: &str, details: String) -
 /// types is enforced here, before any model runs. Linted under `--cfg loom`:
 /// only then is the shim's `Mutex` not std's own (clippy sees through
 /// re-exports).
-pub fn uses_std_sync(ws: &Workspace, ex: &Exercise) -> Result<Option<Report>> {
+pub fn uses_std_sync(ws: &Workspace, ex: &Exercise) -> Result<Option<Verdict>> {
     let lint = cargo(ws)
         .args(["clippy", "--release", "--package", &ex.package(), "--color=never"])
         .args(["--", "-A", "clippy::all", "-D", "clippy::disallowed_types"])
@@ -43,8 +32,8 @@ pub fn uses_std_sync(ws: &Workspace, ex: &Exercise) -> Result<Option<Report>> {
         // A compile error is reported by the build of the tests, as everywhere.
         return Ok(None);
     }
-    Ok(Some(Report::fail(
-        "std-sync",
+    Ok(Some(Verdict::fail(
+        Cause::StdSync,
         "your code uses std::sync's locks, which loom cannot see — use crate::sync's Mutex and Condvar".into(),
         lint.stderr,
     )))

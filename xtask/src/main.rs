@@ -8,6 +8,7 @@ mod check;
 mod compare;
 mod data;
 mod doctor;
+mod fsutil;
 mod generate;
 mod hint;
 mod integrity;
@@ -17,15 +18,19 @@ mod manifest;
 mod new;
 mod prefetch;
 mod process;
+mod progress;
 mod python;
+mod report;
 mod reset;
 mod results;
 mod run;
+mod runner;
 mod test;
 mod tidy;
 mod tools;
 mod ui;
 mod variant;
+mod verdict;
 mod verify;
 mod watch;
 
@@ -40,6 +45,9 @@ use crate::manifest::Workspace;
 #[derive(Parser)]
 #[command(name = "cargo xtask", version)]
 struct Cli {
+    /// Show every command as it runs, and build output also on success.
+    #[arg(long, short, global = true)]
+    verbose: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -47,6 +55,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Check an exercise: tests, then timing against the reference. No ID: the next unfinished one.
+    /// Exit code: 0 done, 1 failed, 3 inconclusive (a busy machine: not done), 2 an error of the tool.
     Check { id: Option<String> },
     /// Re-check an exercise every time you save.
     Watch {
@@ -57,9 +66,9 @@ enum Command {
     },
     /// List the exercises and which are done.
     List,
-    /// Show the next hint for an exercise (`--all` for every hint).
+    /// Show the next hint for an exercise (no ID: the current one; `--all` for every hint).
     Hint {
-        id: String,
+        id: Option<String>,
         #[arg(long)]
         all: bool,
     },
@@ -137,7 +146,7 @@ enum Command {
     },
     /// Maintainer: prove the checker — stubs fail, references pass, known-bad rejected, known-good accepted.
     Verify {
-        /// Record the current tests and stubs in pristine.toml.
+        /// Record every protected file and stub in pristine.toml (all exercises; IDs choose what is verified).
         #[arg(long)]
         bless: bool,
         /// Only these exercises.
@@ -159,11 +168,12 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    ui::set_verbose(cli.verbose);
     match dispatch(cli.command) {
         Ok(code) => code,
         Err(err) => {
             ui::clear_status();
-            eprintln!("{} {err:#}", ui::red("error:"));
+            anstream::eprintln!("{} {err:#}", ui::red("error:"));
             ExitCode::from(2)
         }
     }
@@ -179,7 +189,7 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
         Command::Check { id } => check::run(&ws, id.as_deref()),
         Command::Watch { id, poll } => watch::run(&ws, id.as_deref(), poll),
         Command::List => list::run(&ws),
-        Command::Hint { id, all } => hint::run(&ws, &id, all),
+        Command::Hint { id, all } => hint::run(&ws, id.as_deref(), all),
         Command::Reset { id, tests } => reset::run(&ws, &id, tests),
         Command::Run { reference, id, args } => run::run(&ws, &id, reference, &args),
         Command::Book { no_serve } => book::run(&ws, !no_serve),

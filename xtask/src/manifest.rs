@@ -155,11 +155,19 @@ pub struct Workspace {
     pub manifest: Manifest,
     /// True for the scratch copies `verify` and `test` work in.
     pub scratch: bool,
+    /// The blob id `pristine.toml` must have: the published one, or the one
+    /// `verify --bless` just wrote.
+    pub pristine_digest: String,
 }
 
 impl Workspace {
     pub fn open(root: &Path) -> Result<Self> {
-        Ok(Self { root: root.to_path_buf(), manifest: Manifest::load(root)?, scratch: false })
+        Ok(Self {
+            root: root.to_path_buf(),
+            manifest: Manifest::load(root)?,
+            scratch: false,
+            pristine_digest: crate::integrity::PUBLISHED_DIGEST.trim().to_string(),
+        })
     }
 
     pub fn open_scratch(root: &Path) -> Result<Self> {

@@ -22,7 +22,7 @@ pub fn run(ws: &Workspace, build: bool) -> Result<ExitCode> {
         for ex in &ws.manifest.exercises {
             if let Some(perf) = &ex.perf {
                 let input = data::bench_input(ws, perf)?;
-                println!("  {}: {} ({}B)", ex.id, input.path.display(), ui::human(input.bytes as f64));
+                anstream::println!("  {}: {} ({}B)", ex.id, input.path.display(), ui::human(input.bytes as f64));
             }
         }
         Ok(())
@@ -42,7 +42,7 @@ pub fn run(ws: &Workspace, build: bool) -> Result<ExitCode> {
             Ok(())
         })?;
     }
-    println!(
+    anstream::println!(
         "{} ready for offline work in {:.0} s — `cargo xtask doctor` shows what is here",
         ui::green("✓"),
         started.elapsed().as_secs_f64()

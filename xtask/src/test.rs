@@ -37,7 +37,7 @@ pub fn run(ws: &Workspace) -> Result<ExitCode> {
     ui::step("book", || book::build(ws).map(|out| built = Some(out)))?;
     ui::step("new exercise scaffold", || new::smoke_test(ws))?;
     ui::step("workshop: bench, compare, browser", || workshop::run(ws, built.as_deref().expect("the book step ran")))?;
-    println!("{} all checks passed in {:.0} s", ui::green("✓"), started.elapsed().as_secs_f64());
+    anstream::println!("{} all checks passed in {:.0} s", ui::green("✓"), started.elapsed().as_secs_f64());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -48,7 +48,7 @@ fn python_tests(ws: &Workspace) -> Result<()> {
         if crate::process::in_ci() {
             bail!("python3 is required in CI for the baselines' tests");
         }
-        println!("{} python3 not found: the Python baselines' tests are skipped", ui::yellow("!"));
+        anstream::println!("{} python3 not found: the Python baselines' tests are skipped", ui::yellow("!"));
         return Ok(());
     }
     Cmd::new("python3")

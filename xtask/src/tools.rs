@@ -36,7 +36,7 @@ pub fn mdbook_installed(ws: &Workspace) -> bool {
 pub fn mdbook(ws: &Workspace) -> Result<PathBuf> {
     let root = ws.root.join(".tools");
     if !mdbook_installed(ws) {
-        eprintln!("installing mdbook {MDBOOK_VERSION} into {} (once; about 2 minutes)", root.display());
+        anstream::eprintln!("installing mdbook {MDBOOK_VERSION} into {} (once; about 2 minutes)", root.display());
         Cmd::cargo().args(["install", "mdbook", "--version", MDBOOK_VERSION, "--locked", "--root"]).arg(&root).run()?;
     }
     Ok(mdbook_path(ws))

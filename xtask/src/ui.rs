@@ -2,36 +2,52 @@
 //! a progress bar. Results go to stdout; progress goes to stderr.
 
 use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-fn colour_enabled() -> bool {
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        && (std::io::stdout().is_terminal() || std::env::var_os("CLICOLOR_FORCE").is_some())
-}
+use anstyle::{AnsiColor, Style};
 
-fn paint(code: &str, text: &str) -> String {
-    if colour_enabled() { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+/// Text is always styled here; `anstream`'s `println!`/`eprintln!` strip the
+/// styles per stream (NO_COLOR, CLICOLOR_FORCE, whether that stream is a
+/// terminal), so a piped stdout never decides colour on stderr.
+fn paint(style: Style, text: &str) -> String {
+    format!("{style}{text}{style:#}")
 }
 
 pub fn green(text: &str) -> String {
-    paint("32", text)
+    paint(AnsiColor::Green.on_default(), text)
 }
 pub fn red(text: &str) -> String {
-    paint("31", text)
+    paint(AnsiColor::Red.on_default(), text)
 }
 pub fn yellow(text: &str) -> String {
-    paint("33", text)
+    paint(AnsiColor::Yellow.on_default(), text)
 }
 pub fn bold(text: &str) -> String {
-    paint("1", text)
+    paint(Style::new().bold(), text)
 }
 pub fn dim(text: &str) -> String {
-    paint("2", text)
+    paint(Style::new().dimmed(), text)
 }
 
-/// Whether cargo should colour its diagnostics the way our stdout is coloured.
+static VERBOSE: AtomicBool = AtomicBool::new(false);
+
+/// `--verbose`: every command is shown as it runs, also in a log.
+pub fn set_verbose(on: bool) {
+    VERBOSE.store(on, Ordering::Relaxed);
+}
+
+pub fn verbose() -> bool {
+    VERBOSE.load(Ordering::Relaxed)
+}
+
+/// Whether cargo should colour its diagnostics: they are shown on stdout.
 pub fn cargo_colour_arg() -> &'static str {
-    if colour_enabled() { "--color=always" } else { "--color=never" }
+    if anstream::AutoStream::choice(&std::io::stdout()) == anstream::ColorChoice::Never {
+        "--color=never"
+    } else {
+        "--color=always"
+    }
 }
 
 fn stderr_is_terminal() -> bool {
@@ -39,13 +55,14 @@ fn stderr_is_terminal() -> bool {
 }
 
 /// One line saying what is going on now. On a terminal it is overwritten by
-/// the next status and erased by [`clear_status`]; in a log it stays.
+/// the next status and erased by [`clear_status`]; in a log it is written
+/// only with `--verbose`, so the verdict comes first.
 pub fn status(text: &str) {
-    let mut err = std::io::stderr().lock();
+    let mut err = anstream::stderr().lock();
     if stderr_is_terminal() {
         let shown: String = text.chars().take(100).collect();
         let _ = write!(err, "\r\x1b[2K{}", dim(&shown));
-    } else {
+    } else if verbose() {
         let _ = writeln!(err, "{text}");
     }
     let _ = err.flush();
@@ -91,7 +108,7 @@ impl Progress {
             self.unit
         );
         if stderr_is_terminal() {
-            eprint!("\r\x1b[2K{line}");
+            anstream::eprint!("\r\x1b[2K{line}");
         }
     }
 
@@ -100,12 +117,12 @@ impl Progress {
         self.last_draw = None;
         self.set(self.total);
         if stderr_is_terminal() {
-            eprintln!();
+            anstream::eprintln!();
         } else {
             let rate = self.total as f64 / self.started.elapsed().as_secs_f64().max(1e-3);
             let seconds = self.started.elapsed().as_secs_f64();
             let rate = human(rate);
-            eprintln!(
+            anstream::eprintln!(
                 "{} done: {} {} in {seconds:.1} s ({} {}/s)",
                 self.label,
                 self.total,
@@ -120,9 +137,9 @@ impl Progress {
 /// A titled step of a longer command; its error names the step.
 pub fn step(name: &str, f: impl FnOnce() -> anyhow::Result<()>) -> anyhow::Result<()> {
     let started = Instant::now();
-    println!("{}", bold(&format!("── {name} ──")));
+    anstream::println!("{}", bold(&format!("── {name} ──")));
     f().map_err(|e| e.context(format!("step `{name}` failed")))?;
-    println!("{} {name} ({:.0} s)", green("✓"), started.elapsed().as_secs_f64());
+    anstream::println!("{} {name} ({:.0} s)", green("✓"), started.elapsed().as_secs_f64());
     Ok(())
 }
 

@@ -12,16 +12,17 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 
-use crate::check::{self, Outcome, Report};
+use crate::check;
 use crate::integrity::{self, Pristine};
 use crate::manifest::{Exercise, Workspace};
-use crate::{ui, variant};
+use crate::verdict::{Cause, Outcome, Verdict};
+use crate::{fsutil, ui, variant};
 
 /// What a case must produce.
 #[derive(Debug, Clone, PartialEq)]
 enum Expect {
     Accept,
-    Reject(String),
+    Reject(Cause),
 }
 
 struct Case {
@@ -38,6 +39,8 @@ enum Change {
     Lib(PathBuf),
     /// Append a line to this protected file (then put it back).
     EditProtected(String),
+    /// Create this file, which the published exercise does not have (then remove it).
+    AddFile(String),
 }
 
 pub fn run(ws: &Workspace, bless: bool, ids: &[String]) -> Result<ExitCode> {
@@ -46,10 +49,22 @@ pub fn run(ws: &Workspace, bless: bool, ids: &[String]) -> Result<ExitCode> {
     } else {
         ids.iter().map(|id| ws.manifest.find(id)).collect::<Result<_>>()?
     };
-    if bless {
-        bless_record(ws, &exercises)?;
+    // The record is blessed whole (every exercise and the shared files); the
+    // IDs only choose which exercises' cases run.
+    let all: Vec<&Exercise> = ws.manifest.exercises.iter().collect();
+    let digest = if bless { bless_record(ws, &all)? } else { ws.pristine_digest.clone() };
+    let on_disk = integrity::blob_id(&std::fs::read(ws.root.join(integrity::FILE)).unwrap_or_default());
+    if on_disk != digest {
+        bail!(
+            "{} is not the one xtask was built with ({}): review the change, then record it: cargo xtask verify --bless",
+            integrity::FILE,
+            integrity::DIGEST_FILE
+        );
     }
     let pristine = Pristine::load(&ws.root)?;
+    if integrity::shared_now(&ws.root)? != pristine.shared {
+        bail!("{} is out of date for the shared files: cargo xtask verify --bless", integrity::FILE);
+    }
     for ex in &exercises {
         let edits = pristine.edits(&ws.root, ex)?;
         if !edits.is_empty() {
@@ -63,7 +78,8 @@ pub fn run(ws: &Workspace, bless: bool, ids: &[String]) -> Result<ExitCode> {
             );
         }
     }
-    let scratch = scratch_copy(ws, &pristine, &exercises)?;
+    let mut scratch = scratch_copy(ws, &pristine, &exercises)?;
+    scratch.pristine_digest = digest;
     let mut failures = Vec::new();
     let mut count = 0;
     for ex in &exercises {
@@ -79,21 +95,23 @@ pub fn run(ws: &Workspace, bless: bool, ids: &[String]) -> Result<ExitCode> {
         restore_stub(ws, &scratch, &pristine, ex)?;
     }
     if failures.is_empty() {
-        println!("{} verify: {count} cases in {} exercise(s) behave as intended", ui::green("✓"), exercises.len());
+        anstream::println!("{} verify: {count} cases in {} exercise(s) behave as intended", ui::green("✓"), exercises.len());
         Ok(ExitCode::SUCCESS)
     } else {
-        println!("{} verify: {} of {count} cases misbehave:", ui::red("✗"), failures.len());
+        anstream::println!("{} verify: {} of {count} cases misbehave:", ui::red("✗"), failures.len());
         for f in &failures {
-            println!("  {f}");
+            anstream::println!("  {f}");
         }
         Ok(ExitCode::FAILURE)
     }
 }
 
-fn bless_record(ws: &Workspace, exercises: &[&Exercise]) -> Result<()> {
+/// Records the files of `exercises` and the shared files; returns the new digest.
+fn bless_record(ws: &Workspace, exercises: &[&Exercise]) -> Result<String> {
     let mut pristine = Pristine::load(&ws.root)?;
+    pristine.shared = integrity::shared_now(&ws.root)?;
     for ex in exercises {
-        let record = integrity::record_now(&ws.root, ex)?;
+        let record = integrity::exercise_record(&ws.root, ex)?;
         for stub in record.stubs.keys() {
             let text = std::fs::read_to_string(ws.root.join(stub))?;
             if stub.ends_with("lib.rs") && !text.contains("todo!(") {
@@ -102,9 +120,14 @@ fn bless_record(ws: &Workspace, exercises: &[&Exercise]) -> Result<()> {
         }
         pristine.exercise.insert(ex.id.clone(), record);
     }
-    pristine.save(&ws.root)?;
-    println!("recorded {} exercise(s) in {}", exercises.len(), integrity::FILE);
-    Ok(())
+    let digest = pristine.save(&ws.root)?;
+    anstream::println!(
+        "recorded {} exercise(s) in {} (its digest in {}, built into the next xtask)",
+        exercises.len(),
+        integrity::FILE,
+        integrity::DIGEST_FILE
+    );
+    Ok(digest)
 }
 
 /// A copy of the repository under the target dir, sharing its build cache.
@@ -113,7 +136,7 @@ pub fn scratch_copy(ws: &Workspace, pristine: &Pristine, exercises: &[&Exercise]
     if scratch.exists() {
         std::fs::remove_dir_all(&scratch)?;
     }
-    copy_tree(&ws.root, &scratch, &ws.root)?;
+    fsutil::copy_tree(&ws.root, &scratch, NOT_COPIED)?;
     let copy = Workspace::open_scratch(&scratch)?;
     for ex in exercises {
         restore_stub(ws, &copy, pristine, ex)?;
@@ -121,24 +144,7 @@ pub fn scratch_copy(ws: &Workspace, pristine: &Pristine, exercises: &[&Exercise]
     Ok(copy)
 }
 
-const NOT_COPIED: &[&str] = &["target", ".git", ".tools", ".workbench", "results", "node_modules"];
-
-pub fn copy_tree(from: &Path, to: &Path, root: &Path) -> Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let name = entry.file_name();
-        if from == root && NOT_COPIED.iter().any(|n| name == *n) {
-            continue;
-        }
-        if entry.file_type()?.is_dir() {
-            copy_tree(&entry.path(), &to.join(&name), root)?;
-        } else {
-            std::fs::copy(entry.path(), to.join(&name))?;
-        }
-    }
-    Ok(())
-}
+pub const NOT_COPIED: &[&str] = &["target", ".git", ".tools", ".workbench", "results", "node_modules"];
 
 /// Puts the published stub back into the scratch copy (from git's objects).
 fn restore_stub(ws: &Workspace, scratch: &Workspace, pristine: &Pristine, ex: &Exercise) -> Result<()> {
@@ -161,7 +167,7 @@ fn restore_stub(ws: &Workspace, scratch: &Workspace, pristine: &Pristine, ex: &E
 fn cases(ws: &Workspace, ex: &Exercise) -> Result<Vec<Case>> {
     let solution = ex.solution_dir(&ws.root);
     let mut cases = vec![
-        Case { label: "stub".into(), change: Change::None, expect: Expect::Reject("todo".into()) },
+        Case { label: "stub".into(), change: Change::None, expect: Expect::Reject(Cause::Todo) },
         Case { label: "reference".into(), change: Change::Lib(solution.join("src/lib.rs")), expect: Expect::Accept },
     ];
     // A learner "fixing" a test: check must refuse and name the file.
@@ -170,8 +176,25 @@ fn cases(ws: &Workspace, ex: &Exercise) -> Result<Vec<Case>> {
         cases.push(Case {
             label: format!("edited {test}"),
             change: Change::EditProtected(test),
-            expect: Expect::Reject("edited-tests".into()),
+            expect: Expect::Reject(Cause::EditedFiles),
         });
+    }
+    // Files outside the learner's src/ that would change a verdict: a build
+    // script in the exercise crate, a Cargo profile, the timing settings, the gate.
+    let build_rs = integrity::relative(&ws.root, &ex.dir(&ws.root).join("build.rs"));
+    cases.push(Case {
+        label: format!("added {build_rs}"),
+        change: Change::AddFile(build_rs),
+        expect: Expect::Reject(Cause::EditedFiles),
+    });
+    if ex.perf.is_some() {
+        for file in ["exercises.toml", "Cargo.toml", "benches/src/gate.rs", integrity::FILE] {
+            cases.push(Case {
+                label: format!("edited {file}"),
+                change: Change::EditProtected(file.into()),
+                expect: Expect::Reject(Cause::EditedFiles),
+            });
+        }
     }
     for (folder, bad) in [("known-bad", true), ("known-good", false)] {
         let mut files: Vec<PathBuf> = match std::fs::read_dir(solution.join(folder)) {
@@ -188,10 +211,12 @@ fn cases(ws: &Workspace, ex: &Exercise) -> Result<Vec<Case>> {
     Ok(cases)
 }
 
-/// The `//! expect: <reason>` line of a known-bad variant.
-fn expected_reason(file: &Path) -> Result<String> {
+/// The cause a known-bad variant's `//! expect: <cause>` line names.
+fn expected_reason(file: &Path) -> Result<Cause> {
     let text = std::fs::read_to_string(file)?;
-    variant::expected_reason(&text).with_context(|| format!("{} needs a `//! expect: <reason>` line", file.display()))
+    let name = variant::expected_reason(&text)
+        .with_context(|| format!("{} needs a `//! expect: <cause>` line", file.display()))?;
+    Cause::parse(&name).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))
 }
 
 /// A timing verdict is inconclusive while the machine is busy (a shared CI
@@ -212,19 +237,24 @@ fn run_case(scratch: &Workspace, ex: &Exercise, case: &Case) -> Result<Option<St
             let path = scratch.root.join(file);
             let original = std::fs::read(&path)?;
             let mut edited = original.clone();
-            edited.extend_from_slice(b"\n// made to pass\n");
+            edited.extend_from_slice(b"\n# made to pass\n");
             std::fs::write(&path, edited)?;
-            restore = Some((path, original));
+            restore = Some((path, Some(original)));
+        }
+        Change::AddFile(file) => {
+            let path = scratch.root.join(file);
+            std::fs::write(&path, "fn main() {}\n")?;
+            restore = Some((path, None));
         }
     }
     let started = std::time::Instant::now();
     let mut report = check::check_crate(scratch, ex);
     for attempt in 1..ATTEMPTS {
-        if !matches!(&report, Ok(r) if r.outcome == Outcome::Warn) || case.expect == Expect::Accept {
+        if !matches!(&report, Ok(r) if r.outcome == Outcome::Inconclusive) || case.expect == Expect::Accept {
             break;
         }
         let pause = PAUSE_BEFORE_RETRY * attempt as u32;
-        println!(
+        anstream::println!(
             "  {} {}: inconclusive ({}); trying again in {} s",
             ex.id,
             case.label,
@@ -234,12 +264,14 @@ fn run_case(scratch: &Workspace, ex: &Exercise, case: &Case) -> Result<Option<St
         std::thread::sleep(pause);
         report = check::check_crate(scratch, ex);
     }
-    if let Some((path, original)) = restore {
-        std::fs::write(path, original)?;
+    match restore {
+        Some((path, Some(original))) => std::fs::write(path, original)?,
+        Some((path, None)) => std::fs::remove_file(path)?,
+        None => {}
     }
     let report = report?;
     let mut verdict = judge(&case.expect, &report);
-    if let Change::EditProtected(file) = &case.change
+    if let Change::EditProtected(file) | Change::AddFile(file) = &case.change
         && verdict.is_none()
         && !report.headline.contains(file.as_str())
     {
@@ -247,31 +279,35 @@ fn run_case(scratch: &Workspace, ex: &Exercise, case: &Case) -> Result<Option<St
     }
     let line = format!("{} {}: {} ({:.0} s)", ex.id, case.label, report.headline, started.elapsed().as_secs_f64());
     match &verdict {
-        None => println!("{} {line}", ui::green("✓")),
-        Some(why) => println!("{} {line}\n    {why}", ui::red("✗")),
+        None => anstream::println!("{} {line}", ui::green("✓")),
+        Some(why) => anstream::println!("{} {line}\n    {why}", ui::red("✗")),
     }
     Ok(verdict.map(|why| format!("{} {}: {why}", ex.id, case.label)))
 }
 
-fn warn_reasons(report: &Result<Report>) -> String {
+fn warn_reasons(report: &Result<Verdict>) -> String {
     match report {
-        Ok(r) => r.reasons.join(", "),
+        Ok(r) => causes(r),
         Err(e) => e.to_string(),
     }
 }
 
-/// `None` when the report is what the case expects; otherwise why not.
-fn judge(expect: &Expect, report: &Report) -> Option<String> {
-    match (expect, report.outcome) {
-        (Expect::Accept, Outcome::Pass | Outcome::Warn) => None,
-        (Expect::Accept, Outcome::Fail) => {
-            Some(format!("expected acceptance, got rejection ({})", report.reasons.join(", ")))
-        }
-        (Expect::Reject(reason), Outcome::Fail) if report.reasons.contains(reason) => None,
-        (Expect::Reject(reason), _) => Some(format!(
-            "expected rejection for `{reason}`, got {:?} with reasons [{}]",
-            report.outcome,
-            report.reasons.join(", ")
+fn causes(verdict: &Verdict) -> String {
+    verdict.causes.iter().map(|c| c.code()).collect::<Vec<_>>().join(", ")
+}
+
+/// `None` when the verdict is what the case expects; otherwise why not. A
+/// known-good variant may be inconclusive (a busy machine), never rejected; a
+/// known-bad one must fail for the cause it names.
+fn judge(expect: &Expect, verdict: &Verdict) -> Option<String> {
+    match (expect, verdict.outcome) {
+        (Expect::Accept, Outcome::Pass | Outcome::Inconclusive) => None,
+        (Expect::Accept, Outcome::Fail) => Some(format!("expected acceptance, got rejection ({})", causes(verdict))),
+        (Expect::Reject(cause), Outcome::Fail) if verdict.causes.contains(cause) => None,
+        (Expect::Reject(cause), _) => Some(format!(
+            "expected rejection for `{cause}`, got {:?} with causes [{}]",
+            verdict.outcome,
+            causes(verdict)
         )),
     }
 }
@@ -298,7 +334,7 @@ fn verify_reference_suite(scratch: &Workspace, ex: &Exercise) -> Result<Vec<Stri
         }
     }
     let mark = if problems.is_empty() { ui::green("✓") } else { ui::red("✗") };
-    println!("{mark} {} reference crate: {}; snapshots current", ex.id, report.headline);
+    anstream::println!("{mark} {} reference crate: {}; snapshots current", ex.id, report.headline);
     Ok(problems)
 }
 
@@ -306,28 +342,22 @@ fn verify_reference_suite(scratch: &Workspace, ex: &Exercise) -> Result<Vec<Stri
 mod tests {
     use super::*;
 
-    fn report(outcome: Outcome, reasons: &[&str]) -> Report {
-        Report {
-            outcome,
-            reasons: reasons.iter().map(|r| r.to_string()).collect(),
-            headline: String::new(),
-            next: vec![],
-            details: String::new(),
-        }
+    fn report(outcome: Outcome, causes: &[Cause]) -> Verdict {
+        Verdict { outcome, causes: causes.to_vec(), headline: String::new(), next: vec![], details: String::new() }
     }
 
     #[test]
-    fn a_rejection_for_another_reason_does_not_count() {
-        let expect = Expect::Reject("not-parallel".into());
-        assert!(judge(&expect, &report(Outcome::Fail, &["too-slow", "not-parallel"])).is_none());
-        assert!(judge(&expect, &report(Outcome::Fail, &["tests-failed"])).is_some());
-        assert!(judge(&expect, &report(Outcome::Warn, &["machine-busy"])).is_some());
+    fn a_rejection_for_another_cause_does_not_count() {
+        let expect = Expect::Reject(Cause::NotParallel);
+        assert!(judge(&expect, &report(Outcome::Fail, &[Cause::TooSlow, Cause::NotParallel])).is_none());
+        assert!(judge(&expect, &report(Outcome::Fail, &[Cause::TestsFailed])).is_some());
+        assert!(judge(&expect, &report(Outcome::Inconclusive, &[Cause::MachineBusy])).is_some());
         assert!(judge(&expect, &report(Outcome::Pass, &[])).is_some());
     }
 
     #[test]
     fn an_inconclusive_timing_accepts_a_good_variant() {
-        assert!(judge(&Expect::Accept, &report(Outcome::Warn, &["machine-busy"])).is_none());
-        assert!(judge(&Expect::Accept, &report(Outcome::Fail, &["too-slow"])).is_some());
+        assert!(judge(&Expect::Accept, &report(Outcome::Inconclusive, &[Cause::MachineBusy])).is_none());
+        assert!(judge(&Expect::Accept, &report(Outcome::Fail, &[Cause::TooSlow])).is_some());
     }
 }

@@ -33,7 +33,7 @@ pub fn run(ws: &Workspace, id: Option<&str>, poll: bool) -> Result<ExitCode> {
     let mode = if poll { "polling" } else { "file events" };
     loop {
         let _ = check::run(ws, id);
-        println!("{}", ui::dim(&format!("watching exercises/ ({mode}); save a file to re-check, Ctrl-C to stop")));
+        anstream::println!("{}", ui::dim(&format!("watching exercises/ ({mode}); save a file to re-check, Ctrl-C to stop")));
         // Wait for a change to a source file, then let a burst of saves settle.
         loop {
             let paths = rx.recv()?;
@@ -43,7 +43,7 @@ pub fn run(ws: &Workspace, id: Option<&str>, poll: bool) -> Result<ExitCode> {
         }
         std::thread::sleep(Duration::from_millis(200));
         while rx.try_recv().is_ok() {}
-        println!();
+        anstream::println!();
     }
 }
 

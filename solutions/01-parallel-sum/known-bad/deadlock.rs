@@ -1,4 +1,4 @@
-//! expect: timed-out
+//! expect: deadlock
 //! Collects partial sums over a channel but keeps the original sender alive,
 //! so the receiving loop waits forever for one more message.
 

@@ -1,4 +1,4 @@
-//! expect: timed-out
+//! expect: deadlock
 //! Keeps the guard of the total map alive in the calling thread while a `par_iter` locks the same Mutex to merge into it.
 
 use std::collections::HashMap;

@@ -30,7 +30,7 @@ pub fn run(ws: &Workspace, book: &Path) -> Result<()> {
         .collect();
     let src = solved.dir(&scratch.root).join("src");
     std::fs::remove_dir_all(&src)?;
-    verify::copy_tree(&solved.solution_dir(&scratch.root).join("src"), &src, &scratch.root)?;
+    crate::fsutil::copy_tree(&solved.solution_dir(&scratch.root).join("src"), &src, &[])?;
 
     let room = ws.target_dir().join("workshop/room");
     if room.exists() {
@@ -65,7 +65,7 @@ pub fn run(ws: &Workspace, book: &Path) -> Result<()> {
     }
 
     match browser::chromium(&ws.target_dir().join("workshop/chromium-profile"))? {
-        Err(skipped) => println!("{} {skipped}", ui::yellow("!")),
+        Err(skipped) => anstream::println!("{} {skipped}", ui::yellow("!")),
         Ok(chromium) => {
             let dom = chromium.dump_dom(&browser::file_url(&report))?;
             for name in ["ci-a", "ci-b", "ci-c"] {
@@ -76,7 +76,7 @@ pub fn run(ws: &Workspace, book: &Path) -> Result<()> {
             ensure!(dom.contains("class=\"whisker\""), "the report's charts have no interval drawn");
             ensure!(dom.contains("broken.json"), "the report does not list the file it left out");
             check_book(&chromium, book, ws)?;
-            println!("{} Chromium rendered the report ({charts} charts) and the book", ui::green("✓"));
+            anstream::println!("{} Chromium rendered the report ({charts} charts) and the book", ui::green("✓"));
         }
     }
     Ok(())

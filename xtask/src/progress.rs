@@ -1,0 +1,100 @@
+//! The learner's progress: the last verdict of each exercise, kept in
+//! `.workbench/progress.json` (it survives `cargo clean`), keyed by a
+//! fingerprint of the exercise's files. A verdict counts only while the files
+//! are as they were checked; any later non-pass replaces a pass.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use anyhow::Result;
+use serde::{Deserialize, Serialize};
+
+use crate::integrity;
+use crate::manifest::{Exercise, Workspace};
+use crate::verdict::Outcome;
+
+/// An exercise's state as `list` and `check` show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    /// Passed definitively with the files as they are now.
+    Done,
+    /// Last checked inconclusive (a busy machine): not done.
+    Inconclusive,
+    Failing,
+    /// Never checked, or changed since.
+    Untried,
+}
+
+impl State {
+    /// `✓ done`, `~ inconclusive`, `✗ failing`, `· untried`, padded to one width.
+    pub fn label(self) -> String {
+        let (paint, text): (fn(&str) -> String, &str) = match self {
+            State::Done => (crate::ui::green, "✓ done"),
+            State::Inconclusive => (crate::ui::yellow, "~ inconclusive"),
+            State::Failing => (crate::ui::red, "✗ failing"),
+            State::Untried => (crate::ui::dim, "· untried"),
+        };
+        paint(&format!("{text:<14}"))
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Entry {
+    outcome: Outcome,
+    fingerprint: String,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Progress {
+    #[serde(default)]
+    exercises: BTreeMap<String, Entry>,
+}
+
+impl Progress {
+    fn path(ws: &Workspace) -> PathBuf {
+        ws.root.join(".workbench/progress.json")
+    }
+
+    /// The record; a missing or damaged file is an empty record (it is only a cache of verdicts).
+    pub fn load(ws: &Workspace) -> Self {
+        std::fs::read_to_string(Self::path(ws)).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default()
+    }
+
+    /// What the files of `ex` and their fingerprint say now.
+    fn fingerprint(ws: &Workspace, ex: &Exercise) -> Result<String> {
+        let record = integrity::record_now(&ws.root, ex)?;
+        Ok(integrity::blob_id(format!("{}\n{record:?}", ws.root.display()).as_bytes()))
+    }
+
+    pub fn state(&self, ws: &Workspace, ex: &Exercise) -> State {
+        let Some(entry) = self.exercises.get(&ex.id) else { return State::Untried };
+        if Self::fingerprint(ws, ex).ok().as_deref() != Some(entry.fingerprint.as_str()) {
+            return State::Untried;
+        }
+        match entry.outcome {
+            Outcome::Pass => State::Done,
+            Outcome::Inconclusive => State::Inconclusive,
+            Outcome::Fail => State::Failing,
+        }
+    }
+
+    /// Records the verdict on the files as they are now, replacing any earlier one.
+    pub fn record(&mut self, ws: &Workspace, ex: &Exercise, outcome: Outcome) -> Result<()> {
+        self.exercises.insert(ex.id.clone(), Entry { outcome, fingerprint: Self::fingerprint(ws, ex)? });
+        crate::fsutil::write_atomic(&Self::path(ws), serde_json::to_string_pretty(self)?.as_bytes())
+    }
+
+    pub fn done_count(&self, ws: &Workspace) -> usize {
+        ws.manifest.exercises.iter().filter(|ex| self.state(ws, ex) == State::Done).count()
+    }
+
+    /// "12 of 28 done".
+    pub fn summary(&self, ws: &Workspace) -> String {
+        format!("{} of {} done", self.done_count(ws), ws.manifest.exercises.len())
+    }
+
+    /// The first exercise in course order that is not done.
+    pub fn current<'a>(&self, ws: &'a Workspace) -> Option<&'a Exercise> {
+        ws.manifest.exercises.iter().find(|ex| self.state(ws, ex) != State::Done)
+    }
+}

@@ -1,0 +1,236 @@
+//! How a verdict is shown: the verdict and its cause on the first line, what
+//! to do next, then the evidence — failures condensed to a screenful, long
+//! values abbreviated around their first difference, the timing table.
+
+use benches::gate::GateReport;
+
+use crate::manifest::{Exercise, Workspace};
+use crate::progress::Progress;
+use crate::ui;
+use crate::verdict::{Outcome, Verdict};
+
+/// The mark of an outcome: ✓ done, ~ inconclusive, ✗ failing.
+pub fn mark(outcome: Outcome) -> String {
+    match outcome {
+        Outcome::Pass => ui::green("✓"),
+        Outcome::Inconclusive => ui::yellow("~"),
+        Outcome::Fail => ui::red("✗"),
+    }
+}
+
+pub fn print(ws: &Workspace, ex: &Exercise, verdict: &Verdict, progress: &Progress) {
+    anstream::println!("{} {} {}", mark(verdict.outcome), ui::bold(&ex.id), verdict.headline);
+    for line in &verdict.next {
+        anstream::println!("  {line}");
+    }
+    anstream::println!("  progress: {}", progress.summary(ws));
+    if !verdict.details.trim().is_empty() {
+        anstream::println!("{}", ui::dim("── details ──"));
+        anstream::println!("{}", verdict.details.trim_end());
+    }
+}
+
+/// Each failed test's own output (libtest's `---- name stdout ----` blocks),
+/// condensed and cut to a screenful.
+pub fn failures(stdout: &str) -> String {
+    const LINES_PER_TEST: usize = 14;
+    let start = stdout.find("\nfailures:\n").map_or(0, |i| i + 1);
+    let mut out = String::new();
+    for block in stdout[start..].split("\n---- ").skip(1) {
+        let block = block.split("\n\nfailures:\n").next().unwrap_or(block);
+        let condensed = condense(block.trim_end());
+        let lines: Vec<&str> = condensed.lines().filter(|l| !is_decoration(l)).collect();
+        let lines = abbreviate_lines(&lines);
+        out.push_str("---- ");
+        out.push_str(&lines[..lines.len().min(LINES_PER_TEST)].join("\n"));
+        if lines.len() > LINES_PER_TEST {
+            out.push_str(&format!("\n… ({} more lines)", lines.len() - LINES_PER_TEST));
+        }
+        out.push_str("\n\n");
+    }
+    out
+}
+
+/// Lines cut to a readable length. A pair of values compared by
+/// `assert_eq!` (`left: …` / `right: …`) is cut around its first
+/// difference, so the difference is always on screen.
+fn abbreviate_lines(lines: &[&str]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(lines.len());
+    let mut i = 0;
+    while i < lines.len() {
+        if let (Some(left), Some(right)) = (value_of(lines[i], "left:"), lines.get(i + 1).and_then(|l| value_of(l, "right:")))
+        {
+            let at = first_difference(left.1, right.1);
+            out.push(format!("{}{}", left.0, around(left.1, at)));
+            out.push(format!("{}{}", right.0, around(right.1, at)));
+            i += 2;
+            continue;
+        }
+        out.push(around(lines[i], 0));
+        i += 1;
+    }
+    out
+}
+
+/// `("  left: ", value)` when `line` is `label value`, whatever the indentation.
+fn value_of<'a>(line: &'a str, label: &str) -> Option<(&'a str, &'a str)> {
+    let start = line.find(label)?;
+    line[..start].trim().is_empty().then(|| line.split_at(start + label.len())).map(|(head, value)| {
+        let trimmed = value.trim_start();
+        (&line[..head.len() + value.len() - trimmed.len()], trimmed)
+    })
+}
+
+/// The character index where `a` and `b` first differ.
+fn first_difference(a: &str, b: &str) -> usize {
+    a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count()
+}
+
+/// `text` cut to about [`MAX_CHARS`] characters, keeping the one at
+/// character index `at` in view with context on both sides.
+fn around(text: &str, at: usize) -> String {
+    const MAX_CHARS: usize = 200;
+    const BEFORE: usize = 60;
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= MAX_CHARS {
+        return text.to_string();
+    }
+    let start = if at <= BEFORE { 0 } else { (at - BEFORE).min(chars.len().saturating_sub(MAX_CHARS)) };
+    let end = (start + MAX_CHARS).min(chars.len());
+    let mut out = String::new();
+    if start > 0 {
+        out.push_str(&format!("… ({start} characters) "));
+    }
+    out.extend(&chars[start..end]);
+    if end < chars.len() {
+        out.push_str(&format!(" … ({} more characters)", chars.len() - end));
+    }
+    out
+}
+
+/// insta's frame around a snapshot diff (rules of box-drawing characters):
+/// it would take a failure's few lines of screen from the diff itself.
+fn is_decoration(line: &str) -> bool {
+    let line = line.trim();
+    !line.is_empty() && line.chars().all(|c| matches!(c, '─' | '━' | '┬' | '┴' | '┼' | '│' | ' '))
+}
+
+/// Collapses runs of identical paragraphs (proptest prints one panic per
+/// shrinking step) into one, marked with how often it repeated.
+fn condense(text: &str) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut last: Option<(&str, usize)> = None;
+    let flush = |out: &mut Vec<String>, last: Option<(&str, usize)>| {
+        if let Some((paragraph, n)) = last {
+            out.push(if n > 1 { format!("{paragraph}\n(the same {n} times)") } else { paragraph.to_string() });
+        }
+    };
+    for paragraph in text.split("\n\n") {
+        match last {
+            Some((p, n)) if p == paragraph => last = Some((p, n + 1)),
+            _ => {
+                flush(&mut out, last);
+                last = Some((paragraph, 1));
+            }
+        }
+    }
+    flush(&mut out, last);
+    out.join("\n\n")
+}
+
+/// The last `lines` lines of `text`, saying how many are above.
+pub fn tail(text: &str, lines: usize) -> String {
+    let all: Vec<&str> = text.lines().collect();
+    let skip = all.len().saturating_sub(lines);
+    let mut out = if skip > 0 { format!("… ({skip} lines above)\n") } else { String::new() };
+    out.push_str(&all[skip..].join("\n"));
+    out.push('\n');
+    out
+}
+
+/// "1.02× the reference's time (95% CI 0.99–1.05), CPU/wall 1.93 (reference 1.95)".
+pub fn ratio_summary(g: &GateReport) -> String {
+    match &g.ratio_to_reference {
+        Some(r) => format!(
+            "{:.2}× the reference's time (95% CI {:.2}–{:.2}), CPU/wall {:.2} (reference {:.2})",
+            r.median, r.lo, r.hi, g.learner.cpu_per_wall, g.reference.cpu_per_wall
+        ),
+        None => "not timed".into(),
+    }
+}
+
+/// The timing evidence: each contender's median and CPU/wall, the ratios with
+/// their intervals, and how the rounds went.
+pub fn gate_table(g: &GateReport, max_ratio: f64) -> String {
+    if g.ratio_to_reference.is_none() {
+        return String::new();
+    }
+    let baseline = if g.baseline == benches::SEQUENTIAL_BASELINE { "sequential" } else { g.baseline.as_str() };
+    let mut t = format!("{:<14} {:>10} {:>9}\n", "", "median", "CPU/wall");
+    for (name, s) in [("yours", &g.learner), ("reference", &g.reference), (baseline, &g.sequential)] {
+        t.push_str(&format!("{name:<14} {:>10} {:>9.2}\n", ui::duration(s.median_seconds), s.cpu_per_wall));
+    }
+    if let (Some(r), Some(s)) = (&g.ratio_to_reference, &g.ratio_to_sequential) {
+        t.push_str(&format!(
+            "ratio to reference {:.3}× (95% CI {:.3}–{:.3}, limit {max_ratio:.2}×) · to {baseline} {:.2}× (CI {:.2}–{:.2})\n",
+            r.median, r.lo, r.hi, s.median, s.lo, s.hi
+        ));
+    }
+    t.push_str(&format!(
+        "{} paired rounds ({} on a quiet machine) in {:.1} s · cores free for us {:.2} · {} cores · input {}B",
+        g.rounds,
+        g.quiet_rounds,
+        g.elapsed_seconds,
+        g.probe_cpu_per_wall,
+        g.cores,
+        ui::human(g.input_bytes as f64)
+    ));
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_panics_are_condensed() {
+        let out = "a\n\npanic x\n\npanic x\n\npanic x\n\nb";
+        assert_eq!(condense(out), "a\n\npanic x\n(the same 3 times)\n\nb");
+    }
+
+    #[test]
+    fn long_lines_are_cut_by_characters() {
+        let line = "x".repeat(1000);
+        assert_eq!(around(&line, 0), format!("{} … (800 more characters)", "x".repeat(200)));
+        // Characters, not bytes: a rule of 220 three-byte '─' is 20 over.
+        assert_eq!(around(&"─".repeat(220), 0), format!("{} … (20 more characters)", "─".repeat(200)));
+        assert!(
+            is_decoration("────────────┬──────") && is_decoration("  ━━━━ ") && !is_decoration("    0       │-old")
+        );
+    }
+
+    #[test]
+    fn a_long_comparison_is_shown_around_its_first_difference() {
+        let left: Vec<u32> = (0..2000).collect();
+        let mut right = left.clone();
+        right[1500] = 7;
+        let text = format!("assertion `left == right` failed\n  left: {left:?}\n right: {right:?}");
+        let lines: Vec<&str> = text.lines().collect();
+        let shown = abbreviate_lines(&lines);
+        assert!(shown[1].starts_with("  left: … (") && shown[1].contains("1499, 1500, 1501"), "{}", shown[1]);
+        assert!(shown[2].starts_with(" right: … (") && shown[2].contains("1499, 7, 1501"), "{}", shown[2]);
+        assert!(shown[1].chars().count() < 280 && shown[2].chars().count() < 280);
+    }
+
+    #[test]
+    fn a_failure_section_keeps_the_difference_of_a_long_value() {
+        let long: Vec<u64> = (0..3000).collect();
+        let mut other = long.clone();
+        other[2999] = 0;
+        let stdout = format!(
+            "running 1 test\ntest sums ... FAILED\n\nfailures:\n\n---- sums stdout ----\n\nthread 'sums' panicked at tests/suite.rs:9:5:\nassertion `left == right` failed\n  left: {long:?}\n right: {other:?}\n\n\nfailures:\n    sums\n"
+        );
+        let shown = failures(&stdout);
+        assert!(shown.contains("2998, 2999]") && shown.contains("2998, 0]"), "{shown}");
+    }
+}

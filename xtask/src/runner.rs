@@ -1,0 +1,200 @@
+//! Builds an exercise and runs it under limits: the suite's test binaries
+//! (each killed with its process group at the time limit) and the timing
+//! harness. It gathers evidence; `verdict.rs` judges it.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use benches::gate::GateReport;
+
+use crate::manifest::{Exercise, Workspace};
+use crate::process::Cmd;
+use crate::verdict::{Flavour, Stop, StopKind, SuiteRun};
+use crate::{loom, report, ui};
+
+/// Seconds the gate may add rounds before it says "inconclusive".
+pub const GATE_BUDGET_SECS: f64 = 10.0;
+
+/// What a cargo build gave: its JSON messages, or cargo's rendered errors.
+pub enum Build {
+    Built(String),
+    Failed(String),
+}
+
+/// Runs a cargo build with JSON messages and cargo's own rendering of errors.
+pub fn cargo_build(ws: &Workspace, args: &[&str]) -> Result<Build> {
+    build_with(Cmd::cargo_in(ws), args)
+}
+
+fn build_with(cargo: Cmd, args: &[&str]) -> Result<Build> {
+    let build = cargo
+        .args(args)
+        .args(["--message-format=json-render-diagnostics", ui::cargo_colour_arg()])
+        .capture(Duration::from_secs(1800))?;
+    Ok(if build.success() { Build::Built(build.stdout) } else { Build::Failed(build.stderr) })
+}
+
+/// Executables of the given target kind from cargo's JSON messages.
+pub fn artifacts(cargo_json: &str, kind: &str) -> Vec<PathBuf> {
+    cargo_json
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|m| m["reason"] == "compiler-artifact")
+        .filter(|m| m["target"]["kind"].as_array().is_some_and(|k| k.iter().any(|k| k == kind)))
+        .filter_map(|m| m["executable"].as_str().map(PathBuf::from))
+        .collect()
+}
+
+/// Builds the suite of `ex` against `package` (the learner's crate or the
+/// reference) and runs each test binary under the exercise's time limit.
+/// `Err(stderr)` inside: the suite does not compile.
+/// `snapshot_references`: where insta lists every snapshot file it read.
+pub fn run_suite(
+    ws: &Workspace,
+    ex: &Exercise,
+    package: &str,
+    crate_dir: &Path,
+    snapshot_references: Option<&Path>,
+    flavour: Flavour,
+) -> Result<std::result::Result<SuiteRun, String>> {
+    let cargo = match flavour {
+        Flavour::Threads => Cmd::cargo_in(ws),
+        Flavour::Loom => loom::cargo(ws),
+    };
+    let build = match build_with(cargo, &["test", "--release", "--no-run", "--package", package])? {
+        Build::Built(json) => json,
+        Build::Failed(stderr) => return Ok(Err(stderr)),
+    };
+    let executables = artifacts(&build, "test");
+    anyhow::ensure!(!executables.is_empty(), "cargo built no test binary for {package}");
+    let limit = Duration::from_secs(ex.test_timeout_secs());
+    let mut run =
+        SuiteRun { flavour, passed: 0, failed: Vec::new(), reached_todo: false, stop: None, details: String::new() };
+    for exe in executables {
+        let mut cmd = Cmd::new(&exe)
+            .arg("--test-threads=1")
+            .env("INSTA_UPDATE", "no")
+            .env("INSTA_WORKSPACE_ROOT", &ws.root)
+            .env("RUST_BACKTRACE", "0")
+            .dir(crate_dir);
+        if let Some(file) = snapshot_references {
+            cmd = cmd.env("INSTA_SNAPSHOT_REFERENCES_FILE", file);
+        }
+        let out = cmd.capture(limit)?;
+        let (ok, mut bad) = tally(&out.stdout);
+        if out.timed_out() {
+            run.passed += ok;
+            run.failed.extend(bad);
+            run.details.push_str(&report::failures(&out.stdout));
+            // libtest prints a failure's message only at the end, which a hang
+            // never reaches; a suite can still say why on stderr.
+            run.details.push_str(&format!("the test output before the stop:\n{}", report::tail(&out.stdout, 40)));
+            if !out.stderr.trim().is_empty() {
+                run.details.push_str(&format!("\nwhat the tests printed on stderr:\n{}", report::tail(&out.stderr, 20)));
+            }
+            run.stop = Some(Stop {
+                kind: StopKind::Blocked,
+                limit_secs: limit.as_secs(),
+                test: running_test(&out.stdout),
+                threads: out.stuck_threads.clone().unwrap_or_default(),
+            });
+            return Ok(Ok(run));
+        }
+        if !out.success() && bad.is_empty() {
+            // Killed by a signal or aborted (a panic inside a destructor, a
+            // stack overflow): libtest never got to report the test itself.
+            let test = running_test(&out.stdout).unwrap_or_else(|| "the test program".into());
+            let status = out.status.map_or_else(String::new, |s| s.to_string());
+            bad.push(format!("{test} (crashed: {status})"));
+        }
+        run.passed += ok;
+        run.failed.extend(bad);
+        if !out.success() {
+            run.details.push_str(&report::failures(&out.stdout));
+            run.details.push_str(&out.stderr);
+            run.reached_todo |= out.stdout.contains("not yet implemented") || out.stderr.contains("not yet implemented");
+        }
+    }
+    Ok(Ok(run))
+}
+
+/// Passed count and failed names from libtest's output.
+fn tally(stdout: &str) -> (usize, Vec<String>) {
+    let (mut ok, mut failed) = (0, Vec::new());
+    for line in stdout.lines() {
+        let Some(rest) = line.strip_prefix("test ") else { continue };
+        if rest.ends_with(" ... ok") {
+            ok += 1;
+        } else if let Some(name) = rest.strip_suffix(" ... FAILED") {
+            failed.push(name.to_string());
+        }
+    }
+    (ok, failed)
+}
+
+/// The test that started and never finished (libtest with one test thread
+/// prints `test name ... ` before running it).
+fn running_test(stdout: &str) -> Option<String> {
+    let last = stdout.lines().rev().find(|l| l.starts_with("test "))?;
+    let name = last.strip_prefix("test ")?.trim_end().strip_suffix("...")?;
+    Some(name.trim().to_string())
+}
+
+/// What the timing harness gave.
+pub enum Timing {
+    Report(Box<GateReport>),
+    /// The harness itself did not compile.
+    DidNotCompile(String),
+    /// It ran out of time.
+    Stopped(Stop, String),
+}
+
+/// Builds the timing harness of `ex` and runs its gate.
+pub fn run_gate(ws: &Workspace, ex: &Exercise) -> Result<Timing> {
+    let perf = ex.perf.as_ref().context("timing gate without [exercise.perf]")?;
+    let package = ex.package();
+    let args = ["build", "--release", "--package", "benches", "--features", &package, "--bench", &package];
+    let exe = match cargo_build(ws, &args)? {
+        Build::Built(json) => artifacts(&json, "bench").into_iter().next().context("cargo built no bench binary")?,
+        Build::Failed(stderr) => return Ok(Timing::DidNotCompile(stderr)),
+    };
+    let limit = Duration::from_secs_f64(GATE_BUDGET_SECS + 120.0);
+    let out = Cmd::new(&exe)
+        .args(["--paired", "--size", &perf.check_size.to_string(), "--seed", "1"])
+        .args(["--max-ratio", &perf.max_ratio.to_string(), "--parallel", &perf.parallel.to_string()])
+        .args(["--budget-secs", &GATE_BUDGET_SECS.to_string()])
+        .dir(&ws.root)
+        .capture(limit)?;
+    if out.timed_out() {
+        let stop = Stop {
+            kind: StopKind::Blocked,
+            limit_secs: limit.as_secs(),
+            test: Some("the timing run".into()),
+            threads: out.stuck_threads.clone().unwrap_or_default(),
+        };
+        return Ok(Timing::Stopped(stop, out.stderr));
+    }
+    let gate: GateReport = serde_json::from_str(out.stdout.trim()).with_context(|| {
+        format!("the timing harness gave no report (exit {:?}); its output:\n{}", out.status, out.stderr)
+    })?;
+    Ok(Timing::Report(Box::new(gate)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn libtest_output_is_tallied() {
+        let out = "running 3 tests\ntest a ... ok\ntest b ... FAILED\ntest c ... ok\n";
+        assert_eq!(tally(out), (2, vec!["b".to_string()]));
+    }
+
+    #[test]
+    fn the_test_that_never_finished_is_named() {
+        let out = "running 2 tests\ntest a ... ok\ntest matches_the_oracle ... ";
+        assert_eq!(running_test(out).as_deref(), Some("matches_the_oracle"));
+        assert_eq!(running_test("test a ... ok\n"), None);
+    }
+}
