@@ -85,7 +85,7 @@ pub fn run(ws: &Workspace, options: &Options) -> Result<ExitCode> {
         quick: options.quick,
         machine: MachineInfo { fingerprint: fingerprint(&machine), described: machine },
         probes,
-        tools: tools(ws, python.as_ref()),
+        tools: tools(ws, python.as_ref(), &exercises),
         exercises: measured,
     };
     print_report(&results, export.as_deref());
@@ -356,8 +356,27 @@ fn fingerprint(m: &probe::Machine) -> String {
     integrity::blob_id(text.as_bytes())[..16].to_string()
 }
 
-fn tools(ws: &Workspace, python: Option<&Python>) -> Tools {
+/// The protected files (shared, and of the measured exercises) that differ from the published ones.
+fn modified_files(ws: &Workspace, exercises: &[&Exercise]) -> Vec<String> {
+    let pristine = match integrity::Pristine::load_checked(ws) {
+        Ok(Ok(pristine)) => pristine,
+        Ok(Err(edit)) => return vec![edit.describe()],
+        Err(e) => return vec![format!("{}: {e:#}", integrity::FILE)],
+    };
+    let mut modified: Vec<String> = exercises
+        .iter()
+        .flat_map(|ex| pristine.edits(&ws.root, ex).unwrap_or_default())
+        .map(|edit| edit.describe())
+        .collect();
+    modified.sort();
+    modified.dedup();
+    modified
+}
+
+fn tools(ws: &Workspace, python: Option<&Python>, exercises: &[&Exercise]) -> Tools {
     Tools {
+        checker_digest: Some(ws.pristine_digest.clone()),
+        modified: modified_files(ws, exercises),
         workbench: env!("CARGO_PKG_VERSION").to_string(),
         rustc: Cmd::new("rustc").arg("--version").output_if_ok().unwrap_or_else(|| "unknown".into()),
         python: python.map(|p| p.version.clone()),

@@ -250,14 +250,24 @@ fn print(c: &Comparison, html: &Path) {
     for s in &c.standings {
         let r = &c.participants[s.who].results;
         anstream::println!(
-            "  {:<5} {:<20} {:>7}  {:<24} {}, {} cores, {}",
+            "  {:<5} {:<20} {:>7}  {:<24} {}, {} cores, {}{}",
             rank_label(s),
             r.participant,
             format!("{}/{}", s.solved, c.exercises.len()),
             s.score.as_ref().map_or_else(|| "—".into(), ui::interval),
             r.machine.described.cpu_model,
             r.machine.described.cores,
-            ui::throughput(r.probes.memory_read_bytes_per_second)
+            ui::throughput(r.probes.memory_read_bytes_per_second),
+            if r.tools.modified.is_empty() { String::new() } else { ui::yellow(" · MODIFIED WORKBENCH") }
+        );
+    }
+    for p in c.participants.iter().filter(|p| !p.results.tools.modified.is_empty()) {
+        let t = &p.results.tools;
+        anstream::println!(
+            "  {} {} measured on a modified workbench: {}",
+            ui::yellow("!"),
+            p.results.participant,
+            crate::verdict::name_list(&t.modified)
         );
     }
     for id in &c.exercises {

@@ -48,6 +48,14 @@ pub struct Tools {
     pub python: Option<String>,
     pub numpy: Option<String>,
     pub git_commit: Option<String>,
+    /// The blob id of the `pristine.toml` the checker was published with.
+    #[serde(default)]
+    pub checker_digest: Option<String>,
+    /// Files that steer a verdict and differ from the published ones (tests,
+    /// settings, the harness) when these results were measured: `compare`
+    /// marks such a participant as measured on a modified workbench.
+    #[serde(default)]
+    pub modified: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

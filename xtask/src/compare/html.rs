@@ -119,7 +119,7 @@ fn machines(page: &mut String, c: &Comparison) {
         let _ = writeln!(
             page,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.0} M ops/s</td><td>{}</td>\
-             <td>{}{}</td><td>{}</td></tr>",
+             <td>{}{}{}</td><td>{}</td></tr>",
             escape(&r.participant),
             escape(&m.cpu_model),
             m.cores,
@@ -130,6 +130,14 @@ fn machines(page: &mut String, c: &Comparison) {
             escape(&m.os),
             escape(&r.created_utc),
             if r.quick { " (quick)" } else { "" },
+            if r.tools.modified.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " <strong class=\"modified\">modified workbench: {}</strong>",
+                    escape(&crate::verdict::name_list(&r.tools.modified))
+                )
+            },
             escape(&p.file.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default()),
         );
     }

@@ -43,7 +43,15 @@ fn participant(name: &str, exercises: Vec<ExerciseResult>) -> Participant {
                 single_core_ops_per_second: 1e9,
                 seconds: 1.0,
             },
-            tools: Tools { workbench: "0".into(), rustc: "rustc".into(), python: None, numpy: None, git_commit: None },
+            tools: Tools {
+                workbench: "0".into(),
+                rustc: "rustc".into(),
+                python: None,
+                numpy: None,
+                git_commit: None,
+                checker_digest: None,
+                modified: vec![],
+            },
             exercises,
         },
     }
@@ -156,4 +164,17 @@ fn the_report_is_self_contained_and_escapes_names() {
         !page.contains("http://")
             || page.matches("http://").all(|_| page.contains("xmlns=\"http://www.w3.org/2000/svg\""))
     );
+}
+
+#[test]
+fn results_from_a_modified_workbench_are_marked() {
+    let mut edited = participant("edited", vec![entry("01-a", "h", Some((1.0, 0.9, 1.1)))]);
+    edited.results.tools.modified = vec!["benches/src/gate.rs was edited".into()];
+    let honest = participant("honest", vec![entry("01-a", "h", Some((1.0, 0.9, 1.1)))]);
+    let participants = vec![edited, honest];
+    let standings = rank(&participants);
+    let c = Comparison { participants, exercises: vec!["01-a".into()], standings, problems: vec![] };
+    let page = html::render(&c);
+    assert_eq!(page.matches("modified workbench").count(), 1, "only the edited participant is marked");
+    assert!(page.contains("benches/src/gate.rs was edited"));
 }
