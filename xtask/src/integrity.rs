@@ -113,13 +113,15 @@ pub fn relative(root: &Path, path: &Path) -> String {
 pub fn shared_files(root: &Path) -> Result<Vec<String>> {
     let mut files: Vec<String> = ["Cargo.toml", "exercises.toml", ".cargo/config.toml"]
         .into_iter()
-        .chain(["rust-toolchain", "rust-toolchain.toml", ".cargo/config"].into_iter().filter(|f| root.join(f).exists()))
+        .chain(["rust-toolchain", "rust-toolchain.toml", ".cargo/config"])
         .map(str::to_string)
         .collect();
     for krate in ["benches", "datagen", "testkit", "stations"] {
         files.push(format!("{krate}/Cargo.toml"));
         files_under(root, &root.join(krate).join("src"), &[], &mut files)?;
     }
+    // Listed when present: a deleted file shows as missing, a new one as added.
+    files.retain(|f| root.join(f).is_file());
     Ok(files)
 }
 

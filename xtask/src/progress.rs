@@ -98,3 +98,43 @@ impl Progress {
         ws.manifest.exercises.iter().find(|ex| self.state(ws, ex) != State::Done)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A workspace of one exercise, just enough for fingerprints.
+    fn tiny_workspace() -> Workspace {
+        let root = crate::manifest::target_dir().join("xtask-tests/progress");
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("exercises/01-sum/src")).unwrap();
+        std::fs::write(
+            root.join("exercises.toml"),
+            "[[exercise]]\nid = \"01-sum\"\nchapter = 1\ntitle = \"Sum\"\nbook = \"sum.md\"\nkind = \"threads\"\nhints = [\"h\"]\n",
+        )
+        .unwrap();
+        std::fs::write(root.join("exercises/01-sum/src/lib.rs"), "todo!()").unwrap();
+        Workspace::open(&root).unwrap()
+    }
+
+    #[test]
+    fn only_a_pass_on_the_current_files_is_done() {
+        let ws = tiny_workspace();
+        let ex = &ws.manifest.exercises[0];
+        let mut progress = Progress::load(&ws);
+        assert_eq!(progress.state(&ws, ex), State::Untried);
+        progress.record(&ws, ex, Outcome::Pass).unwrap();
+        assert_eq!(Progress::load(&ws).state(&ws, ex), State::Done, "kept in .workbench/");
+        // A later non-pass replaces the pass.
+        progress.record(&ws, ex, Outcome::Fail).unwrap();
+        assert_eq!(Progress::load(&ws).state(&ws, ex), State::Failing);
+        progress.record(&ws, ex, Outcome::Inconclusive).unwrap();
+        assert_eq!(Progress::load(&ws).state(&ws, ex), State::Inconclusive);
+        assert_eq!(Progress::load(&ws).current(&ws).map(|e| e.id.as_str()), Some("01-sum"), "inconclusive is not done");
+        // A pass on other files does not count for these.
+        progress.record(&ws, ex, Outcome::Pass).unwrap();
+        std::fs::write(ws.root.join("exercises/01-sum/src/lib.rs"), "1").unwrap();
+        assert_eq!(Progress::load(&ws).state(&ws, ex), State::Untried);
+        assert_eq!(Progress::load(&ws).done_count(&ws), 0);
+    }
+}

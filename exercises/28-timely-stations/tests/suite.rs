@@ -187,11 +187,14 @@ fn a_total_waits_for_the_whole_input() {
     let totals = per_worker(1, oslo_in_two_batches, merge_by_station);
     let mut want = Stats::new(10);
     want.add(-30);
-    assert_eq!(
-        totals[0],
-        vec![Summary::new("Oslo", &want)],
-        "two summaries of Oslo sent a while apart: its one total comes when the input is complete, not per batch"
-    );
+    // Say what was seen: a total per batch, a total counted twice, or a wrong total.
+    let why = match totals[0].len() {
+        0 => "no total of Oslo came out".to_string(),
+        1 => "the one total of Oslo must merge both summaries (a total sent before the input is complete               misses the later one)"
+            .to_string(),
+        n => format!("Oslo came out {n} times: one total per station, sent once the input is complete"),
+    };
+    assert_eq!(totals[0], vec![Summary::new("Oslo", &want)], "two summaries of Oslo sent a while apart: {why}");
 }
 
 fn one_per_worker(worker: usize) -> Vec<Vec<Summary>> {
