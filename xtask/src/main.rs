@@ -149,6 +149,9 @@ enum Command {
         /// Record every protected file and stub in pristine.toml (all exercises; IDs choose what is verified).
         #[arg(long)]
         bless: bool,
+        /// Only the cases whose label contains this text (`reference`, `known-bad/deadlock`).
+        #[arg(long, value_name = "TEXT")]
+        only: Option<String>,
         /// Only these exercises.
         ids: Vec<String>,
     },
@@ -199,7 +202,7 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
         Command::Compare { paths, html } => compare::run(&ws, &paths, &html),
         Command::Doctor => doctor::run(&ws),
         Command::Prefetch { no_build } => prefetch::run(&ws, !no_build),
-        Command::Verify { bless, ids } => verify::run(&ws, bless, &ids),
+        Command::Verify { bless, only, ids } => verify::run(&ws, bless, only.as_deref(), &ids),
         Command::Test => test::run(&ws),
         Command::New { id, chapter, untimed } => {
             let timing = if untimed { new::Timing::Untimed } else { new::Timing::Timed };

@@ -320,7 +320,7 @@ pub fn smoke_test(ws: &Workspace) -> Result<()> {
     copy.pristine_digest = integrity::blob_id(&std::fs::read(scratch.join(integrity::FILE))?);
     let problems = crate::tidy::problems(&copy.root)?;
     ensure!(problems.is_empty(), "tidy fails on the scaffold:\n  {}", problems.join("\n  "));
-    let code = verify::run(&copy, false, &ids.map(|(id, _)| id.to_string()))?;
+    let code = verify::run(&copy, false, None, &ids.map(|(id, _)| id.to_string()))?;
     ensure!(code == ExitCode::SUCCESS, "verify rejected a scaffolded exercise");
     Ok(())
 }

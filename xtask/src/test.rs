@@ -32,7 +32,7 @@ pub fn run(ws: &Workspace) -> Result<ExitCode> {
             .run()
     })?;
     ui::step("python baselines", || python_tests(ws))?;
-    ui::step("verify", || expect_success(verify::run(ws, false, &[])?))?;
+    ui::step("verify", || expect_success(verify::run(ws, false, None, &[])?))?;
     let mut built = None;
     ui::step("book", || book::build(ws).map(|out| built = Some(out)))?;
     ui::step("new exercise scaffold", || new::smoke_test(ws))?;

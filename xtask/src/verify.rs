@@ -43,7 +43,7 @@ enum Change {
     AddFile(String),
 }
 
-pub fn run(ws: &Workspace, bless: bool, ids: &[String]) -> Result<ExitCode> {
+pub fn run(ws: &Workspace, bless: bool, only: Option<&str>, ids: &[String]) -> Result<ExitCode> {
     let exercises: Vec<&Exercise> = if ids.is_empty() {
         ws.manifest.exercises.iter().collect()
     } else {
@@ -86,7 +86,7 @@ pub fn run(ws: &Workspace, bless: bool, ids: &[String]) -> Result<ExitCode> {
         for problem in verify_reference_suite(&scratch, ex)? {
             failures.push(problem);
         }
-        for case in cases(ws, ex)? {
+        for case in cases(ws, ex)?.into_iter().filter(|c| only.is_none_or(|text| c.label.contains(text))) {
             count += 1;
             if let Some(problem) = run_case(&scratch, ex, &case)? {
                 failures.push(problem);
