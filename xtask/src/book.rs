@@ -49,24 +49,16 @@ pub fn build(ws: &Workspace) -> Result<PathBuf> {
     Ok(out)
 }
 
-/// Every file under `dir` whose name ends in `.{extension}`.
-fn files_with_extension(dir: &Path, extension: &str, out: &mut Vec<PathBuf>) -> Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            files_with_extension(&path, extension, out)?;
-        } else if path.extension().is_some_and(|e| e == extension) {
-            out.push(path);
-        }
-    }
-    Ok(())
+/// Every file under `dir` whose name ends in `.{extension}`, sorted.
+fn files_with_extension(dir: &Path, extension: &str) -> Result<Vec<PathBuf>> {
+    let mut files = crate::fsutil::files_under(dir, &[])?;
+    files.retain(|path| path.extension().is_some_and(|e| e == extension));
+    Ok(files)
 }
 
 /// Problems in the Markdown sources that render without an error, one line each.
 fn source_checks(src: &Path) -> Result<Vec<String>> {
-    let mut pages = Vec::new();
-    files_with_extension(src, "md", &mut pages)?;
-    pages.sort();
+    let pages = files_with_extension(src, "md")?;
     let mut problems = Vec::new();
     for page in pages {
         let name = page.strip_prefix(src).unwrap_or(&page).display().to_string();
@@ -107,9 +99,7 @@ fn fence_problems(markdown: &str) -> Vec<String> {
 
 /// Problems mdbook does not report, one line each.
 pub fn strict_checks(out: &Path) -> Result<Vec<String>> {
-    let mut files = Vec::new();
-    files_with_extension(out, "html", &mut files)?;
-    files.sort();
+    let files = files_with_extension(out, "html")?;
     let mut problems = Vec::new();
     for file in &files {
         let name = file.strip_prefix(out).unwrap_or(file).display().to_string();
