@@ -142,11 +142,14 @@ pub fn run<I, O: PartialEq + Debug>(exercise: &Exercise<I, O>, input: &I, config
     }
 }
 
+/// A contender with its name in the report.
+type Named<I, O> = (&'static str, fn(&I) -> O);
+
 /// Rounds of `contenders` until the main interval is narrow or the budget is
 /// spent: all rounds and the counted ones (the quiet ones when there are
 /// enough). Err: the learner's answer changed in a timed round.
 fn measure<I, O: PartialEq + Debug>(
-    contenders: &[(&str, fn(&I) -> O)],
+    contenders: &[Named<I, O>],
     input: &I,
     expected: &O,
     config: &BenchConfig,
@@ -168,7 +171,12 @@ fn measure<I, O: PartialEq + Debug>(
             let name = contenders[who].0;
             match out {
                 Ok(got) if got == *expected => Ok(()),
-                _ if name != "learner" => panic!("{name} went wrong in timed round {round}: a bug in this repository"),
+                Err(msg) if name != "learner" => {
+                    panic!("{name} panicked in timed round {round}: {msg} (a bug in this repository)")
+                }
+                Ok(got) if name != "learner" => {
+                    panic!("{name} answered {} in timed round {round}: a bug in this repository", truncate_debug(&got))
+                }
                 Err(msg) => Err(format!("panicked in timed round {round}: {msg}")),
                 Ok(got) => Err(format!(
                     "a different answer in timed round {round} than on the first call: got {} — results must not \

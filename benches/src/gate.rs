@@ -424,7 +424,12 @@ fn check_timed_call<O: PartialEq + Debug>(
     let name = ["your code", "the reference", "the sequential baseline"][who];
     match out {
         Ok(got) if got == *expected => Ok(()),
-        _ if who != LEARNER => panic!("{name} went wrong in timed round {round}: a bug in this repository"),
+        Err(msg) if who != LEARNER => {
+            panic!("{name} panicked in timed round {round}: {msg} (a bug in this repository)")
+        }
+        Ok(got) if who != LEARNER => {
+            panic!("{name} answered {} in timed round {round}: a bug in this repository", truncate_debug(&got))
+        }
         Err(msg) => Err(Finding {
             reason: Reason::Panicked,
             message: format!("your code panicked in timed round {round}: {msg}"),
@@ -553,16 +558,18 @@ mod tests {
         assert_eq!(verdict(&sequential_ok, &e, SEQ).0, Outcome::Pass);
     }
 
-    fn sum(data: &Vec<u64>) -> u64 {
+    type Toy = [u64; 10_000];
+
+    fn sum(data: &Toy) -> u64 {
         data.iter().sum()
     }
 
-    fn toy(learner: fn(&Vec<u64>) -> u64) -> Contenders<Vec<u64>, u64> {
+    fn toy(learner: fn(&Toy) -> u64) -> Contenders<Toy, u64> {
         Contenders { learner, reference: sum, sequential: sum, baseline: SEQ }
     }
 
-    fn pool() -> Vec<Vec<u64>> {
-        (0..INPUT_POOL as u64).map(|seed| (0..10_000).map(|i| i * (seed + 1)).collect()).collect()
+    fn pool() -> Vec<Toy> {
+        (0..INPUT_POOL as u64).map(|seed| std::array::from_fn(|i| i as u64 * (seed + 1))).collect()
     }
 
     /// Small and quick; what the tests assert does not depend on timing.
@@ -572,7 +579,7 @@ mod tests {
 
     #[test]
     fn a_learner_caching_its_first_answer_fails_as_changed_between_calls() {
-        fn cached(data: &Vec<u64>) -> u64 {
+        fn cached(data: &Toy) -> u64 {
             static FIRST: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
             *FIRST.get_or_init(|| sum(data))
         }
@@ -584,7 +591,7 @@ mod tests {
 
     #[test]
     fn a_learner_going_wrong_in_a_timed_round_fails_as_changed_between_calls() {
-        fn flaky(data: &Vec<u64>) -> u64 {
+        fn flaky(data: &Toy) -> u64 {
             // Right on every input at first (the untimed check), wrong later.
             static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
             let calls = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -617,7 +624,7 @@ mod tests {
         use std::thread::JoinHandle;
         static STOP: AtomicBool = AtomicBool::new(false);
         static SPINNER: std::sync::Mutex<Option<JoinHandle<()>>> = std::sync::Mutex::new(None);
-        fn leaves_a_thread(data: &Vec<u64>) -> u64 {
+        fn leaves_a_thread(data: &Toy) -> u64 {
             // One detached spinner, started on the first call.
             SPINNER.lock().unwrap().get_or_insert_with(|| {
                 std::thread::spawn(|| {
