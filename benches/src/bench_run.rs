@@ -52,7 +52,7 @@ pub struct Measured {
     pub stats: ImplStats,
 }
 
-/// What one `--bench-run` measured, printed as one JSON line.
+/// What one bench run measured (a [`crate::harness::Report::BenchRun`]).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct BenchRun {
     pub exercise: String,
@@ -65,6 +65,7 @@ pub struct BenchRun {
     /// Rounds whose busy-probe said the machine was ours; the statistics use
     /// only these when there are at least `min_rounds` of them.
     pub quiet_rounds: usize,
+    /// Cores left to us in the median round (see [`crate::gate::GateReport`]).
     pub probe_cpu_per_wall: f64,
     pub elapsed_seconds: f64,
     pub implementations: Vec<Measured>,

@@ -98,6 +98,8 @@ pub struct GateReport {
     pub ratio_to_reference: Option<Interval>,
     /// learner time / sequential time, per round.
     pub ratio_to_sequential: Option<Interval>,
+    /// Cores left to us in the median round: cores minus what processes
+    /// outside this process group used (2.0 on an idle 2-core machine).
     pub probe_cpu_per_wall: f64,
     /// What the third contender (`sequential`) is: see [`Contenders::baseline`].
     #[serde(default = "sequential_baseline")]
