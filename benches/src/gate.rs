@@ -11,11 +11,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::Contenders;
 use crate::paired::Rounds;
-pub use crate::paired::{BUSY_PROBE_THRESHOLD, ImplStats};
+use crate::paired::idle_group_cores;
+pub use crate::paired::{BUSY_PROBE_THRESHOLD, ImplStats, OTHER_CORES_THRESHOLD};
 use crate::stats::{Interval, bootstrap_median, median};
 
 /// What the gate requires; `cargo xtask check` fills it from `exercises.toml`.
+/// Missing fields take their [`Default`] values.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
 pub struct GateConfig {
     /// Largest accepted learner/reference time ratio.
     pub max_ratio: f64,
@@ -24,6 +27,12 @@ pub struct GateConfig {
     /// Stop adding rounds after this long → "inconclusive".
     pub budget: Duration,
     pub min_rounds: usize,
+}
+
+impl Default for GateConfig {
+    fn default() -> Self {
+        GateConfig { max_ratio: 1.3, parallel: true, budget: Duration::from_secs(10), min_rounds: 7 }
+    }
 }
 
 /// The learner's CPU/wall must reach this share of the reference's.
@@ -49,6 +58,11 @@ pub enum Reason {
     MachineBusy,
     SingleCore,
     Undecided,
+    /// A later call gave another answer than the first call on the same
+    /// input, or an earlier input's answer: results cached across calls.
+    ChangedBetweenCalls,
+    /// CPU kept busy after the learner's function returned.
+    LeftThreadsRunning,
 }
 
 impl Reason {
@@ -84,11 +98,40 @@ pub struct GateReport {
     pub ratio_to_reference: Option<Interval>,
     /// learner time / sequential time, per round.
     pub ratio_to_sequential: Option<Interval>,
+    /// Cores left to us in the median round: cores minus what processes
+    /// outside this process group used (2.0 on an idle 2-core machine).
     pub probe_cpu_per_wall: f64,
     /// What the third contender (`sequential`) is: see [`Contenders::baseline`].
     #[serde(default = "sequential_baseline")]
     pub baseline: String,
+    /// The most cores this process group used in the idle window after each
+    /// contender's calls (see [`LEFTOVER_MAX_CORES`]).
+    #[serde(default)]
+    pub idle_cores_after: IdleCores,
 }
+
+/// Per contender, the highest idle-window reading over the rounds.
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize)]
+pub struct IdleCores {
+    pub learner: f64,
+    pub reference: f64,
+    pub sequential: f64,
+}
+
+/// The pause after a call before its idle window starts: rayon's idle workers
+/// spin and yield for well under this before they sleep.
+pub const LEFTOVER_GRACE: Duration = Duration::from_millis(2);
+/// The idle window after every call (every contender's, so that each call
+/// starts on an equally settled machine); only the learner's can fail.
+pub const LEFTOVER_WINDOW: Duration = Duration::from_millis(15);
+/// More than this many cores busy in the idle window after the learner's
+/// call: a thread of theirs is still running. Half a core, as a spinning
+/// thread reads about 1.0 and a settled process about 0.
+pub const LEFTOVER_MAX_CORES: f64 = 0.5;
+
+/// How many distinct inputs the gate rotates through (seeds `seed`,
+/// `seed + 1`, …): a result cached from an earlier call is then wrong.
+pub const INPUT_POOL: usize = 3;
 
 pub(crate) fn sequential_baseline() -> String {
     crate::SEQUENTIAL_BASELINE.into()
@@ -118,9 +161,11 @@ fn evidence(rounds: &Rounds, all: &Rounds, cores: usize) -> Evidence {
 #[derive(Clone, Debug)]
 pub struct Evidence {
     pub cores: usize,
-    /// Rounds whose busy-probe reached [`BUSY_PROBE_THRESHOLD`]; only these
-    /// count for parallel exercises, so a burst of other work cannot fail anyone.
+    /// Rounds in which other programs used under [`OTHER_CORES_THRESHOLD`];
+    /// only these count for parallel exercises, so a burst of other work
+    /// cannot fail anyone.
     pub quiet_rounds: usize,
+    /// Cores left to us in the median round (cores − other programs' use).
     pub probe_cpu_per_wall: f64,
     /// Median over rounds of learner CPU/wall divided by the reference's in the same round.
     pub cpu_share_of_reference: f64,
@@ -157,10 +202,11 @@ pub fn verdict(config: &GateConfig, e: &Evidence, baseline: &str) -> (Outcome, V
             );
             return (Outcome::Fail, vec![Finding { reason: Reason::TooSlow, message }]);
         }
+        let other = (e.cores as f64 - e.probe_cpu_per_wall).max(0.0);
         let message = format!(
-            "the machine is busy: a 2-thread probe got only {:.2} CPU-s per second (needs {BUSY_PROBE_THRESHOLD}) \
-             in most rounds; close other programs and check again",
-            e.probe_cpu_per_wall
+            "the machine is busy: other programs kept {other:.2} of its {} cores busy in most rounds (a round \
+             counts when they use under {OTHER_CORES_THRESHOLD}); close other programs and check again",
+            e.cores
         );
         return (Outcome::Inconclusive, vec![Finding { reason: Reason::MachineBusy, message }]);
     }
@@ -227,15 +273,22 @@ pub(crate) fn call<I, O>(f: fn(&I) -> O, input: &I) -> Result<O, String> {
     })
 }
 
-/// Runs the gate: correctness first (a wrong answer is never timed), then
-/// rounds until the verdict is decided or the budget runs out.
+/// Runs the gate on a pool of distinct inputs (see [`INPUT_POOL`]):
+/// correctness first on every one (a wrong answer is never timed), then
+/// rounds, each on another input than the last, until the verdict is decided
+/// or the budget runs out. Every timed call's output is checked.
+///
+/// # Panics
+/// If `inputs` is empty, or the reference and the sequential baseline
+/// disagree (a bug in this repository, never the learner's).
 pub fn run<I, O: PartialEq + Debug>(
     exercise: &str,
-    input: &I,
+    inputs: &[I],
     input_bytes: u64,
     contenders: &Contenders<I, O>,
     config: &GateConfig,
 ) -> GateReport {
+    assert!(!inputs.is_empty(), "the gate needs at least one input");
     let started = Instant::now();
     let cores = crate::threads();
     let mut report = GateReport {
@@ -255,30 +308,48 @@ pub fn run<I, O: PartialEq + Debug>(
         ratio_to_sequential: None,
         probe_cpu_per_wall: 0.0,
         baseline: contenders.baseline.to_string(),
+        idle_cores_after: IdleCores::default(),
     };
-    let expected = contenders.reference_output(input);
-    match call(contenders.learner, input) {
-        Err(msg) => {
-            report.findings.push(Finding { reason: Reason::Panicked, message: format!("your code panicked: {msg}") });
-            return report;
-        }
-        Ok(got) if got != expected => {
-            let message = format!(
-                "wrong result on the timing input: got {}, expected {}",
-                truncate_debug(&got),
-                truncate_debug(&expected)
-            );
-            report.findings.push(Finding { reason: Reason::WrongResult, message });
-            return report;
-        }
-        Ok(_) => {}
+    let expected: Vec<O> = inputs.iter().map(|input| contenders.reference_output(input)).collect();
+    if let Some(finding) = check_learner(contenders.learner, inputs, &expected) {
+        report.findings.push(finding);
+        return report;
     }
 
     let mut rounds = Rounds::new(3);
     let mut rng = SplitMix64::new(0x0DE7_E7ED);
     let functions = [contenders.learner, contenders.reference, contenders.sequential];
+    let mut idle = [0.0f64; 3];
+    let mut current = 0;
     loop {
-        rounds.run_one(&functions, input, &mut rng);
+        // Never the same input twice in a row, in an order the learner cannot predict.
+        if inputs.len() > 1 {
+            current = (current + 1 + rng.below(inputs.len() as u64 - 1) as usize) % inputs.len();
+        }
+        let round = rounds.len() + 1;
+        let checked = rounds.run_one(&functions, &inputs[current], &mut rng, |who, out| {
+            check_timed_call(who, out, &expected[current], round)?;
+            let cores_busy = idle_group_cores(LEFTOVER_GRACE, LEFTOVER_WINDOW);
+            idle[who] = idle[who].max(cores_busy);
+            if who == LEARNER && cores_busy > LEFTOVER_MAX_CORES {
+                return Err(Finding {
+                    reason: Reason::LeftThreadsRunning,
+                    message: format!(
+                        "your code left threads running after it returned: {cores_busy:.2} cores busy while nothing \
+                         of yours should run (round {round}); join every thread you start before returning"
+                    ),
+                });
+            }
+            Ok(())
+        });
+        report.idle_cores_after =
+            IdleCores { learner: idle[LEARNER], reference: idle[REFERENCE], sequential: idle[SEQUENTIAL] };
+        if let Err(finding) = checked {
+            report.findings.push(finding);
+            report.rounds = rounds.len();
+            report.elapsed_seconds = started.elapsed().as_secs_f64();
+            return report;
+        }
         if rounds.len() < config.min_rounds {
             continue;
         }
@@ -311,6 +382,73 @@ pub fn run<I, O: PartialEq + Debug>(
     }
 }
 
+/// The learner's answer on every input of the pool, before any timing. A
+/// wrong answer that repeats one given for an earlier input is a cache.
+fn check_learner<I, O: PartialEq + Debug>(learner: fn(&I) -> O, inputs: &[I], expected: &[O]) -> Option<Finding> {
+    let mut answers: Vec<O> = Vec::new();
+    for (k, (input, expected)) in inputs.iter().zip(expected).enumerate() {
+        let got = match call(learner, input) {
+            Ok(got) => got,
+            Err(msg) => {
+                return Some(Finding { reason: Reason::Panicked, message: format!("your code panicked: {msg}") });
+            }
+        };
+        if got == *expected {
+            answers.push(got);
+            continue;
+        }
+        let which =
+            if k == 0 { "the timing input".to_string() } else { format!("timing input {} of {}", k + 1, inputs.len()) };
+        if answers.contains(&got) {
+            let message = format!(
+                "your code gave the same answer for {which} as for an earlier, different input: {} — results must \
+                 not be cached across calls",
+                truncate_debug(&got)
+            );
+            return Some(Finding { reason: Reason::ChangedBetweenCalls, message });
+        }
+        let message =
+            format!("wrong result on {which}: got {}, expected {}", truncate_debug(&got), truncate_debug(expected));
+        return Some(Finding { reason: Reason::WrongResult, message });
+    }
+    None
+}
+
+/// Checks one timed call's output. The learner was right on this very input
+/// before timing began, so a wrong answer now changed between calls; the
+/// reference or baseline going wrong is a bug here.
+fn check_timed_call<O: PartialEq + Debug>(
+    who: usize,
+    out: Result<O, String>,
+    expected: &O,
+    round: usize,
+) -> Result<(), Finding> {
+    let name = ["your code", "the reference", "the sequential baseline"][who];
+    match out {
+        Ok(got) if got == *expected => Ok(()),
+        Err(msg) if who != LEARNER => {
+            panic!("{name} panicked in timed round {round}: {msg} (a bug in this repository)")
+        }
+        Ok(got) if who != LEARNER => {
+            panic!("{name} answered {} in timed round {round}: a bug in this repository", truncate_debug(&got))
+        }
+        Err(msg) => Err(Finding {
+            reason: Reason::Panicked,
+            message: format!("your code panicked in timed round {round}: {msg}"),
+        }),
+        Ok(got) => Err(Finding {
+            reason: Reason::ChangedBetweenCalls,
+            message: format!(
+                "your code gave a different answer on a later call (timed round {round}) than on its first call with \
+                 the same input: got {}, expected {} — results must not be cached across calls, and no race may \
+                 change them",
+                truncate_debug(&got),
+                truncate_debug(expected)
+            ),
+        }),
+    }
+}
+
 pub(crate) fn truncate_debug(value: &impl Debug) -> String {
     let text = format!("{value:?}");
     if text.len() <= 120 {
@@ -327,7 +465,7 @@ mod tests {
     const SEQ: &str = crate::SEQUENTIAL_BASELINE;
 
     fn config() -> GateConfig {
-        GateConfig { max_ratio: 1.3, parallel: true, budget: Duration::from_secs(10), min_rounds: 7 }
+        GateConfig::default()
     }
 
     fn ci(median: f64, half: f64) -> Interval {
@@ -420,5 +558,95 @@ mod tests {
         assert_eq!(verdict(&config(), &e, SEQ).0, Outcome::Inconclusive);
         let sequential_ok = GateConfig { parallel: false, ..config() };
         assert_eq!(verdict(&sequential_ok, &e, SEQ).0, Outcome::Pass);
+    }
+
+    type Toy = [u64; 10_000];
+
+    fn sum(data: &Toy) -> u64 {
+        data.iter().sum()
+    }
+
+    fn toy(learner: fn(&Toy) -> u64) -> Contenders<Toy, u64> {
+        Contenders { learner, reference: sum, sequential: sum, baseline: SEQ }
+    }
+
+    fn pool() -> Vec<Toy> {
+        (0..INPUT_POOL as u64).map(|seed| std::array::from_fn(|i| i as u64 * (seed + 1))).collect()
+    }
+
+    /// Small and quick; what the tests assert does not depend on timing.
+    fn quick() -> GateConfig {
+        GateConfig { parallel: false, budget: Duration::from_millis(300), min_rounds: 3, ..config() }
+    }
+
+    #[test]
+    fn a_learner_caching_its_first_answer_fails_as_changed_between_calls() {
+        fn cached(data: &Toy) -> u64 {
+            static FIRST: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+            *FIRST.get_or_init(|| sum(data))
+        }
+        let _serial = crate::cpu_test_lock();
+        let report = run("toy", &pool(), 80_000, &toy(cached), &quick());
+        assert_eq!(report.outcome, Outcome::Fail);
+        assert_eq!(reasons(&report.findings), [Reason::ChangedBetweenCalls]);
+    }
+
+    #[test]
+    fn a_learner_going_wrong_in_a_timed_round_fails_as_changed_between_calls() {
+        fn flaky(data: &Toy) -> u64 {
+            // Right on every input at first (the untimed check), wrong later.
+            static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+            let calls = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            sum(data) + u64::from(calls >= INPUT_POOL + 2)
+        }
+        let _serial = crate::cpu_test_lock();
+        let report = run("toy", &pool(), 80_000, &toy(flaky), &quick());
+        assert_eq!((report.outcome, reasons(&report.findings)), (Outcome::Fail, vec![Reason::ChangedBetweenCalls]));
+        assert!(report.findings[0].message.contains("round 3"), "{}", report.findings[0].message);
+    }
+
+    #[test]
+    fn a_correct_learner_never_fails_the_toy_gate() {
+        let _serial = crate::cpu_test_lock();
+        let report = run("toy", &pool(), 80_000, &toy(sum), &quick());
+        assert_ne!(report.outcome, Outcome::Fail, "{:?}", report.findings);
+        assert!(report.rounds >= 3);
+    }
+
+    #[test]
+    fn a_wrong_learner_is_a_wrong_result() {
+        let _serial = crate::cpu_test_lock();
+        let report = run("toy", &pool(), 80_000, &toy(|data| sum(data) + 1), &quick());
+        assert_eq!(reasons(&report.findings), [Reason::WrongResult]);
+    }
+
+    #[test]
+    fn a_learner_leaving_a_spinning_thread_fails() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::thread::JoinHandle;
+        static STOP: AtomicBool = AtomicBool::new(false);
+        static SPINNER: std::sync::Mutex<Option<JoinHandle<()>>> = std::sync::Mutex::new(None);
+        fn leaves_a_thread(data: &Toy) -> u64 {
+            // One detached spinner, started on the first call.
+            SPINNER.lock().unwrap().get_or_insert_with(|| {
+                std::thread::spawn(|| {
+                    while !STOP.load(Ordering::Relaxed) {
+                        std::hint::spin_loop();
+                    }
+                })
+            });
+            sum(data)
+        }
+        let _serial = crate::cpu_test_lock();
+        let report = run("toy", &pool(), 80_000, &toy(leaves_a_thread), &quick());
+        STOP.store(true, Ordering::Relaxed);
+        SPINNER.lock().unwrap().take().unwrap().join().unwrap();
+        assert_eq!((report.outcome, reasons(&report.findings)), (Outcome::Fail, vec![Reason::LeftThreadsRunning]));
+    }
+
+    #[test]
+    fn new_reasons_have_kebab_case_codes() {
+        assert_eq!(Reason::ChangedBetweenCalls.code(), "changed-between-calls");
+        assert_eq!(Reason::LeftThreadsRunning.code(), "left-threads-running");
     }
 }

@@ -4,19 +4,20 @@
 //! the learner's crate, the reference and a sequential baseline — and calls
 //! [`main`]. The same binary serves two masters:
 //! - `cargo bench -p benches --features <exercise>`: a criterion group for detail;
-//! - `… --paired [options]` (run by `cargo xtask check`): the timing gate of
-//!   [`gate`], printing one JSON [`gate::GateReport`] on stdout;
-//! - `… --bench-run --input FILE [options]` (run by `cargo xtask bench`): the
-//!   measurements of [`bench_run`], printing one JSON [`bench_run::BenchRun`].
+//! - `cargo xtask check` and `bench`: with [`harness::REQUEST_ENV`] set, the
+//!   timing gate of [`gate`] or the measurements of [`bench_run`], reported
+//!   through the file named by [`harness::REPORT_ENV`] (never stdout).
 //!
 //! [`probe`] measures the machine itself (memory bandwidth, one core's speed).
 
 pub mod bench_run;
 pub mod clock;
 pub mod gate;
+pub mod harness;
 pub mod load;
 pub mod paired;
 pub mod probe;
+pub mod procstat;
 pub mod stats;
 
 use std::fmt::Debug;
@@ -65,88 +66,32 @@ pub struct Exercise<I, O> {
     pub contenders: Contenders<I, O>,
 }
 
+/// Serialises the tests that burn CPU or run gates: a gate's idle window
+/// reads this whole process, other tests' threads included.
+#[cfg(test)]
+pub(crate) fn cpu_test_lock() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// Worker threads for contenders that take a thread count: all cores.
 pub fn threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
-#[cfg(feature = "criterion")]
-/// Options of the `--paired` and `--bench-run` modes, as `cargo xtask` passes them.
-struct Args {
-    size: usize,
-    seed: u64,
-    input: Option<std::path::PathBuf>,
-    gate: gate::GateConfig,
-    bench: bench_run::BenchConfig,
-}
-
-#[cfg(feature = "criterion")]
-fn parse_args(args: &[String]) -> Result<Args, String> {
-    let mut parsed = Args {
-        size: 0,
-        seed: 1,
-        input: None,
-        gate: gate::GateConfig { max_ratio: 1.3, parallel: true, budget: Duration::from_secs(10), min_rounds: 7 },
-        bench: bench_run::BenchConfig { min_rounds: 10, budget: Duration::from_secs(20), target_half_width: 0.02 },
-    };
-    let mut it = args.iter();
-    while let Some(flag) = it.next() {
-        let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
-        let bad = |e: &dyn std::fmt::Display| format!("bad value for {flag}: {e}");
-        match flag.as_str() {
-            "--paired" | "--bench-run" => {}
-            "--size" => parsed.size = value()?.parse().map_err(|e| bad(&e))?,
-            "--seed" => parsed.seed = value()?.parse().map_err(|e| bad(&e))?,
-            "--input" => parsed.input = Some(value()?.into()),
-            "--max-ratio" => parsed.gate.max_ratio = value()?.parse().map_err(|e| bad(&e))?,
-            "--parallel" => parsed.gate.parallel = value()?.parse().map_err(|e| bad(&e))?,
-            "--budget-secs" => {
-                let budget = Duration::from_secs_f64(value()?.parse().map_err(|e| bad(&e))?);
-                (parsed.gate.budget, parsed.bench.budget) = (budget, budget);
-            }
-            "--min-rounds" => {
-                let n = value()?.parse().map_err(|e| bad(&e))?;
-                (parsed.gate.min_rounds, parsed.bench.min_rounds) = (n, n);
-            }
-            other => return Err(format!("unknown option {other}")),
-        }
-    }
-    Ok(parsed)
-}
-
-#[cfg(feature = "criterion")]
+/// Reads an exercise's input from a `cargo xtask gen` file.
 fn load_file<I, O>(exercise: &Exercise<I, O>, path: &std::path::Path) -> Result<I, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     (exercise.load)(bytes).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// Entry point of every bench target.
+/// Entry point of every bench target: serves a [`harness::Request`] when
+/// [`harness::REQUEST_ENV`] is set (exit code 2 on a [`harness::Report::Error`]),
+/// else runs the criterion group.
 #[cfg(feature = "criterion")]
 pub fn main<I, O: PartialEq + Debug>(exercise: Exercise<I, O>) {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let fail = |e: String| -> ! {
-        eprintln!("error: {e}");
-        std::process::exit(2)
-    };
-    let mode = args.iter().find(|a| *a == "--paired" || *a == "--bench-run");
-    match mode.map(String::as_str) {
-        Some("--paired") => {
-            let args = parse_args(&args).unwrap_or_else(|e| fail(e));
-            if args.size == 0 {
-                fail("--size is required and must be positive".into());
-            }
-            let input = (exercise.generate)(args.size, args.seed);
-            let bytes = (exercise.input_bytes)(&input);
-            let report = gate::run(exercise.id, &input, bytes, &exercise.contenders, &args.gate);
-            println!("{}", serde_json::to_string(&report).expect("a report serialises"));
-        }
-        Some(_) => {
-            let args = parse_args(&args).unwrap_or_else(|e| fail(e));
-            let path = args.input.unwrap_or_else(|| fail("--bench-run needs --input FILE".into()));
-            let input = load_file(&exercise, &path).unwrap_or_else(|e| fail(e));
-            let run = bench_run::run(&exercise, &input, &args.bench);
-            println!("{}", serde_json::to_string(&run).expect("a report serialises"));
-        }
+    match std::env::var_os(harness::REQUEST_ENV) {
+        Some(request) => std::process::exit(harness::main(&exercise, request)),
         None => criterion_group(&exercise),
     }
 }
