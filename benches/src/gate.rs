@@ -217,11 +217,11 @@ pub fn verdict(config: &GateConfig, e: &Evidence, baseline: &str) -> (Outcome, V
             findings.push(Finding {
                 reason: Reason::NotParallel,
                 message: format!(
-                    "not parallel: your code kept {:.2} cores busy, the reference {:.2} ({:.0}% of it, needs {:.0}%); \
+                    "not parallel: your code kept {:.2} cores busy, the reference {:.2} ({}% of it, needs {:.0}%); \
                      are the threads running at the same time, and is the work shared out evenly?",
                     e.learner_cpu_per_wall,
                     e.reference_cpu_per_wall,
-                    e.cpu_share_of_reference * 100.0,
+                    distinct(e.cpu_share_of_reference * 100.0, MIN_CPU_SHARE_OF_REFERENCE * 100.0),
                     MIN_CPU_SHARE_OF_REFERENCE * 100.0
                 ),
             });
@@ -241,8 +241,11 @@ pub fn verdict(config: &GateConfig, e: &Evidence, baseline: &str) -> (Outcome, V
         findings.push(Finding {
             reason: Reason::TooSlow,
             message: format!(
-                "too slow: {:.2}× the reference's time (95% CI {:.2}–{:.2}), the limit is {:.2}×",
-                r.median, r.lo, r.hi, config.max_ratio
+                "too slow: {:.2}× the reference's time (95% CI {}–{:.2}), the limit is {:.2}×",
+                r.median,
+                distinct(r.lo, config.max_ratio),
+                r.hi,
+                config.max_ratio
             ),
         });
     }
@@ -253,13 +256,40 @@ pub fn verdict(config: &GateConfig, e: &Evidence, baseline: &str) -> (Outcome, V
     if decided {
         (Outcome::Pass, findings)
     } else {
-        let message = format!(
-            "undecided: {:.2}× the reference (95% CI {:.2}–{:.2}) straddles the limit {:.2}× \
-             within the time budget; check again on a quieter machine",
-            r.median, r.lo, r.hi, config.max_ratio
-        );
+        // Name the interval that is still open: the ratio to the reference
+        // against its limit, or the comparison with the baseline against 1.0.
+        let message = if r.hi > config.max_ratio {
+            format!(
+                "undecided: your time is {:.2}× the reference's (95% CI {:.2}–{}), which straddles the limit {:.2}× \
+                 within the time budget; check again on a quieter machine",
+                r.median,
+                r.lo,
+                distinct(r.hi, config.max_ratio),
+                config.max_ratio
+            )
+        } else {
+            let s = e.ratio_to_sequential;
+            format!(
+                "undecided: your time is within the limit ({:.2}× the reference's, 95% CI up to {:.2}×), but {:.2}× \
+                 the {baseline}'s (95% CI {:.2}–{}) does not yet show it faster; check again on a quieter machine",
+                r.median,
+                r.hi,
+                s.median,
+                s.lo,
+                distinct(s.hi, 1.0)
+            )
+        };
         (Outcome::Inconclusive, vec![Finding { reason: Reason::Undecided, message }])
     }
+}
+
+/// `value` with two decimals, or more where two would show it equal to
+/// `limit` it was compared with: "74.96% … needs 75%", never "75%, needs 75%".
+fn distinct(value: f64, limit: f64) -> String {
+    (2..=4)
+        .map(|decimals| (format!("{value:.decimals$}"), format!("{limit:.decimals$}")))
+        .find(|(v, l)| v != l)
+        .map_or_else(|| format!("{value}"), |(v, _)| v)
 }
 
 /// Calls `f`, turning a panic into its message.
@@ -542,6 +572,35 @@ mod tests {
         let (outcome, findings) = verdict(&config(), &e, SEQ);
         assert_eq!(outcome, Outcome::Fail);
         assert_eq!(reasons(&findings), [Reason::NotFasterThanSequential, Reason::TooSlow]);
+    }
+
+    #[test]
+    fn shown_numbers_never_contradict_the_decision() {
+        assert_eq!(distinct(74.96, 75.0), "74.96");
+        assert_eq!(distinct(1.3004, 1.3), "1.3004");
+        assert_eq!(distinct(0.52, 0.75), "0.52");
+        let e = Evidence { cpu_share_of_reference: 0.7496, ..good() };
+        let (outcome, findings) = verdict(&config(), &e, SEQ);
+        assert_eq!(outcome, Outcome::Fail);
+        assert!(findings[0].message.contains("(74.96% of it, needs 75%)"), "{}", findings[0].message);
+        let slow = Evidence { ratio_to_reference: Interval { median: 1.35, lo: 1.3001, hi: 1.4 }, ..good() };
+        let (_, findings) = verdict(&config(), &slow, SEQ);
+        assert!(findings[0].message.contains("95% CI 1.3001–1.40"), "{}", findings[0].message);
+    }
+
+    #[test]
+    fn the_undecided_message_names_the_open_interval() {
+        let baseline_open = Evidence { ratio_to_sequential: ci(0.98, 0.04), ..good() };
+        let (outcome, findings) = verdict(&config(), &baseline_open, SEQ);
+        assert_eq!(outcome, Outcome::Inconclusive);
+        assert!(
+            findings[0].message.contains("within the limit") && findings[0].message.contains("sequential baseline"),
+            "{}",
+            findings[0].message
+        );
+        let ratio_open = Evidence { ratio_to_reference: ci(1.3, 0.1), ..good() };
+        let (_, findings) = verdict(&config(), &ratio_open, SEQ);
+        assert!(findings[0].message.contains("straddles the limit 1.30×"), "{}", findings[0].message);
     }
 
     #[test]

@@ -9,7 +9,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use benches::bench_run::{BenchRun, LearnerStatus};
+use benches::bench_run::{BenchConfig, BenchRun, LearnerStatus};
+use benches::harness;
 use benches::probe::{self, Probes};
 
 use crate::data::{self, InputFile};
@@ -17,7 +18,7 @@ use crate::manifest::{Exercise, Workspace};
 use crate::process::Cmd;
 use crate::python::{self, Python};
 use crate::results::{self, ExerciseResult, Implementation, MachineInfo, Results, Tools};
-use crate::runner::{self, Build};
+use crate::runner::{self, Build, Harness};
 use crate::{integrity, ui};
 
 pub struct Options {
@@ -254,31 +255,21 @@ fn not_timed(ex: &Exercise, input: InputFile, status: LearnerStatus, message: St
 /// The bench binary's report; `Ok(Err(message))` when the learner's code hung.
 fn paired_rounds(ws: &Workspace, exe: &Path, input: &InputFile, effort: &Effort) -> Result<Result<BenchRun, String>> {
     let limit = Duration::from_secs_f64(effort.budget_secs + 600.0);
-    let out = Cmd::new(exe)
-        .arg("--bench-run")
-        .arg("--input")
-        .arg(&input.path)
-        .args(["--min-rounds", &effort.min_rounds.to_string(), "--budget-secs", &effort.budget_secs.to_string()])
-        .dir(&ws.root)
-        .quiet()
-        .capture(limit)?;
-    if out.timed_out() {
-        return Ok(Err(format!(
+    let config = BenchConfig {
+        min_rounds: effort.min_rounds,
+        budget: Duration::from_secs_f64(effort.budget_secs),
+        ..BenchConfig::default()
+    };
+    let request = harness::Request::BenchRun { input: input.path.clone(), config };
+    match runner::run_harness(ws, exe, &request, limit)? {
+        Harness::Stopped(stop, _) => Ok(Err(format!(
             "stopped after {} s — likely a deadlock ({}); `cargo xtask check` finds it faster",
-            limit.as_secs(),
-            out.stuck_threads.unwrap_or_default()
-        )));
+            stop.limit_secs, stop.threads
+        ))),
+        Harness::Report(harness::Report::BenchRun(run)) => Ok(Ok(run)),
+        Harness::Report(harness::Report::Error(e)) => bail!("the benchmark of {} failed: {e}", input.path.display()),
+        Harness::Report(other) => bail!("the benchmark answered a bench request with {other:?}"),
     }
-    // The report is the last JSON line: a learner's println! may come before it.
-    let line = out.stdout.lines().rev().find(|l| l.starts_with('{')).unwrap_or_default();
-    serde_json::from_str(line).map(Ok).with_context(|| {
-        format!(
-            "the benchmark gave no report (exit {:?}); the end of its output:\n{}\n{}",
-            out.status,
-            out.stdout.lines().rev().take(5).collect::<Vec<_>>().join("\n"),
-            out.stderr
-        )
-    })
 }
 
 fn run_python(

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use benches::gate::GateReport;
+use benches::gate::{GateConfig, GateReport};
+use benches::harness;
 
 use crate::manifest::{Exercise, Workspace};
 use crate::process::Cmd;
@@ -141,6 +142,48 @@ fn running_test(stdout: &str) -> Option<String> {
     Some(name.trim().to_string())
 }
 
+/// What a bench binary in harness mode gave.
+pub enum Harness {
+    Report(harness::Report),
+    /// It ran out of time: what its threads were doing, and its stderr.
+    Stopped(Stop, String),
+}
+
+/// Runs a bench binary in harness mode: the request goes in through an
+/// environment variable and the report comes back in a file of its own, so
+/// whatever the learner's code prints on stdout or stderr changes nothing.
+/// The binary leads its own process group (`Cmd::capture`), which the busy
+/// probe counts as ours.
+pub fn run_harness(ws: &Workspace, exe: &Path, request: &harness::Request, limit: Duration) -> Result<Harness> {
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let report = ws.target_dir().join("xtask/harness").join(format!("{}-{n}.json", std::process::id()));
+    std::fs::create_dir_all(report.parent().expect("a file has a folder"))?;
+    let _ = std::fs::remove_file(&report);
+    let out = Cmd::new(exe)
+        .env(harness::REQUEST_ENV, request.to_env_value())
+        .env(harness::REPORT_ENV, &report)
+        .dir(&ws.root)
+        .capture(limit)?;
+    if out.timed_out() {
+        let stop = Stop {
+            kind: StopKind::Blocked,
+            limit_secs: limit.as_secs(),
+            test: Some("the timing run".into()),
+            threads: out.stuck_threads.clone().unwrap_or_default(),
+        };
+        return Ok(Harness::Stopped(stop, out.stderr));
+    }
+    let read = harness::read_report(&report);
+    let _ = std::fs::remove_file(&report);
+    let report = read.map_err(|e| {
+        anyhow::anyhow!("{e}
+the bench binary exited with {:?}; the end of its stderr:
+{}", out.status, report::tail(&out.stderr, 20))
+    })?;
+    Ok(Harness::Report(report))
+}
+
 /// What the timing harness gave.
 pub enum Timing {
     Report(Box<GateReport>),
@@ -159,26 +202,20 @@ pub fn run_gate(ws: &Workspace, ex: &Exercise) -> Result<Timing> {
         Build::Built(json) => artifacts(&json, "bench").into_iter().next().context("cargo built no bench binary")?,
         Build::Failed(stderr) => return Ok(Timing::DidNotCompile(stderr)),
     };
+    let config = GateConfig {
+        max_ratio: perf.max_ratio,
+        parallel: perf.parallel,
+        budget: Duration::from_secs_f64(GATE_BUDGET_SECS),
+        ..GateConfig::default()
+    };
+    let request = harness::Request::Gate { size: perf.check_size as usize, seed: 1, config };
     let limit = Duration::from_secs_f64(GATE_BUDGET_SECS + 120.0);
-    let out = Cmd::new(&exe)
-        .args(["--paired", "--size", &perf.check_size.to_string(), "--seed", "1"])
-        .args(["--max-ratio", &perf.max_ratio.to_string(), "--parallel", &perf.parallel.to_string()])
-        .args(["--budget-secs", &GATE_BUDGET_SECS.to_string()])
-        .dir(&ws.root)
-        .capture(limit)?;
-    if out.timed_out() {
-        let stop = Stop {
-            kind: StopKind::Blocked,
-            limit_secs: limit.as_secs(),
-            test: Some("the timing run".into()),
-            threads: out.stuck_threads.clone().unwrap_or_default(),
-        };
-        return Ok(Timing::Stopped(stop, out.stderr));
-    }
-    let gate: GateReport = serde_json::from_str(out.stdout.trim()).with_context(|| {
-        format!("the timing harness gave no report (exit {:?}); its output:\n{}", out.status, out.stderr)
-    })?;
-    Ok(Timing::Report(Box::new(gate)))
+    Ok(match run_harness(ws, &exe, &request, limit)? {
+        Harness::Stopped(stop, stderr) => Timing::Stopped(stop, stderr),
+        Harness::Report(harness::Report::Gate(gate)) => Timing::Report(Box::new(gate)),
+        Harness::Report(harness::Report::Error(e)) => anyhow::bail!("the timing harness of {} failed: {e}", ex.id),
+        Harness::Report(other) => anyhow::bail!("the timing harness answered a gate request with {other:?}"),
+    })
 }
 
 #[cfg(test)]

@@ -107,6 +107,8 @@ impl Cause {
             Reason::MachineBusy => Cause::MachineBusy,
             Reason::SingleCore => Cause::SingleCore,
             Reason::Undecided => Cause::Undecided,
+            Reason::ChangedBetweenCalls => Cause::ChangedBetweenCalls,
+            Reason::LeftThreadsRunning => Cause::LeftThreadsRunning,
         }
     }
 }
