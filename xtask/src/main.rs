@@ -17,6 +17,7 @@ mod manifest;
 mod new;
 mod prefetch;
 mod process;
+mod process_cleanup;
 mod python;
 mod reset;
 mod results;
@@ -28,6 +29,7 @@ mod ui;
 mod variant;
 mod verify;
 mod watch;
+mod watchdog;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -155,10 +157,22 @@ enum Command {
         #[arg(long)]
         untimed: bool,
     },
+    /// Internal: ends the process groups xtask started when xtask ends (`watchdog.rs`).
+    #[command(name = watchdog::SUBCOMMAND, hide = true)]
+    Watchdog,
+    /// Internal, for `test`: capture a command, to be killed (`process_cleanup.rs`).
+    #[command(name = process_cleanup::SUBCOMMAND, hide = true)]
+    Capture {
+        #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
+        command: Vec<String>,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::Watchdog) {
+        watchdog::start();
+    }
     match dispatch(cli.command) {
         Ok(code) => code,
         Err(err) => {
@@ -173,6 +187,11 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
     let root = manifest::repo_root();
     if let Command::Gen { kind, size, seed, malformed, output } = command {
         return generate::run(kind, size, seed, malformed, &output);
+    }
+    match command {
+        Command::Watchdog => return Ok(watchdog::serve()),
+        Command::Capture { command } => return process_cleanup::capture(&command),
+        _ => {}
     }
     let ws = Workspace::open(&root)?;
     match command {
@@ -195,6 +214,6 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             let timing = if untimed { new::Timing::Untimed } else { new::Timing::Timed };
             new::run(&ws, &id, chapter, timing)
         }
-        Command::Gen { .. } => unreachable!("handled above"),
+        Command::Gen { .. } | Command::Watchdog | Command::Capture { .. } => unreachable!("handled above"),
     }
 }
