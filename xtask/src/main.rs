@@ -157,22 +157,22 @@ enum Command {
         #[arg(long)]
         untimed: bool,
     },
-    /// Internal: ends the process groups xtask started when xtask ends (`watchdog.rs`).
-    #[command(name = watchdog::SUBCOMMAND, hide = true)]
-    Watchdog,
-    /// Internal, for `test`: capture a command, to be killed (`process_cleanup.rs`).
-    #[command(name = process_cleanup::SUBCOMMAND, hide = true)]
-    Capture {
-        #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
-        command: Vec<String>,
-    },
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    if !matches!(cli.command, Command::Watchdog) {
-        watchdog::start();
+    // The internal subcommands stay out of clap: out of --help and of the
+    // README's list of commands.
+    let mut args = std::env::args_os().skip(1);
+    let first = args.next();
+    let internal = first.as_deref().and_then(|a| a.to_str());
+    if internal == Some(watchdog::SUBCOMMAND) {
+        return watchdog::serve();
     }
+    watchdog::start();
+    if internal == Some(process_cleanup::SUBCOMMAND) {
+        return process_cleanup::capture(args);
+    }
+    let cli = Cli::parse();
     match dispatch(cli.command) {
         Ok(code) => code,
         Err(err) => {
@@ -187,11 +187,6 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
     let root = manifest::repo_root();
     if let Command::Gen { kind, size, seed, malformed, output } = command {
         return generate::run(kind, size, seed, malformed, &output);
-    }
-    match command {
-        Command::Watchdog => return Ok(watchdog::serve()),
-        Command::Capture { command } => return process_cleanup::capture(&command),
-        _ => {}
     }
     let ws = Workspace::open(&root)?;
     match command {
@@ -214,6 +209,6 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             let timing = if untimed { new::Timing::Untimed } else { new::Timing::Timed };
             new::run(&ws, &id, chapter, timing)
         }
-        Command::Gen { .. } | Command::Watchdog | Command::Capture { .. } => unreachable!("handled above"),
+        Command::Gen { .. } => unreachable!("handled above"),
     }
 }

@@ -3,28 +3,38 @@
 //! with SIGINT, SIGTERM and SIGKILL in turn, and looks in /proc for
 //! survivors. The capturing side is the hidden `__capture` subcommand.
 
+use std::ffi::OsString;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Result;
 
 use crate::process::Cmd;
+use crate::ui;
 
 /// The hidden subcommand that runs [`capture`].
 pub const SUBCOMMAND: &str = "__capture";
 
 /// `xtask __capture PROGRAM ARGS…`: captures the program for up to an hour
-/// and exits with its code (1 when it had none).
-pub fn capture(command: &[String]) -> Result<ExitCode> {
-    let (program, args) = command.split_first().expect("clap requires the program");
-    let out = Cmd::new(program).args(args).quiet().capture(Duration::from_secs(3600))?;
-    Ok(ExitCode::from(out.status.and_then(|s| s.code()).unwrap_or(1).clamp(0, 255) as u8))
+/// and exits with its code (1 when it had none, 2 when it could not run).
+pub fn capture(mut command: impl Iterator<Item = OsString>) -> ExitCode {
+    let Some(program) = command.next() else {
+        eprintln!("{} usage: xtask {SUBCOMMAND} PROGRAM [ARGS…]", ui::red("error:"));
+        return ExitCode::from(2);
+    };
+    match Cmd::new(program).args(command).quiet().capture(Duration::from_secs(3600)) {
+        Ok(out) => ExitCode::from(out.status.and_then(|s| s.code()).unwrap_or(1).clamp(0, 255) as u8),
+        Err(err) => {
+            eprintln!("{} {err:#}", ui::red("error:"));
+            ExitCode::from(2)
+        }
+    }
 }
 
 /// The `process cleanup` step of `test` (Linux only: it reads /proc).
 #[cfg(not(target_os = "linux"))]
 pub fn test() -> Result<()> {
-    println!("{} process cleanup is checked on Linux only (it reads /proc)", crate::ui::yellow("!"));
+    println!("{} process cleanup is checked on Linux only (it reads /proc)", ui::yellow("!"));
     Ok(())
 }
 
