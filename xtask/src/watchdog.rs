@@ -92,6 +92,7 @@ pub fn serve() -> ExitCode {
 }
 
 /// The groups registered and not unregistered when `messages` ends (or fails).
+#[cfg_attr(not(unix), allow(dead_code))]
 fn still_registered(messages: impl BufRead) -> BTreeSet<i32> {
     let mut groups = BTreeSet::new();
     for line in messages.lines() {
