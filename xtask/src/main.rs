@@ -18,6 +18,7 @@ mod manifest;
 mod new;
 mod prefetch;
 mod process;
+mod process_cleanup;
 mod progress;
 mod python;
 mod report;
@@ -33,6 +34,7 @@ mod variant;
 mod verdict;
 mod verify;
 mod watch;
+mod watchdog;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -170,6 +172,18 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // The internal subcommands stay out of clap: out of --help and of the
+    // README's list of commands.
+    let mut args = std::env::args_os().skip(1);
+    let first = args.next();
+    let internal = first.as_deref().and_then(|a| a.to_str());
+    if internal == Some(watchdog::SUBCOMMAND) {
+        return watchdog::serve();
+    }
+    watchdog::start();
+    if internal == Some(process_cleanup::SUBCOMMAND) {
+        return process_cleanup::capture(args);
+    }
     let cli = Cli::parse();
     ui::set_verbose(cli.verbose);
     match dispatch(cli.command) {

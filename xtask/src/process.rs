@@ -1,17 +1,53 @@
 //! The one way this tool runs other programs: every command is shown before
-//! it runs, every failure names the command, and a command with a time limit
-//! is killed — with its whole process group — when the limit passes.
+//! it runs, every failure names the command, and a captured command runs in
+//! a process group of its own that never outlives it. The group is killed
+//! when the time limit passes (after a look at what it was doing: blocked,
+//! running, or starved by a busy machine), when the command has exited (a
+//! leaked grandchild holding its output is not waited for beyond a grace
+//! period), and through the watchdog (`watchdog.rs`) when xtask itself ends,
+//! however it ends.
+//!
+//! `run` and `status` (inherited stdio: builds the learner watches, programs
+//! that may read the terminal) stay in xtask's process group, the terminal's
+//! foreground group: a Ctrl-C reaches them directly and they may handle it
+//! their own way, so they get neither a group of their own (a background
+//! group reading the terminal is stopped) nor a parent-death signal (it would
+//! SIGKILL a program still shutting down after that Ctrl-C).
+
+#[cfg(target_os = "linux")]
+mod procfs;
+
+#[cfg(target_os = "linux")]
+pub use procfs::processes_with_arg;
 
 use std::ffi::OsStr;
 use std::io::Read;
 use std::path::Path;
-use std::process::{Command, ExitStatus, Stdio};
-use std::sync::{Arc, Mutex};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use crate::ui;
+use crate::{ui, watchdog};
+
+/// How often a running command is polled.
+const POLL: Duration = Duration::from_millis(10);
+/// How long its output may stay open after the command exited or was
+/// stopped: longer, and a leaked grandchild is holding it.
+const EOF_GRACE: Duration = Duration::from_secs(2);
+/// The CPU sample taken when the time limit passes.
+#[cfg(target_os = "linux")]
+const SAMPLE_WINDOW: Duration = Duration::from_secs(1);
+/// Below this many cores over the sample, the group is blocked.
+#[cfg(target_os = "linux")]
+const BLOCKED_BELOW_CORES: f64 = 0.05;
+/// Other programs using more than this many cores make the machine busy.
+#[cfg(target_os = "linux")]
+const BUSY_ABOVE_CORES: f64 = 0.5;
+/// A busy machine stretches the limit up to this many times the original.
+const MAX_STRETCH: u32 = 3;
 
 pub struct Cmd {
     command: Command,
@@ -22,20 +58,37 @@ pub struct Cmd {
 
 /// What a captured command did.
 pub struct Finished {
-    /// `None` when it was killed at the time limit.
+    /// `None` when it was stopped at the time limit.
     pub status: Option<ExitStatus>,
     pub stdout: String,
     /// The same bytes, for binary output.
     pub raw_stdout: Vec<u8>,
     pub stderr: String,
-    /// On a time-out: what its threads were doing when it was stopped.
+    /// On a stop: what the threads of its process group were doing, e.g.
+    /// "3 threads: 2 asleep in futex_wait_queue (…), 1 running".
     pub stuck_threads: Option<String>,
+    /// Why it was stopped at the time limit; `None` when it exited by itself.
+    pub stopped: Option<Stopped>,
+}
+
+/// What a command stopped at its time limit was doing, judged from the CPU
+/// its process group and the rest of the machine used in the last second.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stopped {
+    /// Every thread asleep and the process group used (almost) no CPU in the last sample window: a deadlock.
+    /// Also the verdict off Linux, where nothing tells the three apart.
+    Blocked,
+    /// Threads kept using CPU on a machine that was not busy: an endless loop or livelock.
+    Running,
+    /// Threads kept using CPU while other programs held the cores, even after the limit was stretched: no verdict.
+    MachineBusy,
 }
 
 impl Finished {
     pub fn success(&self) -> bool {
         self.status.is_some_and(|s| s.success())
     }
+    /// Stopped at the time limit (see [`Finished::stopped`] for why).
     pub fn timed_out(&self) -> bool {
         self.status.is_none()
     }
@@ -98,7 +151,7 @@ impl Cmd {
     /// Runs with inherited stdio; fails unless it exits 0.
     pub fn run(mut self) -> Result<()> {
         ui::clear_status();
-        eprintln!("{}", ui::dim(&format!("$ {}", self.shown)));
+        anstream::eprintln!("{}", ui::dim(&format!("$ {}", self.shown)));
         let status = self.command.status().with_context(|| format!("could not start `{}`", self.shown))?;
         if !status.success() {
             bail!("`{}` failed ({status})", self.shown);
@@ -106,126 +159,265 @@ impl Cmd {
         Ok(())
     }
 
-    /// Runs with output captured, killed after `limit`. The command is shown
-    /// on the status line only: the caller reports the result.
+    /// Runs with output captured in a process group of its own, stopped
+    /// when `limit` passes — a limit stretched up to three times while other
+    /// programs hold the cores. The command is shown on the status line
+    /// only: the caller reports the result.
+    ///
+    /// Whatever happens, no process of the group outlives this call: the
+    /// group is killed once the command exited and its output closed (or
+    /// [`EOF_GRACE`] passed), and the watchdog kills it if xtask dies first.
     pub fn capture(mut self, limit: Duration) -> Result<Finished> {
         if !self.quiet {
             ui::status(&format!("$ {}", self.shown));
         }
         self.command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
-        #[cfg(unix)]
-        std::os::unix::process::CommandExt::process_group(&mut self.command, 0);
+        in_own_group(&mut self.command);
         let mut child = self.command.spawn().with_context(|| format!("could not start `{}`", self.shown))?;
+        let group = Group::new(child.id());
         let stdout = collect(child.stdout.take().expect("piped"));
         let stderr = collect(child.stderr.take().expect("piped"));
-        let deadline = Instant::now() + limit;
-        let status = loop {
-            if let Some(status) = child.try_wait()? {
-                break Some(status);
-            }
-            if Instant::now() >= deadline {
-                break None;
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        };
-        let stuck_threads = if status.is_none() {
-            let report = describe_threads(child.id());
-            kill_group(&mut child);
-            Some(report)
-        } else {
-            None
-        };
+        let stop = supervise(&mut child, limit, &self.shown, self.quiet);
+        if !matches!(stop, Ok(None)) {
+            group.kill();
+            let _ = child.kill();
+        }
+        // Output that is still open a while after the command ended is held
+        // by a leaked grandchild: it is killed with the group, and what was
+        // read so far is kept (the reader threads are left behind).
+        let grace = Instant::now() + EOF_GRACE;
+        let closed = stdout.wait_for_eof(grace);
+        let closed = stderr.wait_for_eof(grace) && closed;
+        group.kill();
+        if !closed {
+            let tail = Instant::now() + Duration::from_millis(200);
+            stdout.wait_for_eof(tail);
+            stderr.wait_for_eof(tail);
+        }
+        // Reaped only now, after the group kill: until then the exited
+        // leader's pid, which is the group id, cannot be reused.
+        let waited = child.wait();
+        drop(group);
         if !self.quiet {
             ui::clear_status();
         }
-        let raw_stdout = stdout.finish();
-        let stderr = String::from_utf8_lossy(&stderr.finish()).into_owned();
+        let stop = stop.with_context(|| format!("could not wait for `{}`", self.shown))?;
+        let status = waited.with_context(|| format!("could not wait for `{}`", self.shown))?;
+        let raw_stdout = stdout.take();
+        let stderr = String::from_utf8_lossy(&stderr.take()).into_owned();
+        let (stopped, stuck_threads) = stop.unzip();
         Ok(Finished {
-            status,
+            status: if stopped.is_some() { None } else { Some(status) },
             stdout: String::from_utf8_lossy(&raw_stdout).into_owned(),
             raw_stdout,
             stderr,
             stuck_threads,
+            stopped,
         })
     }
 }
 
+/// Waits until `child` exits or must be stopped: `Some` with why and what
+/// its group's threads were doing. The child is not reaped.
+fn supervise(
+    child: &mut Child,
+    limit: Duration,
+    shown: &str,
+    quiet: bool,
+) -> std::io::Result<Option<(Stopped, String)>> {
+    let started = Instant::now();
+    let mut allowed = limit;
+    loop {
+        if has_exited(child)? {
+            return Ok(None);
+        }
+        if started.elapsed() < allowed {
+            std::thread::sleep(POLL);
+            continue;
+        }
+        let Some(verdict) = judge(child)? else { return Ok(None) };
+        if verdict == Stopped::MachineBusy && allowed < limit * MAX_STRETCH {
+            allowed += limit;
+            if !quiet {
+                ui::status(&format!("$ {shown} (the machine is busy: allowing it {} s)", allowed.as_secs()));
+            }
+            continue;
+        }
+        return Ok(Some((verdict, describe_threads(child.id()))));
+    }
+}
+
+/// The verdict on a group that used `group_cores` while other programs used
+/// `other_cores` (averages over the sample window). `MachineBusy` means
+/// "stretch the limit" until the last stretch.
+#[cfg(target_os = "linux")]
+fn classify(group_cores: f64, other_cores: f64) -> Stopped {
+    if group_cores < BLOCKED_BELOW_CORES {
+        Stopped::Blocked
+    } else if other_cores > BUSY_ABOVE_CORES {
+        Stopped::MachineBusy
+    } else {
+        Stopped::Running
+    }
+}
+
+/// Samples the CPU use of `child`'s group and of the machine for
+/// [`SAMPLE_WINDOW`]; `None` if the child exited meanwhile.
+#[cfg(target_os = "linux")]
+fn judge(child: &mut Child) -> std::io::Result<Option<Stopped>> {
+    let pgid = child.id();
+    let (group_before, machine_before, started) =
+        (procfs::group_ticks(pgid), procfs::machine_busy_ticks(), Instant::now());
+    while started.elapsed() < SAMPLE_WINDOW {
+        if has_exited(child)? {
+            return Ok(None);
+        }
+        std::thread::sleep(POLL);
+    }
+    let (group_after, machine_after) = (procfs::group_ticks(pgid), procfs::machine_busy_ticks());
+    let window = procfs::ticks_per_second() * started.elapsed().as_secs_f64();
+    let group = procfs::ticks_between(&group_before, &group_after) as f64 / window;
+    let others = match (machine_before, machine_after) {
+        (Some(before), Some(after)) => (after.saturating_sub(before) as f64 / window - group).max(0.0),
+        _ => 0.0,
+    };
+    Ok(Some(classify(group, others)))
+}
+
+/// Off Linux nothing cheap tells a deadlock from a loop from a busy
+/// machine: a command at its limit is taken to be blocked, as it always was.
+#[cfg(not(target_os = "linux"))]
+fn judge(_child: &mut Child) -> std::io::Result<Option<Stopped>> {
+    Ok(Some(Stopped::Blocked))
+}
+
+#[cfg(target_os = "linux")]
+fn describe_threads(pgid: u32) -> String {
+    procfs::describe_group_threads(pgid)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn describe_threads(_pgid: u32) -> String {
+    "its threads could not be inspected on this OS".into()
+}
+
+/// Whether `child` has exited, leaving it unreaped (a zombie) on Linux so
+/// that its pid — the group id — stays reserved until `Child::wait`.
+#[cfg(target_os = "linux")]
+fn has_exited(child: &mut Child) -> std::io::Result<bool> {
+    // SAFETY: an all-zero siginfo_t is a valid value of this plain C struct.
+    let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+    let flags = libc::WEXITED | libc::WNOHANG | libc::WNOWAIT;
+    // SAFETY: waitid writes only into `info`, which outlives the call; the
+    // pid is our own unreaped child, and WNOWAIT leaves it to Child::wait.
+    if unsafe { libc::waitid(libc::P_PID, child.id(), &mut info, flags) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: waitid filled `info` for a child state change (or left it
+    // zeroed under WNOHANG when there was none): si_pid is the field to read.
+    Ok(unsafe { info.si_pid() } != 0)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn has_exited(child: &mut Child) -> std::io::Result<bool> {
+    Ok(child.try_wait()?.is_some())
+}
+
+/// Starts the command as the leader of a new process group: a Ctrl-C in
+/// the terminal reaches xtask, not it, and xtask (or the watchdog) ends the
+/// group. On Linux the kernel also SIGKILLs it when xtask dies — a second
+/// line behind the watchdog, for the leader only. (The parent-death signal
+/// fires when the spawning *thread* ends; `capture` waits on that thread.)
+#[cfg_attr(not(unix), allow(unused_variables))]
+fn in_own_group(command: &mut Command) {
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(command, 0);
+    #[cfg(target_os = "linux")]
+    {
+        let parent = std::process::id() as libc::pid_t;
+        // SAFETY: the closure runs in the child between fork and exec and
+        // only calls async-signal-safe functions (prctl, getppid) and builds
+        // io::Errors from integers, which does not allocate.
+        unsafe {
+            std::os::unix::process::CommandExt::pre_exec(command, move || {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                // xtask died before the prctl took effect: do not start orphaned.
+                if libc::getppid() != parent {
+                    return Err(std::io::Error::from_raw_os_error(libc::ESRCH));
+                }
+                Ok(())
+            });
+        }
+    }
+}
+
+/// A process group xtask created for a child: registered with the watchdog
+/// from start to drop, and killed (whatever is left of it) on drop.
+struct Group(u32);
+
+impl Group {
+    fn new(pgid: u32) -> Self {
+        watchdog::register(pgid);
+        Self(pgid)
+    }
+
+    /// SIGKILLs every process still in the group.
+    fn kill(&self) {
+        #[cfg(unix)]
+        // SAFETY: kill(2) with a negative pid signals the process group we
+        // created for the child (process_group(0) made its pid the group
+        // id); the leader is not yet reaped, so the id is still ours.
+        unsafe {
+            libc::kill(-(self.0 as libc::pid_t), libc::SIGKILL);
+        }
+    }
+}
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        self.kill();
+        watchdog::unregister(self.0);
+    }
+}
+
+/// A thread reading one pipe to EOF into a shared buffer.
 struct Collector {
     buffer: Arc<Mutex<Vec<u8>>>,
-    thread: std::thread::JoinHandle<()>,
+    /// Disconnected when the reader thread reaches EOF (it never sends).
+    done: mpsc::Receiver<()>,
 }
 
 impl Collector {
-    fn finish(self) -> Vec<u8> {
-        // A killed child's grandchildren may hold the pipe open for a moment;
-        // the group kill closes it, so this join ends.
-        let _ = self.thread.join();
-        std::mem::take(&mut *self.buffer.lock().expect("collector lock"))
+    /// Whether the pipe reached EOF by `deadline`. A reader still blocked
+    /// then (a grandchild holds the pipe) is never joined.
+    fn wait_for_eof(&self, deadline: Instant) -> bool {
+        let timeout = deadline.saturating_duration_since(Instant::now());
+        !matches!(self.done.recv_timeout(timeout), Err(RecvTimeoutError::Timeout))
+    }
+
+    /// What was read so far.
+    fn take(self) -> Vec<u8> {
+        std::mem::take(&mut *self.buffer.lock().unwrap_or_else(PoisonError::into_inner))
     }
 }
 
 fn collect(mut pipe: impl Read + Send + 'static) -> Collector {
     let buffer = Arc::new(Mutex::new(Vec::new()));
     let sink = Arc::clone(&buffer);
-    let thread = std::thread::spawn(move || {
+    let (done_tx, done) = mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        let _done = done_tx;
         let mut chunk = [0u8; 8192];
         while let Ok(n) = pipe.read(&mut chunk) {
             if n == 0 {
                 break;
             }
-            sink.lock().expect("collector lock").extend_from_slice(&chunk[..n]);
+            sink.lock().unwrap_or_else(PoisonError::into_inner).extend_from_slice(&chunk[..n]);
         }
     });
-    Collector { buffer, thread }
-}
-
-fn kill_group(child: &mut std::process::Child) {
-    #[cfg(unix)]
-    // SAFETY: kill(2) with a negative pid signals the process group we
-    // created for this child (process_group(0) made its pid the group id).
-    unsafe {
-        libc::kill(-(child.id() as i32), libc::SIGKILL);
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-}
-
-/// "3 threads: 3 asleep in futex_wait_queue (a lock, a condition variable, a
-/// channel or a join), 0 running" — read from /proc on Linux.
-fn describe_threads(pid: u32) -> String {
-    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
-        return "its threads could not be inspected on this OS".into();
-    };
-    let (mut running, mut waiting) = (0, std::collections::BTreeMap::<String, usize>::new());
-    for task in tasks.flatten() {
-        let path = task.path();
-        let stat = std::fs::read_to_string(path.join("stat")).unwrap_or_default();
-        // The state follows the parenthesised command name.
-        let state = stat.rsplit(')').next().and_then(|rest| rest.split_whitespace().next()).unwrap_or("?");
-        if state == "R" {
-            running += 1;
-            continue;
-        }
-        let wchan = std::fs::read_to_string(path.join("wchan")).unwrap_or_default();
-        let wchan = if wchan.is_empty() || wchan == "0" { "sleep".to_string() } else { wchan };
-        *waiting.entry(wchan).or_default() += 1;
-    }
-    let total = running + waiting.values().sum::<usize>();
-    let mut parts: Vec<String> = waiting
-        .iter()
-        .map(|(wchan, n)| {
-            let what = if wchan.contains("futex") {
-                " (a lock, a condition variable, a channel or a join)"
-            } else if wchan.contains("pipe") {
-                " (a pipe)"
-            } else {
-                ""
-            };
-            format!("{n} asleep in {wchan}{what}")
-        })
-        .collect();
-    parts.push(format!("{running} running"));
-    format!("{total} threads: {}", parts.join(", "))
+    Collector { buffer, done }
 }
 
 /// `CI=true`: what may be skipped on a laptop is mandatory.
@@ -243,7 +435,95 @@ impl Cmd {
 
     /// Runs with inherited stdio and returns its exit status, whatever it is.
     pub fn status(mut self) -> Result<ExitStatus> {
-        eprintln!("{}", ui::dim(&format!("$ {}", self.shown)));
+        anstream::eprintln!("{}", ui::dim(&format!("$ {}", self.shown)));
         self.command.status().with_context(|| format!("could not start `{}`", self.shown))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_group_without_cpu_is_blocked_and_one_with_cpu_is_running_unless_others_hold_the_cores() {
+        assert_eq!(classify(0.0, 0.0), Stopped::Blocked);
+        assert_eq!(classify(0.04, 1.9), Stopped::Blocked);
+        assert_eq!(classify(0.9, 0.1), Stopped::Running);
+        assert_eq!(classify(0.5, 0.5), Stopped::Running);
+        assert_eq!(classify(0.5, 1.2), Stopped::MachineBusy);
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_command_that_exits_by_itself_has_its_status_and_output() {
+        let out =
+            Cmd::new("sh").args(["-c", "echo out; echo err >&2; exit 3"]).quiet().capture(Duration::from_secs(30));
+        let out = out.unwrap();
+        assert_eq!((out.status.and_then(|s| s.code()), out.stopped), (Some(3), None));
+        assert_eq!((out.stdout.as_str(), out.stderr.as_str(), out.stuck_threads.as_deref()), ("out\n", "err\n", None));
+        assert!(!out.timed_out() && !out.success());
+    }
+
+    /// Processes whose arguments include `arg`, waiting up to a second for
+    /// killed ones to go (a SIGKILL is delivered asynchronously).
+    #[cfg(target_os = "linux")]
+    fn left_with_arg(arg: &str) -> Vec<(u32, Vec<String>)> {
+        let until = Instant::now() + Duration::from_secs(1);
+        loop {
+            let left = procfs::processes_with_arg(|a| a == arg);
+            if left.is_empty() || Instant::now() > until {
+                return left;
+            }
+            std::thread::sleep(POLL);
+        }
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn output_held_open_by_a_leaked_grandchild_is_not_waited_for() {
+        // A unique duration finds the leaked sleep in /proc.
+        let duration = format!("30.{}1", std::process::id());
+        let started = Instant::now();
+        let script = format!("sleep {duration} & echo hi");
+        let out = Cmd::new("sh").args(["-c", &script]).quiet().capture(Duration::from_secs(10)).unwrap();
+        let took = started.elapsed();
+        assert_eq!((out.stdout.as_str(), out.success(), out.stopped), ("hi\n", true, None));
+        assert!(took < Duration::from_secs(3), "took {took:?}: the 2 s grace for EOF was not kept");
+        assert_eq!(left_with_arg(&duration), vec![], "the leaked grandchild outlived the command");
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_child_asleep_at_the_limit_is_blocked() {
+        let duration = format!("300.{}2", std::process::id());
+        let out = Cmd::new("sleep").arg(&duration).quiet().capture(Duration::from_secs(1)).unwrap();
+        assert_eq!((out.status, out.stopped), (None, Some(Stopped::Blocked)));
+        assert!(out.timed_out());
+        #[cfg(target_os = "linux")]
+        {
+            let threads = out.stuck_threads.unwrap_or_default();
+            assert!(threads.starts_with("1 threads: 1 asleep"), "{threads}");
+            assert_eq!(left_with_arg(&duration), vec![]);
+        }
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_child_spinning_at_the_limit_is_running_or_the_machine_is_busy() {
+        let marker = format!("spin-{}", std::process::id());
+        let started = Instant::now();
+        let out = Cmd::new("sh").args(["-c", "while :; do :; done", &marker]).quiet().capture(Duration::from_secs(1));
+        let out = out.unwrap();
+        // Other tests (or programs) may hold the cores meanwhile: then
+        // MachineBusy is the right answer, and only Blocked is wrong.
+        assert!(matches!(out.stopped, Some(Stopped::Running | Stopped::MachineBusy)), "{:?}", out.stopped);
+        anstream::println!("{:?} after {:?}", out.stopped, started.elapsed());
+        if out.stopped == Some(Stopped::Running) {
+            // Stopped at the first look: 1 s limit, 1 s sample (no stretch).
+            assert!(started.elapsed() < Duration::from_secs(4), "{:?}", started.elapsed());
+        }
+        assert!(out.stuck_threads.is_some_and(|t| t.starts_with("1 threads")));
+        assert_eq!(left_with_arg(&marker), vec![]);
     }
 }

@@ -10,7 +10,7 @@ use benches::gate::{GateConfig, GateReport};
 use benches::harness;
 
 use crate::manifest::{Exercise, Workspace};
-use crate::process::Cmd;
+use crate::process::{Cmd, Stopped};
 use crate::verdict::{Flavour, Stop, StopKind, SuiteRun};
 use crate::{loom, report, ui};
 
@@ -95,7 +95,7 @@ pub fn run_suite(
                 run.details.push_str(&format!("\nwhat the tests printed on stderr:\n{}", report::tail(&out.stderr, 20)));
             }
             run.stop = Some(Stop {
-                kind: StopKind::Blocked,
+                kind: stop_kind(out.stopped),
                 limit_secs: limit.as_secs(),
                 test: running_test(&out.stdout),
                 threads: out.stuck_threads.clone().unwrap_or_default(),
@@ -118,6 +118,15 @@ pub fn run_suite(
         }
     }
     Ok(Ok(run))
+}
+
+/// How a program stopped at its limit was behaving (`process.rs` samples it).
+fn stop_kind(stopped: Option<Stopped>) -> StopKind {
+    match stopped {
+        Some(Stopped::Running) => StopKind::Running,
+        Some(Stopped::MachineBusy) => StopKind::MachineBusy,
+        Some(Stopped::Blocked) | None => StopKind::Blocked,
+    }
 }
 
 /// Passed count and failed names from libtest's output.
@@ -167,7 +176,7 @@ pub fn run_harness(ws: &Workspace, exe: &Path, request: &harness::Request, limit
         .capture(limit)?;
     if out.timed_out() {
         let stop = Stop {
-            kind: StopKind::Blocked,
+            kind: stop_kind(out.stopped),
             limit_secs: limit.as_secs(),
             test: Some("the timing run".into()),
             threads: out.stuck_threads.clone().unwrap_or_default(),

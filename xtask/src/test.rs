@@ -31,6 +31,7 @@ pub fn run(ws: &Workspace) -> Result<ExitCode> {
             .args(["test", "--release", "--package", "xtask", "--package", "datagen", "--package", "benches"])
             .run()
     })?;
+    ui::step("process cleanup", crate::process_cleanup::test)?;
     ui::step("python baselines", || python_tests(ws))?;
     ui::step("verify", || expect_success(verify::run(ws, false, None, &[])?))?;
     let mut built = None;
