@@ -168,7 +168,9 @@ fn bench_exercise(
         &["build", "--release", "--package", "benches", "--features", &package, "--bench", &package],
     )?;
     let exe = match build {
-        Build::Built(json) => runner::artifacts(&json, "bench").into_iter().next().context("cargo built no bench binary")?,
+        Build::Built(json) => {
+            runner::artifacts(&json, "bench").into_iter().next().context("cargo built no bench binary")?
+        }
         Build::Failed(stderr) => {
             // Only the learner's own compile error makes an exercise "not solved";
             // a broken harness is this repository's bug and must not hide as one.
@@ -389,7 +391,10 @@ fn print_report(r: &Results, export: Option<&Path>) {
     );
     match export {
         Some(path) => {
-            anstream::println!("  exported to {} — a trainer compares a room with `cargo xtask compare DIR`", path.display())
+            anstream::println!(
+                "  exported to {} — a trainer compares a room with `cargo xtask compare DIR`",
+                path.display()
+            )
         }
         None => anstream::println!("  to share these results: `cargo xtask bench --name YOUR-NAME --export`"),
     }
@@ -422,7 +427,13 @@ fn print_exercise(e: &ExerciseResult, bandwidth: f64, cores: usize) {
     }
     anstream::println!(
         "  {:<22} {:>10} {:>11}  {:<22} {:>9} {:>9} {:>9}",
-        "", "median", "throughput", "speed vs ref (95% CI)", "vs seq", "vs Python", "bandwidth"
+        "",
+        "median",
+        "throughput",
+        "speed vs ref (95% CI)",
+        "vs seq",
+        "vs Python",
+        "bandwidth"
     );
     let python = e.python.first().map(|p| p.compute_seconds);
     let sequential = e.implementation("sequential").map(|s| s.stats.median_seconds);

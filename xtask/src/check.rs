@@ -40,7 +40,10 @@ fn check_in_order(ws: &Workspace) -> Result<ExitCode> {
         anstream::println!("{} {} — {}", report::mark(Outcome::Pass), ex.id, verdict.headline);
     }
     let total = ws.manifest.exercises.len();
-    anstream::println!("{}", ui::bold(&format!("All {total} of {total} exercises done — see them with `cargo xtask list`")));
+    anstream::println!(
+        "{}",
+        ui::bold(&format!("All {total} of {total} exercises done — see them with `cargo xtask list`"))
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -87,7 +90,10 @@ fn refuse_edits(ws: &Workspace, ex: &Exercise) -> Result<Option<Verdict>> {
     let list: Vec<String> = edits.iter().map(|e| format!("  {}", e.describe())).collect();
     let mut verdict = Verdict::fail(
         Cause::EditedFiles,
-        format!("refused: {} — the tests and the timing settings are the checker, so they must stay as published", first.describe()),
+        format!(
+            "refused: {} — the tests and the timing settings are the checker, so they must stay as published",
+            first.describe()
+        ),
         format!("Files that differ from the published exercise:\n{}", list.join("\n")),
     );
     verdict.next.push(format!("restore them (your src/ is kept): `cargo xtask reset {} --tests`", ex.id));
@@ -124,9 +130,11 @@ pub fn run_tests(
     }
     let mut tests = match runner::run_suite(ws, ex, package, crate_dir, snapshot_references, Flavour::Threads)? {
         Ok(run) => verdict::suite(&run),
-        Err(stderr) => {
-            Verdict::fail(Cause::CompileError, format!("{package} does not compile — cargo's messages are below"), stderr)
-        }
+        Err(stderr) => Verdict::fail(
+            Cause::CompileError,
+            format!("{package} does not compile — cargo's messages are below"),
+            stderr,
+        ),
     };
     if let (Outcome::Pass, Some(models)) = (tests.outcome, models) {
         tests.headline = format!("{}, and {models}", tests.headline);

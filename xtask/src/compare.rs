@@ -245,8 +245,17 @@ fn print(c: &Comparison, html: &Path) {
         anstream::println!("  {} {p}", ui::yellow("!"));
     }
     anstream::println!();
-    anstream::println!("{}", ui::bold("Ranking — speed vs reference on each participant's own machine (geometric mean)"));
-    anstream::println!("  {:<5} {:<20} {:>7}  {:<24} machine", "rank", "participant", "solved", "score (≈95% interval)");
+    anstream::println!(
+        "{}",
+        ui::bold("Ranking — speed vs reference on each participant's own machine (geometric mean)")
+    );
+    anstream::println!(
+        "  {:<5} {:<20} {:>7}  {:<24} machine",
+        "rank",
+        "participant",
+        "solved",
+        "score (≈95% interval)"
+    );
     for s in &c.standings {
         let r = &c.participants[s.who].results;
         anstream::println!(

@@ -24,9 +24,10 @@ pub fn files_under(dir: &Path, skip: &[&str]) -> Result<Vec<PathBuf>> {
         return Ok(Vec::new());
     }
     let mut files = Vec::new();
-    let walk = WalkDir::new(dir).sort_by_file_name().into_iter().filter_entry(|e| {
-        !(e.depth() == 1 && skip.iter().any(|s| e.file_name() == *s))
-    });
+    let walk = WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !(e.depth() == 1 && skip.iter().any(|s| e.file_name() == *s)));
     for entry in walk {
         let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
         if !entry.file_type().is_dir() {

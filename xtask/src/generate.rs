@@ -15,6 +15,11 @@ pub fn run(kind: Kind, size: u64, seed: u64, malformed: f64, output: &Path) -> R
     let spec = Spec { malformed_ppm: (malformed * 1e6).round() as u32, ..Spec::new(kind, size, seed) };
     data::write_file(&spec, output)?;
     let bytes = std::fs::metadata(output)?.len();
-    anstream::println!("wrote {} ({}B, {size} {}, seed {seed})", output.display(), ui::human(bytes as f64), kind.unit());
+    anstream::println!(
+        "wrote {} ({}B, {size} {}, seed {seed})",
+        output.display(),
+        ui::human(bytes as f64),
+        kind.unit()
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -12,7 +12,9 @@ use crate::{fsutil, ui};
 pub fn run(ws: &Workspace, id: Option<&str>, all: bool) -> Result<ExitCode> {
     let ex = match id {
         Some(id) => ws.manifest.find(id)?,
-        None => Progress::load(ws).current(ws).context("every exercise is done: name one, e.g. `cargo xtask hint 01`")?,
+        None => {
+            Progress::load(ws).current(ws).context("every exercise is done: name one, e.g. `cargo xtask hint 01`")?
+        }
     };
     let seen_path = ws.root.join(".workbench/hints").join(&ex.id);
     let seen: usize = std::fs::read_to_string(&seen_path).ok().and_then(|s| s.trim().parse().ok()).unwrap_or(0);
@@ -24,7 +26,10 @@ pub fn run(ws: &Workspace, id: Option<&str>, all: bool) -> Result<ExitCode> {
         anstream::println!("{} {hint}", ui::bold(&format!("Hint {}/{}:", i + 1, ex.hints.len())));
     }
     if shown < ex.hints.len() {
-        anstream::println!("{}", ui::dim(&format!("Still stuck? `cargo xtask hint {}` again for a stronger one.", ex.id)));
+        anstream::println!(
+            "{}",
+            ui::dim(&format!("Still stuck? `cargo xtask hint {}` again for a stronger one.", ex.id))
+        );
     } else {
         anstream::println!(
             "{}",

@@ -84,7 +84,10 @@ pub fn test() -> Result<()> {
         loop {
             let left = processes_with_arg(|a| a.contains(&marker));
             if left.is_empty() {
-                anstream::println!("  {name}: child and grandchild gone {} ms after xtask", killed.elapsed().as_millis());
+                anstream::println!(
+                    "  {name}: child and grandchild gone {} ms after xtask",
+                    killed.elapsed().as_millis()
+                );
                 break;
             }
             if killed.elapsed() > Duration::from_secs(2) {

@@ -58,7 +58,8 @@ fn abbreviate_lines(lines: &[&str]) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(lines.len());
     let mut i = 0;
     while i < lines.len() {
-        if let (Some(left), Some(right)) = (value_of(lines[i], "left:"), lines.get(i + 1).and_then(|l| value_of(l, "right:")))
+        if let (Some(left), Some(right)) =
+            (value_of(lines[i], "left:"), lines.get(i + 1).and_then(|l| value_of(l, "right:")))
         {
             let at = first_difference(left.1, right.1);
             out.push(format!("{}{}", left.0, around(left.1, at)));

@@ -92,7 +92,8 @@ pub fn run_suite(
             // never reaches; a suite can still say why on stderr.
             run.details.push_str(&format!("the test output before the stop:\n{}", report::tail(&out.stdout, 40)));
             if !out.stderr.trim().is_empty() {
-                run.details.push_str(&format!("\nwhat the tests printed on stderr:\n{}", report::tail(&out.stderr, 20)));
+                run.details
+                    .push_str(&format!("\nwhat the tests printed on stderr:\n{}", report::tail(&out.stderr, 20)));
             }
             run.stop = Some(Stop {
                 kind: stop_kind(out.stopped),
@@ -114,7 +115,8 @@ pub fn run_suite(
         if !out.success() {
             run.details.push_str(&report::failures(&out.stdout));
             run.details.push_str(&out.stderr);
-            run.reached_todo |= out.stdout.contains("not yet implemented") || out.stderr.contains("not yet implemented");
+            run.reached_todo |=
+                out.stdout.contains("not yet implemented") || out.stderr.contains("not yet implemented");
         }
     }
     Ok(Ok(run))
@@ -186,9 +188,13 @@ pub fn run_harness(ws: &Workspace, exe: &Path, request: &harness::Request, limit
     let read = harness::read_report(&report);
     let _ = std::fs::remove_file(&report);
     let report = read.map_err(|e| {
-        anyhow::anyhow!("{e}
+        anyhow::anyhow!(
+            "{e}
 the bench binary exited with {:?}; the end of its stderr:
-{}", out.status, report::tail(&out.stderr, 20))
+{}",
+            out.status,
+            report::tail(&out.stderr, 20)
+        )
     })?;
     Ok(Harness::Report(report))
 }

@@ -351,9 +351,6 @@ mod tests {
 
     #[test]
     fn inconclusive_has_its_own_exit_code() {
-        assert_eq!(
-            [Outcome::Pass, Outcome::Fail, Outcome::Inconclusive].map(Outcome::exit_code),
-            [0, 1, 3]
-        );
+        assert_eq!([Outcome::Pass, Outcome::Fail, Outcome::Inconclusive].map(Outcome::exit_code), [0, 1, 3]);
     }
 }

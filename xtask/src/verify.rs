@@ -95,7 +95,11 @@ pub fn run(ws: &Workspace, bless: bool, only: Option<&str>, ids: &[String]) -> R
         restore_stub(ws, &scratch, &pristine, ex)?;
     }
     if failures.is_empty() {
-        anstream::println!("{} verify: {count} cases in {} exercise(s) behave as intended", ui::green("✓"), exercises.len());
+        anstream::println!(
+            "{} verify: {count} cases in {} exercise(s) behave as intended",
+            ui::green("✓"),
+            exercises.len()
+        );
         Ok(ExitCode::SUCCESS)
     } else {
         anstream::println!("{} verify: {} of {count} cases misbehave:", ui::red("✗"), failures.len());

@@ -33,7 +33,10 @@ pub fn run(ws: &Workspace, id: Option<&str>, poll: bool) -> Result<ExitCode> {
     let mode = if poll { "polling" } else { "file events" };
     loop {
         let _ = check::run(ws, id);
-        anstream::println!("{}", ui::dim(&format!("watching exercises/ ({mode}); save a file to re-check, Ctrl-C to stop")));
+        anstream::println!(
+            "{}",
+            ui::dim(&format!("watching exercises/ ({mode}); save a file to re-check, Ctrl-C to stop"))
+        );
         // Wait for a change to a source file, then let a burst of saves settle.
         loop {
             let paths = rx.recv()?;
