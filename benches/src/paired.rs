@@ -113,21 +113,24 @@ impl Rounds {
         if self.marks.is_empty() {
             self.marks.extend(Snapshot::take());
         }
-        let spin_before = self.marks.is_empty().then(spin_probe_best);
+        // The spin probe runs everywhere: /proc accounting sees other
+        // programs, but not a virtual machine's host taking a core away
+        // without reporting it as steal time. It cannot be gamed by the
+        // learner's own threads: a thread left running after their call
+        // returns fails the gate (`idle_group_cores`).
+        let spin_before = spin_probe_best();
         let mut samples = vec![None; functions.len()];
         for who in order {
             let (out, sample) = measure(|| crate::gate::call(functions[who], input));
             after(who, out)?;
             samples[who] = Some(sample);
         }
-        let other = match (spin_before, Snapshot::take()) {
-            (None, Some(now)) => self.other_since_window_start(now),
-            // Off Linux: two probes around the round, the lower reading counts
-            // (a burst that starts or ends during the round shows in one).
-            (before, _) => {
-                let got = before.unwrap_or(2.0).min(spin_probe_best());
-                (self.cores.min(2) as f64 - got).max(0.0)
-            }
+        // Two spin probes around the round, the lower reading counts (a
+        // burst that starts or ends during the round shows in one).
+        let spin_other = (self.cores.min(2) as f64 - spin_before.min(spin_probe_best())).max(0.0);
+        let other = match Snapshot::take() {
+            Some(now) if !self.marks.is_empty() => self.other_since_window_start(now).max(spin_other),
+            _ => spin_other,
         };
         for (who, sample) in samples.into_iter().enumerate() {
             self.samples[who].push(sample.expect("every contender ran"));
