@@ -268,9 +268,11 @@ fn paired_rounds(ws: &Workspace, exe: &Path, input: &InputFile, effort: &Effort)
             "stopped after {} s — likely a deadlock ({}); `cargo xtask check` finds it faster",
             stop.limit_secs, stop.threads
         ))),
-        Harness::Report(harness::Report::BenchRun(run)) => Ok(Ok(run)),
-        Harness::Report(harness::Report::Error(e)) => bail!("the benchmark of {} failed: {e}", input.path.display()),
-        Harness::Report(other) => bail!("the benchmark answered a bench request with {other:?}"),
+        Harness::Report(report) => match *report {
+            harness::Report::BenchRun(run) => Ok(Ok(run)),
+            harness::Report::Error(e) => bail!("the benchmark of {} failed: {e}", input.path.display()),
+            other => bail!("the benchmark answered a bench request with {other:?}"),
+        },
     }
 }
 

@@ -155,7 +155,7 @@ fn running_test(stdout: &str) -> Option<String> {
 
 /// What a bench binary in harness mode gave.
 pub enum Harness {
-    Report(harness::Report),
+    Report(Box<harness::Report>),
     /// It ran out of time: what its threads were doing, and its stderr.
     Stopped(Stop, String),
 }
@@ -196,7 +196,7 @@ the bench binary exited with {:?}; the end of its stderr:
             report::tail(&out.stderr, 20)
         )
     })?;
-    Ok(Harness::Report(report))
+    Ok(Harness::Report(Box::new(report)))
 }
 
 /// What the timing harness gave.
@@ -227,9 +227,11 @@ pub fn run_gate(ws: &Workspace, ex: &Exercise) -> Result<Timing> {
     let limit = Duration::from_secs_f64(GATE_BUDGET_SECS + 120.0);
     Ok(match run_harness(ws, &exe, &request, limit)? {
         Harness::Stopped(stop, stderr) => Timing::Stopped(stop, stderr),
-        Harness::Report(harness::Report::Gate(gate)) => Timing::Report(Box::new(gate)),
-        Harness::Report(harness::Report::Error(e)) => anyhow::bail!("the timing harness of {} failed: {e}", ex.id),
-        Harness::Report(other) => anyhow::bail!("the timing harness answered a gate request with {other:?}"),
+        Harness::Report(report) => match *report {
+            harness::Report::Gate(gate) => Timing::Report(Box::new(gate)),
+            harness::Report::Error(e) => anyhow::bail!("the timing harness of {} failed: {e}", ex.id),
+            other => anyhow::bail!("the timing harness answered a gate request with {other:?}"),
+        },
     })
 }
 
