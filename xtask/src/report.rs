@@ -19,15 +19,21 @@ pub fn mark(outcome: Outcome) -> String {
 }
 
 pub fn print(ws: &Workspace, ex: &Exercise, verdict: &Verdict, progress: &Progress) {
-    anstream::println!("{} {} {}", mark(verdict.outcome), ui::bold(&ex.id), verdict.headline);
+    anstream::println!("{}", render(&ex.id, verdict, &progress.summary(ws)));
+}
+
+/// The verdict and its cause on the first line, what to do next, the
+/// progress, then the evidence.
+fn render(id: &str, verdict: &Verdict, progress: &str) -> String {
+    let mut out = format!("{} {} {}\n", mark(verdict.outcome), ui::bold(id), verdict.headline);
     for line in &verdict.next {
-        anstream::println!("  {line}");
+        out.push_str(&format!("  {line}\n"));
     }
-    anstream::println!("  progress: {}", progress.summary(ws));
+    out.push_str(&format!("  progress: {progress}"));
     if !verdict.details.trim().is_empty() {
-        anstream::println!("{}", ui::dim("── details ──"));
-        anstream::println!("{}", verdict.details.trim_end());
+        out.push_str(&format!("\n{}\n{}", ui::dim("── details ──"), verdict.details.trim_end()));
     }
+    out
 }
 
 /// Each failed test's own output (libtest's `---- name stdout ----` blocks),
@@ -192,6 +198,20 @@ pub fn gate_table(g: &GateReport, max_ratio: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_verdict_and_its_cause_come_first() {
+        use crate::verdict::Cause;
+        let mut verdict = Verdict::fail(Cause::Deadlock, "deadlock — test `a` stopped".into(), "evidence".into());
+        verdict.next.push("read the page".into());
+        let shown = anstream::adapter::strip_str(&render("01-sum", &verdict, "3 of 28 done")).to_string();
+        let lines: Vec<&str> = shown.lines().collect();
+        assert_eq!(lines[0], "✗ 01-sum deadlock — test `a` stopped");
+        assert_eq!(lines[1..3], ["  read the page", "  progress: 3 of 28 done"]);
+        assert_eq!(lines.last(), Some(&"evidence"));
+        let inconclusive = Verdict::inconclusive(Cause::MachineBusy, "inconclusive: machine busy".into(), String::new());
+        assert!(anstream::adapter::strip_str(&render("01-sum", &inconclusive, "")).to_string().starts_with("~ 01-sum"));
+    }
 
     #[test]
     fn repeated_panics_are_condensed() {
