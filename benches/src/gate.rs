@@ -303,10 +303,13 @@ pub(crate) fn call<I, O>(f: fn(&I) -> O, input: &I) -> Result<O, String> {
     })
 }
 
-/// Runs the gate on a pool of distinct inputs (see [`INPUT_POOL`]):
-/// correctness first on every one (a wrong answer is never timed), then
-/// rounds, each on another input than the last, until the verdict is decided
-/// or the budget runs out. Every timed call's output is checked.
+/// Runs the gate: correctness first on a pool of distinct inputs (see
+/// [`INPUT_POOL`]; a wrong answer is never timed), then rounds until the
+/// verdict is decided or the budget runs out. Each round runs on a fresh
+/// input, `fresh(round)`, generated before the round: new contents in a new
+/// allocation, so no answer kept from an earlier call — keyed by anything —
+/// can be right. Every timed call's output is checked against the
+/// reference's in the same round, outside the timed span.
 ///
 /// # Panics
 /// If `inputs` is empty, or the reference and the sequential baseline
@@ -314,6 +317,7 @@ pub(crate) fn call<I, O>(f: fn(&I) -> O, input: &I) -> Result<O, String> {
 pub fn run<I, O: PartialEq + Debug>(
     exercise: &str,
     inputs: &[I],
+    fresh: &dyn Fn(u64) -> I,
     input_bytes: u64,
     contenders: &Contenders<I, O>,
     config: &GateConfig,
@@ -350,15 +354,14 @@ pub fn run<I, O: PartialEq + Debug>(
     let mut rng = SplitMix64::new(0x0DE7_E7ED);
     let functions = [contenders.learner, contenders.reference, contenders.sequential];
     let mut idle = [0.0f64; 3];
-    let mut current = 0;
+    // The learner's earlier answers: a wrong answer that repeats one was kept from an earlier call.
+    let mut answers: Vec<O> = expected;
     loop {
-        // Never the same input twice in a row, in an order the learner cannot predict.
-        if inputs.len() > 1 {
-            current = (current + 1 + rng.below(inputs.len() as u64 - 1) as usize) % inputs.len();
-        }
         let round = rounds.len() + 1;
-        let checked = rounds.run_one(&functions, &inputs[current], &mut rng, |who, out| {
-            check_timed_call(who, out, &expected[current], round)?;
+        let input = fresh(round as u64);
+        let mut outputs: [Option<Result<O, String>>; 3] = [None, None, None];
+        let checked = rounds.run_one(&functions, &input, &mut rng, |who, out| {
+            outputs[who] = Some(out);
             let cores_busy = idle_group_cores(LEFTOVER_GRACE, LEFTOVER_WINDOW);
             idle[who] = idle[who].max(cores_busy);
             if who == LEARNER && cores_busy > LEFTOVER_MAX_CORES {
@@ -374,6 +377,8 @@ pub fn run<I, O: PartialEq + Debug>(
         });
         report.idle_cores_after =
             IdleCores { learner: idle[LEARNER], reference: idle[REFERENCE], sequential: idle[SEQUENTIAL] };
+        let checked = checked.and_then(|()| check_round(outputs, &mut answers, round));
+        drop(input);
         if let Err(finding) = checked {
             report.findings.push(finding);
             report.rounds = rounds.len();
@@ -444,36 +449,56 @@ fn check_learner<I, O: PartialEq + Debug>(learner: fn(&I) -> O, inputs: &[I], ex
     None
 }
 
-/// Checks one timed call's output. The learner was right on this very input
-/// before timing began, so a wrong answer now changed between calls; the
-/// reference or baseline going wrong is a bug here.
-fn check_timed_call<O: PartialEq + Debug>(
-    who: usize,
-    out: Result<O, String>,
-    expected: &O,
+/// Checks the outputs of one round: the reference's against the sequential
+/// baseline's (a mismatch is a bug here), then the learner's against the
+/// reference's. A wrong answer that repeats one of the learner's earlier
+/// answers was kept from an earlier call.
+fn check_round<O: PartialEq + Debug>(
+    outputs: [Option<Result<O, String>>; 3],
+    answers: &mut Vec<O>,
     round: usize,
 ) -> Result<(), Finding> {
-    let name = ["your code", "the reference", "the sequential baseline"][who];
-    match out {
-        Ok(got) if got == *expected => Ok(()),
-        Err(msg) if who != LEARNER => {
-            panic!("{name} panicked in timed round {round}: {msg} (a bug in this repository)")
+    let [learner, reference, sequential] = outputs.map(|o| o.expect("every contender ran"));
+    let expected = match (reference, sequential) {
+        (Ok(r), Ok(s)) if r == s => r,
+        (Err(msg), _) | (_, Err(msg)) => {
+            panic!("the reference or the sequential baseline panicked in timed round {round}: {msg} (a bug in this repository)")
         }
-        Ok(got) if who != LEARNER => {
-            panic!("{name} answered {} in timed round {round}: a bug in this repository", truncate_debug(&got))
+        (Ok(r), Ok(s)) => panic!(
+            "the reference answered {} and the sequential baseline {} in timed round {round}: a bug in this repository",
+            truncate_debug(&r),
+            truncate_debug(&s)
+        ),
+    };
+    match learner {
+        Ok(got) if got == expected => {
+            // A few recent answers are enough to recognise a kept one.
+            if answers.len() >= 2 * INPUT_POOL {
+                answers.remove(0);
+            }
+            answers.push(got);
+            Ok(())
         }
         Err(msg) => Err(Finding {
             reason: Reason::Panicked,
             message: format!("your code panicked in timed round {round}: {msg}"),
         }),
-        Ok(got) => Err(Finding {
+        Ok(got) if answers.contains(&got) => Err(Finding {
             reason: Reason::ChangedBetweenCalls,
             message: format!(
-                "your code gave a different answer on a later call (timed round {round}) than on its first call with \
-                 the same input: got {}, expected {} — results must not be cached across calls, and no race may \
-                 change them",
+                "your code gave the answer of an earlier call on the new input of timed round {round}: got {}, \
+                 expected {} — results must not be kept across calls",
                 truncate_debug(&got),
-                truncate_debug(expected)
+                truncate_debug(&expected)
+            ),
+        }),
+        Ok(got) => Err(Finding {
+            reason: Reason::WrongResult,
+            message: format!(
+                "wrong result on the input of timed round {round}: got {}, expected {} (right on the earlier \
+                 inputs: a race, or a case those did not have)",
+                truncate_debug(&got),
+                truncate_debug(&expected)
             ),
         }),
     }
@@ -629,8 +654,18 @@ mod tests {
         Contenders { learner, reference: sum, sequential: sum, baseline: SEQ }
     }
 
+    fn toy_input(seed: u64) -> Toy {
+        std::array::from_fn(|i| i as u64 * (seed + 1))
+    }
+
     fn pool() -> Vec<Toy> {
-        (0..INPUT_POOL as u64).map(|seed| std::array::from_fn(|i| i as u64 * (seed + 1))).collect()
+        (0..INPUT_POOL as u64).map(toy_input).collect()
+    }
+
+    /// The toy gate: the pool, then a fresh input per round.
+    fn run_toy(learner: fn(&Toy) -> u64) -> GateReport {
+        let fresh = |round: u64| toy_input(INPUT_POOL as u64 + round);
+        run("toy", &pool(), &fresh, 80_000, &toy(learner), &quick())
     }
 
     /// Small and quick; what the tests assert does not depend on timing.
@@ -645,13 +680,13 @@ mod tests {
             *FIRST.get_or_init(|| sum(data))
         }
         let _serial = crate::cpu_test_lock();
-        let report = run("toy", &pool(), 80_000, &toy(cached), &quick());
+        let report = run_toy(cached);
         assert_eq!(report.outcome, Outcome::Fail);
         assert_eq!(reasons(&report.findings), [Reason::ChangedBetweenCalls]);
     }
 
     #[test]
-    fn a_learner_going_wrong_in_a_timed_round_fails_as_changed_between_calls() {
+    fn a_learner_going_wrong_in_a_timed_round_fails_as_a_wrong_result() {
         fn flaky(data: &Toy) -> u64 {
             // Right on every input at first (the untimed check), wrong later.
             static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
@@ -659,15 +694,35 @@ mod tests {
             sum(data) + u64::from(calls >= INPUT_POOL + 2)
         }
         let _serial = crate::cpu_test_lock();
-        let report = run("toy", &pool(), 80_000, &toy(flaky), &quick());
-        assert_eq!((report.outcome, reasons(&report.findings)), (Outcome::Fail, vec![Reason::ChangedBetweenCalls]));
+        let report = run_toy(flaky);
+        assert_eq!((report.outcome, reasons(&report.findings)), (Outcome::Fail, vec![Reason::WrongResult]));
         assert!(report.findings[0].message.contains("round 3"), "{}", report.findings[0].message);
+    }
+
+    #[test]
+    fn a_learner_caching_by_address_fails_as_changed_between_calls() {
+        // Right on every distinct input of the pool, and on any input it has
+        // not seen at an address: only a fresh input per round catches it.
+        fn by_address(data: &Toy) -> u64 {
+            static SEEN: std::sync::Mutex<Vec<(usize, u64)>> = std::sync::Mutex::new(Vec::new());
+            let key = data.as_ptr() as usize;
+            let mut seen = SEEN.lock().unwrap();
+            if let Some(&(_, answer)) = seen.iter().find(|(k, _)| *k == key) {
+                return answer;
+            }
+            let answer = sum(data);
+            seen.push((key, answer));
+            answer
+        }
+        let _serial = crate::cpu_test_lock();
+        let report = run_toy(by_address);
+        assert_eq!((report.outcome, reasons(&report.findings)), (Outcome::Fail, vec![Reason::ChangedBetweenCalls]));
     }
 
     #[test]
     fn a_correct_learner_never_fails_the_toy_gate() {
         let _serial = crate::cpu_test_lock();
-        let report = run("toy", &pool(), 80_000, &toy(sum), &quick());
+        let report = run_toy(sum);
         assert_ne!(report.outcome, Outcome::Fail, "{:?}", report.findings);
         assert!(report.rounds >= 3);
     }
@@ -675,7 +730,7 @@ mod tests {
     #[test]
     fn a_wrong_learner_is_a_wrong_result() {
         let _serial = crate::cpu_test_lock();
-        let report = run("toy", &pool(), 80_000, &toy(|data| sum(data) + 1), &quick());
+        let report = run_toy(|data| sum(data) + 1);
         assert_eq!(reasons(&report.findings), [Reason::WrongResult]);
     }
 
@@ -697,7 +752,7 @@ mod tests {
             sum(data)
         }
         let _serial = crate::cpu_test_lock();
-        let report = run("toy", &pool(), 80_000, &toy(leaves_a_thread), &quick());
+        let report = run_toy(leaves_a_thread);
         STOP.store(true, Ordering::Relaxed);
         SPINNER.lock().unwrap().take().unwrap().join().unwrap();
         assert_eq!((report.outcome, reasons(&report.findings)), (Outcome::Fail, vec![Reason::LeftThreadsRunning]));

@@ -88,7 +88,9 @@ pub fn serve<I, O: PartialEq + std::fmt::Debug>(exercise: &Exercise<I, O>, reque
             let inputs: Vec<I> =
                 (0..INPUT_POOL as u64).map(|k| (exercise.generate)(*size, seed.wrapping_add(k))).collect();
             let bytes = (exercise.input_bytes)(&inputs[0]);
-            Report::Gate(gate::run(exercise.id, &inputs, bytes, &exercise.contenders, config))
+            // Each round's fresh input continues the seeds after the pool's.
+            let fresh = |round: u64| (exercise.generate)(*size, seed.wrapping_add(INPUT_POOL as u64 + round));
+            Report::Gate(gate::run(exercise.id, &inputs, &fresh, bytes, &exercise.contenders, config))
         }
         Request::BenchRun { input, config } => match crate::load_file(exercise, input) {
             Ok(data) => Report::BenchRun(bench_run::run(exercise, &data, config)),
