@@ -462,7 +462,9 @@ fn check_round<O: PartialEq + Debug>(
     let expected = match (reference, sequential) {
         (Ok(r), Ok(s)) if r == s => r,
         (Err(msg), _) | (_, Err(msg)) => {
-            panic!("the reference or the sequential baseline panicked in timed round {round}: {msg} (a bug in this repository)")
+            panic!(
+                "the reference or the sequential baseline panicked in timed round {round}: {msg} (a bug in this repository)"
+            )
         }
         (Ok(r), Ok(s)) => panic!(
             "the reference answered {} and the sequential baseline {} in timed round {round}: a bug in this repository",

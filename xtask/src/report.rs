@@ -209,7 +209,8 @@ mod tests {
         assert_eq!(lines[0], "✗ 01-sum deadlock — test `a` stopped");
         assert_eq!(lines[1..3], ["  read the page", "  progress: 3 of 28 done"]);
         assert_eq!(lines.last(), Some(&"evidence"));
-        let inconclusive = Verdict::inconclusive(Cause::MachineBusy, "inconclusive: machine busy".into(), String::new());
+        let inconclusive =
+            Verdict::inconclusive(Cause::MachineBusy, "inconclusive: machine busy".into(), String::new());
         assert!(anstream::adapter::strip_str(&render("01-sum", &inconclusive, "")).to_string().starts_with("~ 01-sum"));
     }
 
