@@ -4,54 +4,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-/// The fields of `/proc/PID/stat` (or `/proc/PID/task/TID/stat`) we use.
-#[derive(Debug, PartialEq, Eq)]
-pub struct PidStat {
-    /// `R` running, `S` asleep, `D` in uninterruptible I/O, `Z` zombie, …
-    pub state: char,
-    pub pgrp: i32,
-    /// utime + stime + cutime + cstime: its own CPU time and that of its
-    /// reaped children (short-lived workers count for the group too).
-    pub cpu_ticks: u64,
-}
-
-/// Parses one `stat` line. The command name (field 2) is in parentheses and
-/// may contain spaces and parentheses itself, so fields are counted after
-/// the last `)`.
-pub fn parse_pid_stat(line: &str) -> Option<PidStat> {
-    let (_, rest) = line.rsplit_once(')')?;
-    // After the name: state is field 3, pgrp 5, utime..cstime 14..=17.
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let field = |n: usize| fields.get(n - 3).copied();
-    let ticks = |n: usize| field(n)?.parse::<i64>().ok().map(|t| t.max(0) as u64);
-    Some(PidStat {
-        state: field(3)?.chars().next()?,
-        pgrp: field(5)?.parse().ok()?,
-        cpu_ticks: ticks(14)? + ticks(15)? + ticks(16)? + ticks(17)?,
-    })
-}
-
-/// The machine's busy ticks, all CPUs together, from `/proc/stat`'s first
-/// `cpu` line: everything but idle and iowait (steal counts as busy: the
-/// hypervisor gave the core to someone else). guest and guest_nice are left
-/// out because user and nice already include them.
-pub fn parse_machine_busy(proc_stat: &str) -> Option<u64> {
-    let line = proc_stat.lines().find(|l| l.starts_with("cpu "))?;
-    let ticks: Vec<u64> = line.split_whitespace().skip(1).map(|t| t.parse().ok()).collect::<Option<_>>()?;
-    // user nice system idle iowait irq softirq steal (guest guest_nice)
-    let at = |i: usize| ticks.get(i).copied().unwrap_or(0);
-    (ticks.len() >= 4).then(|| at(0) + at(1) + at(2) + at(5) + at(6) + at(7))
-}
+// The parsers are the busy probe's own (`benches::procstat`): one reading of /proc for both.
+pub use benches::procstat::{PidStat, parse_machine_busy, parse_pid_stat, ticks_per_second};
 
 pub fn machine_busy_ticks() -> Option<u64> {
     parse_machine_busy(&std::fs::read_to_string("/proc/stat").ok()?)
-}
-
-/// USER_HZ: the unit of every tick count in /proc.
-pub fn ticks_per_second() -> f64 {
-    // SAFETY: sysconf only reads a configuration value.
-    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
-    if hz > 0 { hz as f64 } else { 100.0 }
 }
 
 /// Every live process of group `pgid`, with its stat.
@@ -69,7 +26,7 @@ fn group_members(pgid: u32) -> Vec<(u32, PidStat)> {
 
 /// CPU ticks of each process in group `pgid` now.
 pub fn group_ticks(pgid: u32) -> HashMap<u32, u64> {
-    group_members(pgid).into_iter().map(|(pid, stat)| (pid, stat.cpu_ticks)).collect()
+    group_members(pgid).into_iter().map(|(pid, stat)| (pid, stat.ticks)).collect()
 }
 
 /// Ticks the group used between two [`group_ticks`] samples: a process that
@@ -138,33 +95,6 @@ pub fn processes_with_arg(matches: impl Fn(&str) -> bool) -> Vec<(u32, Vec<Strin
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_pid_stat_line_is_parsed_after_the_last_parenthesis() {
-        // Recorded on a 2-core Linux VM (`sleep 5 &`), then the same with
-        // CPU time and a name with spaces and parentheses, as threads may have.
-        let sleeping = "11503 (sleep) S 11500 11500 3439 0 -1 4194304 132 0 1 0 0 0 0 0 20 0 1 0 440996 \
-                        2990080 414 18446744073709551615 93833320194048 93833320211977 140732003375520 0 0 0 0 6 0 1 0 \
-                        0 17 0 0 0 0 0 0";
-        assert_eq!(parse_pid_stat(sleeping), Some(PidStat { state: 'S', pgrp: 11500, cpu_ticks: 0 }));
-        let spinning = "11504 (suite (a) b) R 11500 11500 3439 0 -1 4194304 132 0 1 0 917 23 4 1 20 0 9 0 440996";
-        assert_eq!(parse_pid_stat(spinning), Some(PidStat { state: 'R', pgrp: 11500, cpu_ticks: 917 + 23 + 4 + 1 }));
-        assert_eq!(parse_pid_stat("12 (truncated) S 1"), None);
-        assert_eq!(parse_pid_stat(""), None);
-    }
-
-    #[test]
-    fn machine_busy_is_everything_but_idle_and_iowait() {
-        // Recorded on a 2-core VM: user nice system idle iowait irq softirq steal guest guest_nice.
-        let stat = "cpu  27165 0 4660 846718 2081 0 24 273 0 0\n\
-                    cpu0 13226 0 2121 424255 748 0 8 130 0 0\n\
-                    cpu1 13938 0 2538 422462 1333 0 15 143 0 0\n";
-        assert_eq!(parse_machine_busy(stat), Some(27165 + 4660 + 24 + 273));
-        // Old kernels have fewer columns.
-        assert_eq!(parse_machine_busy("cpu  10 2 3 400\n"), Some(15));
-        assert_eq!(parse_machine_busy("cpu0 1 2 3 4\n"), None);
-        assert_eq!(parse_machine_busy("cpu  1 x 3 4\n"), None);
-    }
 
     #[test]
     fn ticks_between_counts_new_processes_whole_and_ignores_ended_ones() {
