@@ -127,11 +127,13 @@ pub fn shared_files(root: &Path) -> Result<Vec<String>> {
 
 /// The files of `ex` that `check` refuses to run with when edited: every file
 /// of the exercise crate outside `src/` (tests, snapshots, `Cargo.toml`, and
-/// any `build.rs` or config a learner adds), the reference crate, and its bench.
+/// any `build.rs` or config a learner adds), the reference crate's manifest
+/// and sources (not its notes or variants), and its bench.
 pub fn protected_files(root: &Path, ex: &Exercise) -> Result<Vec<String>> {
     let mut files = Vec::new();
     files_under(root, &ex.dir(root), &["src"], &mut files)?;
-    files_under(root, &ex.solution_dir(root), &["known-bad", "known-good"], &mut files)?;
+    files.push(relative(root, &ex.solution_dir(root).join("Cargo.toml")));
+    files_under(root, &ex.solution_dir(root).join("src"), &[], &mut files)?;
     if ex.perf.is_some() {
         files.push(relative(root, &ex.bench_file(root)));
     }
