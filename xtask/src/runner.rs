@@ -72,8 +72,8 @@ pub fn run_suite(
     let limit = Duration::from_secs(ex.test_timeout_secs());
     let mut run =
         SuiteRun { flavour, passed: 0, failed: Vec::new(), reached_todo: false, stop: None, details: String::new() };
-    for exe in executables {
-        let mut cmd = Cmd::new(&exe)
+    let test_binary = |exe: &Path| {
+        let mut cmd = Cmd::new(exe)
             .arg("--test-threads=1")
             .env("INSTA_UPDATE", "no")
             .env("INSTA_WORKSPACE_ROOT", &ws.root)
@@ -82,14 +82,21 @@ pub fn run_suite(
         if let Some(file) = snapshot_references {
             cmd = cmd.env("INSTA_SNAPSHOT_REFERENCES_FILE", file);
         }
-        let out = cmd.capture(limit)?;
+        cmd
+    };
+    for exe in executables {
+        let out = test_binary(&exe).capture(limit)?;
         let (ok, mut bad) = tally(&out.stdout);
         if out.timed_out() {
+            // libtest prints why a test failed only at the end, which a hang
+            // never reaches: the tests that failed before it run again, alone.
+            if !bad.is_empty() {
+                let again = test_binary(&exe).arg("--exact").args(&bad).capture(limit)?;
+                run.details.push_str(&report::failures(&again.stdout));
+            }
             run.passed += ok;
             run.failed.extend(bad);
-            run.details.push_str(&report::failures(&out.stdout));
-            // libtest prints a failure's message only at the end, which a hang
-            // never reaches; a suite can still say why on stderr.
+            // A suite can also say why on stderr.
             run.details.push_str(&format!("the test output before the stop:\n{}", report::tail(&out.stdout, 40)));
             if !out.stderr.trim().is_empty() {
                 run.details
