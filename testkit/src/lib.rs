@@ -6,7 +6,7 @@
 //! - [`serial`]: for tests that must not overlap — they start processes, time
 //!   something (19), or change the process's umask (23).
 //! - [`median_seconds`]: the timer of the examples that print the book's tables.
-//! - [`cpu_by_thread_name`]: where a call's work ran (18: in the pool it builds).
+//! - [`cpu_by_thread`]: where a call's work ran (09: on several threads; 18: in the pool it builds).
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
@@ -54,16 +54,17 @@ pub fn median_seconds(runs: usize, mut f: impl FnMut()) -> f64 {
     times[times.len() / 2]
 }
 
-/// CPU time, in seconds, that this process's threads used while `f` ran,
-/// summed per thread name (Linux's `/proc/self/task/*/comm`, cut to 15
-/// bytes by the kernel), with `f`'s result. Threads that start and end
-/// during `f` are seen: a sampler reads every thread's `schedstat` (CPU
-/// nanoseconds) every millisecond. Empty off Linux.
+/// CPU time, in seconds, that each thread of this process used while `f`
+/// ran, with its name (Linux's `/proc/self/task/*/comm`, cut to 15 bytes by
+/// the kernel), and `f`'s result. Threads that start and end during `f` are
+/// seen: a sampler reads every thread's `schedstat` (CPU nanoseconds) every
+/// millisecond, so a thread that lives under a millisecond may be missed.
+/// The sampler's own thread is left out. Empty off Linux.
 ///
-/// For suites that must know *where* work ran — in the pool the exercise
-/// builds, not rayon's global one.
-pub fn cpu_by_thread_name<T>(f: impl FnOnce() -> T) -> (T, std::collections::BTreeMap<String, f64>) {
-    use std::collections::{BTreeMap, HashMap};
+/// For suites that must know *where* work ran — on several threads, in the
+/// pool the exercise builds and not rayon's global one.
+pub fn cpu_by_thread<T>(f: impl FnOnce() -> T) -> (T, Vec<(String, f64)>) {
+    use std::collections::HashMap;
     use std::sync::atomic::{AtomicBool, Ordering};
     fn sample(latest: &mut HashMap<String, (String, u64)>) {
         let Ok(tasks) = std::fs::read_dir("/proc/self/task") else { return };
@@ -79,23 +80,32 @@ pub fn cpu_by_thread_name<T>(f: impl FnOnce() -> T) -> (T, std::collections::BTr
             }
         }
     }
-    let done = AtomicBool::new(false);
+    const SAMPLER: &str = "cpu-sampler";
+    let (ready, done) = (AtomicBool::new(false), AtomicBool::new(false));
     std::thread::scope(|s| {
-        let sampler = s.spawn(|| {
-            let (mut first, mut last) = (HashMap::new(), HashMap::new());
-            sample(&mut first);
-            while !done.load(Ordering::Acquire) {
+        let sampler = std::thread::Builder::new()
+            .name(SAMPLER.into())
+            .spawn_scoped(s, || {
+                let (mut first, mut last) = (HashMap::new(), HashMap::new());
+                sample(&mut first);
+                ready.store(true, Ordering::Release);
+                while !done.load(Ordering::Acquire) {
+                    sample(&mut last);
+                    std::thread::sleep(std::time::Duration::from_millis(1));
+                }
                 sample(&mut last);
-                std::thread::sleep(std::time::Duration::from_millis(1));
-            }
-            sample(&mut last);
-            let mut by_name: BTreeMap<String, f64> = BTreeMap::new();
-            for (tid, (name, ns)) in last {
-                let before = first.get(&tid).map_or(0, |(_, ns)| *ns);
-                *by_name.entry(name).or_default() += ns.saturating_sub(before) as f64 / 1e9;
-            }
-            by_name
-        });
+                let mut threads: Vec<(String, f64)> = last
+                    .into_iter()
+                    .filter(|(_, (name, _))| name != SAMPLER)
+                    .map(|(tid, (name, ns))| {
+                        let before = first.get(&tid).map_or(0, |(_, ns)| *ns);
+                        (name, ns.saturating_sub(before) as f64 / 1e9)
+                    })
+                    .collect();
+                threads.sort_by(|a, b| b.1.total_cmp(&a.1));
+                threads
+            })
+            .expect("the sampler thread starts");
         // Set on drop: a panic in `f` (a `todo!()`) must stop the sampler,
         // or the scope would wait for it for ever.
         struct Done<'a>(&'a AtomicBool);
@@ -103,6 +113,11 @@ pub fn cpu_by_thread_name<T>(f: impl FnOnce() -> T) -> (T, std::collections::BTr
             fn drop(&mut self) {
                 self.0.store(true, Ordering::Release);
             }
+        }
+        // `f` starts once the sampler runs: on a busy machine its first
+        // reading could otherwise come after short threads had ended.
+        while !ready.load(Ordering::Acquire) {
+            std::thread::yield_now();
         }
         let out = {
             let _done = Done(&done);

@@ -192,6 +192,23 @@ fn zero_workers_panics_with_a_clear_message() {
     let _ = fill_file_with_processes(&dir.path("out.bin"), 10, 0, worker(), &[]);
 }
 
+#[test]
+#[cfg(target_os = "linux")]
+fn the_threads_really_share_the_work() {
+    // 64 MiB: each of 4 threads writes for milliseconds, long enough to be seen.
+    let mut out = vec![0; 64 << 20];
+    let ((), cpu) = testkit::cpu_by_thread(|| fill_with_threads(&mut out, 4));
+    let total: f64 = cpu.iter().map(|(_, s)| s).sum();
+    // At least two threads with a real share: scoped threads give four,
+    // rayon's pool one per core (both are right); one thread is not.
+    let working = cpu.iter().filter(|(_, s)| *s > 0.1 * total).count();
+    assert!(
+        working >= 2,
+        "fill_with_threads(out, 4) did its work on {working} thread(s) (CPU-seconds by thread: {cpu:.4?}): \
+         spawn the threads first and let them write at the same time"
+    );
+}
+
 /// What a person sees: the same bytes whichever way they were written.
 #[test]
 fn threads_and_processes_agree() {
