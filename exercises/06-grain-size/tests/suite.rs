@@ -33,6 +33,24 @@ fn every_grain_gives_the_same_sum() {
 }
 
 #[test]
+#[cfg(target_os = "linux")]
+fn one_chunk_is_one_task() {
+    // With `grain` = every item there is one task, so one thread does all
+    // the work; code that splits the items its own way spreads it out.
+    let items = datagen::uniform_u32(8_000_000, 6);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+    let (total, cpu) = testkit::cpu_by_thread(|| pool.install(|| sum_in_tasks(&items, items.len())));
+    assert_eq!(total, oracle(&items));
+    let all: f64 = cpu.iter().map(|(_, s)| s).sum();
+    let busiest = cpu.first().map_or(0.0, |(_, s)| *s);
+    assert!(
+        busiest > 0.8 * all,
+        "sum_in_tasks(items, items.len()) spread its work over several threads (CPU-seconds by thread: {cpu:.3?}): \
+         with a grain of every item it must spawn exactly one task — is `grain` used to cut the chunks?"
+    );
+}
+
+#[test]
 fn empty_input_sums_to_zero() {
     assert_eq!(sum_in_tasks(&[], 1), 0);
     assert_eq!(sum_cheap(&[]), 0);
