@@ -132,7 +132,11 @@ pub fn shared_files(root: &Path) -> Result<Vec<String>> {
 pub fn protected_files(root: &Path, ex: &Exercise) -> Result<Vec<String>> {
     let mut files = Vec::new();
     files_under(root, &ex.dir(root), &["src"], &mut files)?;
-    files.push(relative(root, &ex.solution_dir(root).join("Cargo.toml")));
+    let manifest = ex.solution_dir(root).join("Cargo.toml");
+    if manifest.is_file() {
+        // Absent, it shows as missing against the record.
+        files.push(relative(root, &manifest));
+    }
     files_under(root, &ex.solution_dir(root).join("src"), &[], &mut files)?;
     if ex.perf.is_some() {
         files.push(relative(root, &ex.bench_file(root)));
