@@ -185,6 +185,13 @@ fn crate_manifest(n: &Names, solution: bool) -> String {
     )
 }
 
+/// The placeholder task's work for one item: a few multiplications, so the
+/// task is bound by the cores, not by memory, and its reference is clearly
+/// parallel (a plain sum of `u32`s reads memory as fast on one core as on two
+/// on some machines, and the scaffold's "sequential" known-bad would pass).
+const WORK: &str = "{ let h = (u64::from(x) ^ 0x9e37_79b9_7f4a_7c15).wrapping_mul(0xbf58_476d_1ce4_e5b9); \
+                    (h ^ (h >> 31)).wrapping_mul(0x94d0_49bb_1331_11eb) >> 40 }";
+
 const DOC: &str = "/// Sums `data` in parallel. (Placeholder task from `cargo xtask new`: replace it.)\n\
 ///\n/// The model: split the work over all cores with rayon and add the partial sums.\n\
 ///\n/// # Panics\n///\n/// Never.\n";
@@ -200,7 +207,7 @@ fn stub(n: &Names) -> String {
 fn reference(n: &Names) -> String {
     format!(
         "//! Reference solution of exercise {}.\n\nuse rayon::prelude::*;\n\n{DOC}// ANCHOR: solution\n\
-         pub fn process(data: &[u32]) -> u64 {{\n    data.par_iter().map(|&x| u64::from(x)).sum()\n}}\n// ANCHOR_END: solution\n",
+         pub fn process(data: &[u32]) -> u64 {{\n    data.par_iter().map(|&x| {WORK}).sum()\n}}\n// ANCHOR_END: solution\n",
         n.id
     )
 }
@@ -208,7 +215,7 @@ fn reference(n: &Names) -> String {
 fn known_bad_sequential(n: &Names) -> String {
     format!(
         "//! expect: not-parallel\n//! Correct but sequential: one core does all the work.\n\n{DOC}\
-         pub fn process(data: &[u32]) -> u64 {{\n    data.iter().map(|&x| u64::from(x)).sum()\n}}\n// {}\n",
+         pub fn process(data: &[u32]) -> u64 {{\n    data.iter().map(|&x| {WORK}).sum()\n}}\n// {}\n",
         n.id
     )
 }
@@ -217,7 +224,7 @@ fn known_bad_lost_item(n: &Names) -> String {
     format!(
         "//! expect: tests-failed\n//! Forgets the last item: the oracle comparison catches it.\n\n{DOC}\
          pub fn process(data: &[u32]) -> u64 {{\n    let n = data.len().saturating_sub(1);\n    \
-         data[..n].iter().map(|&x| u64::from(x)).sum()\n}}\n// {}\n",
+         data[..n].iter().map(|&x| {WORK}).sum()\n}}\n// {}\n",
         n.id
     )
 }
@@ -226,7 +233,7 @@ fn suite(n: &Names) -> String {
     format!(
         "//! The one test suite of exercise {id}, run against the learner's crate and the reference.\n\n\
          use {lib}::process;\nuse proptest::prelude::*;\n\n\
-         fn oracle(data: &[u32]) -> u64 {{\n    data.iter().map(|&x| u64::from(x)).sum()\n}}\n\n\
+         fn oracle(data: &[u32]) -> u64 {{\n    data.iter().map(|&x| {WORK}).sum()\n}}\n\n\
          #[test]\nfn empty_input() {{\n    assert_eq!(process(&[]), 0);\n}}\n\n\
          proptest! {{\n    #![proptest_config(ProptestConfig {{ cases: 100, failure_persistence: None, ..ProptestConfig::default() }})]\n\n    \
          #[test]\n    fn matches_the_sequential_oracle(data in prop::collection::vec(any::<u32>(), 0..1000)) {{\n        \
@@ -245,7 +252,7 @@ fn bench(n: &Names) -> String {
          input_bytes: |data| std::mem::size_of_val(data.as_slice()) as u64,\n        \
          digest: |total: &u64| total.to_string(),\n        contenders: Contenders {{\n            \
          learner: |data| ex_{lib}::process(data),\n            reference: |data| ref_{lib}::process(data),\n            \
-         sequential: |data| data.iter().map(|&x| u64::from(x)).sum(),\n            \
+         sequential: |data| data.iter().map(|&x| {WORK}).sum(),\n            \
          baseline: benches::SEQUENTIAL_BASELINE,\n        }},\n    }});\n}}\n",
         id = n.id,
         lib = n.lib
@@ -271,7 +278,11 @@ fn python(n: &Names) -> String {
          from workbench_baseline import BaselineError, Outcome, main, read_bytes, warm_pool\n\n\n\
          def load(path):\n    data = read_bytes(path)\n    if len(data) % 4:\n        \
          raise BaselineError(f\"{{path}}: not a whole number of u32 values\")\n    return data\n\n\n\
-         def chunk_sum(chunk):\n    values = array(\"I\")\n    values.frombytes(chunk)\n    return sum(values)\n\n\n\
+         MASK = (1 << 64) - 1\n\n\n\
+         def work(x):\n    \"\"\"The placeholder task's work for one item, as in the Rust reference.\"\"\"\n    \
+         h = ((x ^ 0x9E3779B97F4A7C15) * 0xBF58476D1CE4E5B9) & MASK\n    \
+         return (((h ^ (h >> 31)) * 0x94D049BB133111EB) & MASK) >> 40\n\n\n\
+         def chunk_sum(chunk):\n    values = array(\"I\")\n    values.frombytes(chunk)\n    return sum(work(x) for x in values)\n\n\n\
          def run_pool(data, workers):\n    with warm_pool(workers) as pool:\n        start = time.perf_counter()\n        \
          step = max(4, len(data) // (workers * 4) // 4 * 4)\n        \
          chunks = [data[i : i + step] for i in range(0, len(data), step)]\n        \
@@ -286,7 +297,7 @@ fn python(n: &Names) -> String {
 fn manifest_entry(n: &Names, timing: Timing) -> String {
     let perf = match timing {
         Timing::Timed => format!(
-            "\n[exercise.perf]\ndatagen = \"u32\"\ncheck_size = 67_108_864\nbench_size = 268_435_456\nmax_ratio = 1.3\n\
+            "\n[exercise.perf]\ndatagen = \"u32\"\ncheck_size = 33_554_432\nbench_size = 134_217_728\nmax_ratio = 1.3\n\
              parallel = true\npython = \"{}\"\n",
             n.lib
         ),
