@@ -12,7 +12,7 @@ fn main() {
         contenders: Contenders {
             learner: |text| ex_stations_fast::aggregate(text),
             reference: |text| ref_stations_fast::aggregate(text),
-            sequential: |text| stations::parallel::aggregate(text),
+            sequential: |text| ref_stations_parallel::aggregate(text),
             baseline: "parallel stage",
         },
     });

@@ -16,7 +16,7 @@ fn main() {
             reference: |file| ref_stations_mmap::aggregate_file(&file.path).map_err(|e| e.to_string()),
             sequential: |file| {
                 let bytes = std::fs::read(&file.path).map_err(|e| e.to_string())?;
-                stations::fast::aggregate(&bytes).map_err(|e| e.to_string())
+                ref_stations_fast::aggregate(&bytes).map_err(|e| e.to_string())
             },
             baseline: "stage 3, file read",
         },

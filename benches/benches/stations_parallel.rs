@@ -12,7 +12,7 @@ fn main() {
         contenders: Contenders {
             learner: |text| ex_stations_parallel::aggregate(text),
             reference: |text| ref_stations_parallel::aggregate(text),
-            sequential: |text| stations::straightforward::aggregate(text),
+            sequential: |text| ref_stations_straightforward::aggregate(text),
             baseline: "straightforward stage",
         },
     });

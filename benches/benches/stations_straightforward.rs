@@ -14,7 +14,7 @@ fn main() {
             learner: |text| ex_stations_straightforward::aggregate(text),
             reference: |text| ref_stations_straightforward::aggregate(text),
             // The first stage has no earlier one: its baseline is itself.
-            sequential: |text| stations::straightforward::aggregate(text),
+            sequential: |text| ref_stations_straightforward::aggregate(text),
             baseline: "straightforward stage",
         },
     });

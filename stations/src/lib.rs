@@ -1,4 +1,4 @@
-//! Given code of the capstone, station statistics (exercises 24–27).
+//! Given code of the capstone, station statistics (exercises 24–28).
 //!
 //! Input rows are `<station>;<temperature>\n`: a UTF-8 name of 1 to 100
 //! bytes without `;` or `\n`, and a temperature from -99.9 to 99.9 with
@@ -12,28 +12,17 @@
 //! is computed in integer tenths of a degree; the mean is rounded half up
 //! (towards positive infinity), and `-0.0` is never printed.
 //!
-//! Exercise 24 writes all of this; from exercise 25 on, these pieces are
-//! given (they are exercise 24's reference), and [`straightforward`] is the
-//! stage the later ones are timed against.
+//! This crate holds only what every stage shares: the error types, the name
+//! limit, the program's `main` and the suites' checks. Exercise 24 writes
+//! the rest. The later exercises get the earlier stages' references as
+//! crates of their own (`stations_straightforward`, `stations_parallel`,
+//! `stations_fast`), each exercise only the stages before it, so no
+//! exercise can be solved by calling its own reference.
 
-// The stages' own code refers to this crate as `stations`, also from inside it.
-extern crate self as stations;
-
-/// Exercise 26's reference, given to exercise 27.
-#[path = "../../solutions/26-stations-fast/src/lib.rs"]
-pub mod fast;
-/// Exercise 25's reference, given from exercise 26 on.
-#[path = "../../solutions/25-stations-parallel/src/lib.rs"]
-pub mod parallel;
-/// Exercise 24's reference, given from exercise 25 on.
-#[path = "../../solutions/24-stations-straightforward/src/lib.rs"]
-pub mod straightforward;
 #[cfg(feature = "suite")]
 pub mod suite;
 
 use std::fmt;
-
-pub use straightforward::{Stats, format_result, format_tenths, format_unsorted, parse_row, parse_tenths, rows};
 
 /// Longest station name, in bytes.
 pub const MAX_NAME: usize = 100;

@@ -7,6 +7,7 @@
 //!   something (19), or change the process's umask (23).
 //! - [`median_seconds`]: the timer of the examples that print the book's tables.
 //! - [`cpu_by_thread`]: where a call's work ran (09: on several threads; 18: in the pool it builds).
+//! - [`TempFile`]: an input file for code that takes a path, removed when dropped (20, 27, 28).
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
@@ -125,4 +126,38 @@ pub fn cpu_by_thread<T>(f: impl FnOnce() -> T) -> (T, Vec<(String, f64)>) {
         };
         (out, sampler.join().expect("the sampler thread"))
     })
+}
+
+/// A file in the temp dir, removed when dropped: a test's input for code that
+/// takes a path. Its name holds the process id, a counter and `name`, so
+/// tests running at once (or two runs of the suite) never share one.
+pub struct TempFile(std::path::PathBuf);
+
+impl TempFile {
+    /// Writes `bytes` to a new file whose name ends in `name`.
+    pub fn with(name: &str, bytes: &[u8]) -> TempFile {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("workbench-test-{}-{n}-{name}", std::process::id()));
+        let file = TempFile(path);
+        std::fs::write(&file.0, bytes).unwrap_or_else(|e| panic!("cannot write {}: {e}", file.0.display()));
+        file
+    }
+
+    pub fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl AsRef<std::path::Path> for TempFile {
+    fn as_ref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
 }

@@ -108,7 +108,9 @@ pub fn relative(root: &Path, path: &Path) -> String {
 
 /// Files every exercise's verdict depends on: the manifest (time limits,
 /// timing settings), the workspace's Cargo profiles and config, the timing
-/// harness, and the crates the suites use. A toolchain file or a legacy
+/// harness, and every crate the workspace hands to exercises (each path
+/// entry of `[workspace.dependencies]`: the suites' helpers, the given
+/// crates, the capstone's earlier stages). A toolchain file or a legacy
 /// `.cargo/config` is listed when present, so that adding one is an edit.
 pub fn shared_files(root: &Path) -> Result<Vec<String>> {
     let mut files: Vec<String> = ["Cargo.toml", "exercises.toml", ".cargo/config.toml"]
@@ -116,13 +118,34 @@ pub fn shared_files(root: &Path) -> Result<Vec<String>> {
         .chain(["rust-toolchain", "rust-toolchain.toml", ".cargo/config"])
         .map(str::to_string)
         .collect();
-    for krate in ["benches", "datagen", "testkit", "stations"] {
+    let mut crates = vec!["benches".to_string()];
+    crates.extend(given_crates(root)?);
+    for krate in crates {
         files.push(format!("{krate}/Cargo.toml"));
-        files_under(root, &root.join(krate).join("src"), &[], &mut files)?;
+        files_under(root, &root.join(&krate).join("src"), &[], &mut files)?;
     }
     // Listed when present: a deleted file shows as missing, a new one as added.
     files.retain(|f| root.join(f).is_file());
     Ok(files)
+}
+
+/// The folders of the crates the root manifest's `[workspace.dependencies]`
+/// names by path, relative to `root`. A manifest that cannot be read gives
+/// none: `Cargo.toml` itself is a shared file, so its edit is found anyway.
+fn given_crates(root: &Path) -> Result<Vec<String>> {
+    let Ok(text) = std::fs::read_to_string(root.join("Cargo.toml")) else { return Ok(vec![]) };
+    let Ok(manifest) = text.parse::<toml::Table>() else { return Ok(vec![]) };
+    let deps = manifest.get("workspace").and_then(|w| w.get("dependencies")).and_then(|d| d.as_table());
+    let mut crates: Vec<String> = deps
+        .into_iter()
+        .flat_map(|d| d.values())
+        .filter_map(|d| d.get("path").and_then(|p| p.as_str()))
+        .filter(|p| !p.contains("..")) // never a file outside the repository
+        .map(|p| p.trim_end_matches('/').to_string())
+        .collect();
+    crates.sort();
+    crates.dedup();
+    Ok(crates)
 }
 
 /// The files of `ex` that `check` refuses to run with when edited: every file
@@ -225,7 +248,12 @@ impl Pristine {
     /// The protected files of `ex` and the shared files that differ from the record.
     pub fn edits(&self, root: &Path, ex: &Exercise) -> Result<Vec<Edit>> {
         let mut edits = compare(&self.shared, &shared_now(root)?);
-        edits.extend(compare(&self.record(ex)?.protected, &ids(root, &protected_files(root, ex)?)?));
+        // A given crate's reference (exercise 24's, shared from 25 on) is in both lists: name it once.
+        for edit in compare(&self.record(ex)?.protected, &ids(root, &protected_files(root, ex)?)?) {
+            if !edits.contains(&edit) {
+                edits.push(edit);
+            }
+        }
         Ok(edits)
     }
 }

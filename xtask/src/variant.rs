@@ -23,6 +23,17 @@ pub fn expected_reason(text: &str) -> Option<String> {
     text.lines().find_map(|l| l.trim().strip_prefix("//! expect:").map(|r| r.trim().to_string()))
 }
 
+/// The tests a known-bad variant's `//! failing: a, b` line names: the ones
+/// that must be among the failures, because their messages explain it.
+pub fn failing_tests(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|l| l.trim().strip_prefix("//! failing:"))
+        .flat_map(|names| names.split(','))
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty())
+        .collect()
+}
+
 /// The variant's `src/lib.rs`: the file itself, or the reference with the patch applied.
 pub fn materialize(variant: &Path, reference: &Path) -> Result<String> {
     let text = std::fs::read_to_string(variant).with_context(|| format!("cannot read {}", variant.display()))?;

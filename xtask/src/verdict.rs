@@ -128,19 +128,26 @@ pub struct Verdict {
     pub headline: String,
     pub next: Vec<String>,
     pub details: String,
+    /// The tests that failed, and the one stopped at its time limit: what
+    /// `verify` compares with a known-bad variant's `//! failing:` line.
+    pub failed_tests: Vec<String>,
 }
 
 impl Verdict {
     pub fn pass(headline: String) -> Self {
-        Self { outcome: Outcome::Pass, causes: vec![], headline, next: vec![], details: String::new() }
+        Self::new(Outcome::Pass, vec![], headline, String::new())
     }
 
     pub fn fail(cause: Cause, headline: String, details: String) -> Self {
-        Self { outcome: Outcome::Fail, causes: vec![cause], headline, next: vec![], details }
+        Self::new(Outcome::Fail, vec![cause], headline, details)
     }
 
     pub fn inconclusive(cause: Cause, headline: String, details: String) -> Self {
-        Self { outcome: Outcome::Inconclusive, causes: vec![cause], headline, next: vec![], details }
+        Self::new(Outcome::Inconclusive, vec![cause], headline, details)
+    }
+
+    pub fn new(outcome: Outcome, causes: Vec<Cause>, headline: String, details: String) -> Self {
+        Self { outcome, causes, headline, next: vec![], details, failed_tests: vec![] }
     }
 }
 
@@ -190,6 +197,12 @@ pub struct SuiteRun {
 
 /// The verdict on a suite run.
 pub fn suite(run: &SuiteRun) -> Verdict {
+    let mut verdict = suite_outcome(run);
+    verdict.failed_tests = run.failed.iter().chain(run.stop.iter().filter_map(|s| s.test.as_ref())).cloned().collect();
+    verdict
+}
+
+fn suite_outcome(run: &SuiteRun) -> Verdict {
     let total = run.passed + run.failed.len();
     if let Some(stop) = &run.stop {
         return stopped(run, stop);
@@ -281,7 +294,7 @@ pub fn gate(report: &GateReport, tests_headline: &str, summary: &str) -> Verdict
         Outcome::Inconclusive => vec!["not done yet: check again when the machine is idle".into()],
         _ => vec![],
     };
-    Verdict { outcome, causes, headline, next, details: String::new() }
+    Verdict { next, ..Verdict::new(outcome, causes, headline, String::new()) }
 }
 
 /// At most three names, then how many more.

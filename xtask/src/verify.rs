@@ -5,7 +5,8 @@
 //! the stub fails only through `todo!()`; the reference passes both as its own
 //! crate and copied into the exercise; every `known-bad/*.rs` is rejected with
 //! the reason its `//! expect:` line names; every `known-good/*.rs` is
-//! accepted; snapshots are current and all referenced; the record is current.
+//! accepted; snapshots are current and all referenced; the record is current;
+//! and no exercise can reach its own reference through what it is given.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -18,11 +19,24 @@ use crate::manifest::{Exercise, Workspace};
 use crate::verdict::{Cause, Outcome, Verdict};
 use crate::{fsutil, ui, variant};
 
+mod given;
+
 /// What a case must produce.
 #[derive(Debug, Clone, PartialEq)]
 enum Expect {
     Accept,
-    Reject(Cause),
+    /// Rejected for `cause`, with at least the tests named in `failing`
+    /// among the failures (the tests whose messages explain the mistake).
+    Reject {
+        cause: Cause,
+        failing: Vec<String>,
+    },
+}
+
+impl Expect {
+    fn reject(cause: Cause) -> Self {
+        Expect::Reject { cause, failing: vec![] }
+    }
 }
 
 struct Case {
@@ -75,9 +89,16 @@ pub fn run(ws: &Workspace, bless: bool, only: Option<&str>, ids: &[String]) -> R
             );
         }
     }
+    let mut failures = Vec::new();
+    let graph = given::metadata(ws)?;
+    for ex in &exercises {
+        if let Some(how) = given::reaches_own_reference(&graph, &ws.root, ex)? {
+            anstream::println!("{} {how}", ui::red("✗"));
+            failures.push(format!("{how}: one call to it would pass every test and the gate"));
+        }
+    }
     let mut scratch = scratch_copy(ws, &pristine, &exercises)?;
     scratch.pristine_digest = digest;
-    let mut failures = Vec::new();
     let mut count = 0;
     for ex in &exercises {
         for problem in verify_reference_suite(&scratch, ex)? {
@@ -168,7 +189,7 @@ fn restore_stub(ws: &Workspace, scratch: &Workspace, pristine: &Pristine, ex: &E
 fn cases(ws: &Workspace, ex: &Exercise) -> Result<Vec<Case>> {
     let solution = ex.solution_dir(&ws.root);
     let mut cases = vec![
-        Case { label: "stub".into(), change: Change::None, expect: Expect::Reject(Cause::Todo) },
+        Case { label: "stub".into(), change: Change::None, expect: Expect::reject(Cause::Todo) },
         Case { label: "reference".into(), change: Change::Lib(solution.join("src/lib.rs")), expect: Expect::Accept },
     ];
     // A learner "fixing" a test: check must refuse and name the file.
@@ -177,7 +198,7 @@ fn cases(ws: &Workspace, ex: &Exercise) -> Result<Vec<Case>> {
         cases.push(Case {
             label: format!("edited {test}"),
             change: Change::EditProtected(test),
-            expect: Expect::Reject(Cause::EditedFiles),
+            expect: Expect::reject(Cause::EditedFiles),
         });
     }
     // Files outside the learner's src/ that would change a verdict: a build
@@ -186,14 +207,14 @@ fn cases(ws: &Workspace, ex: &Exercise) -> Result<Vec<Case>> {
     cases.push(Case {
         label: format!("added {build_rs}"),
         change: Change::AddFile(build_rs),
-        expect: Expect::Reject(Cause::EditedFiles),
+        expect: Expect::reject(Cause::EditedFiles),
     });
     if ex.perf.is_some() {
         for file in ["exercises.toml", "Cargo.toml", "benches/src/gate.rs", integrity::FILE] {
             cases.push(Case {
                 label: format!("edited {file}"),
                 change: Change::EditProtected(file.into()),
-                expect: Expect::Reject(Cause::EditedFiles),
+                expect: Expect::reject(Cause::EditedFiles),
             });
         }
     }
@@ -205,19 +226,20 @@ fn cases(ws: &Workspace, ex: &Exercise) -> Result<Vec<Case>> {
         files.sort();
         for file in files {
             let name = file.file_name().expect("a file name").to_string_lossy();
-            let expect = if bad { Expect::Reject(expected_reason(&file)?) } else { Expect::Accept };
+            let expect = if bad { expected_rejection(&file)? } else { Expect::Accept };
             cases.push(Case { label: format!("{folder}/{name}"), change: Change::Lib(file), expect });
         }
     }
     Ok(cases)
 }
 
-/// The cause a known-bad variant's `//! expect: <cause>` line names.
-fn expected_reason(file: &Path) -> Result<Cause> {
+/// What a known-bad variant's `//! expect: <cause>` and `//! failing: <test>, …` lines name.
+fn expected_rejection(file: &Path) -> Result<Expect> {
     let text = std::fs::read_to_string(file)?;
     let name = variant::expected_reason(&text)
         .with_context(|| format!("{} needs a `//! expect: <cause>` line", file.display()))?;
-    Cause::parse(&name).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))
+    let cause = Cause::parse(&name).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    Ok(Expect::Reject { cause, failing: variant::failing_tests(&text) })
 }
 
 /// A timing verdict is inconclusive while the machine is busy (a shared CI
@@ -304,8 +326,18 @@ fn judge(expect: &Expect, verdict: &Verdict) -> Option<String> {
     match (expect, verdict.outcome) {
         (Expect::Accept, Outcome::Pass | Outcome::Inconclusive) => None,
         (Expect::Accept, Outcome::Fail) => Some(format!("expected acceptance, got rejection ({})", causes(verdict))),
-        (Expect::Reject(cause), Outcome::Fail) if verdict.causes.contains(cause) => None,
-        (Expect::Reject(cause), _) => Some(format!(
+        (Expect::Reject { cause, failing }, Outcome::Fail) if verdict.causes.contains(cause) => {
+            let missing: Vec<&String> =
+                failing.iter().filter(|name| !verdict.failed_tests.iter().any(|f| f == *name)).collect();
+            (!missing.is_empty()).then(|| {
+                format!(
+                    "rejected for `{cause}`, but not by {} (failed: {})",
+                    missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", "),
+                    if verdict.failed_tests.is_empty() { "none".into() } else { verdict.failed_tests.join(", ") }
+                )
+            })
+        }
+        (Expect::Reject { cause, .. }, _) => Some(format!(
             "expected rejection for `{cause}`, got {:?} with causes [{}]",
             verdict.outcome,
             causes(verdict)
@@ -344,16 +376,29 @@ mod tests {
     use super::*;
 
     fn report(outcome: Outcome, causes: &[Cause]) -> Verdict {
-        Verdict { outcome, causes: causes.to_vec(), headline: String::new(), next: vec![], details: String::new() }
+        Verdict::new(outcome, causes.to_vec(), String::new(), String::new())
     }
 
     #[test]
     fn a_rejection_for_another_cause_does_not_count() {
-        let expect = Expect::Reject(Cause::NotParallel);
+        let expect = Expect::reject(Cause::NotParallel);
         assert!(judge(&expect, &report(Outcome::Fail, &[Cause::TooSlow, Cause::NotParallel])).is_none());
         assert!(judge(&expect, &report(Outcome::Fail, &[Cause::TestsFailed])).is_some());
         assert!(judge(&expect, &report(Outcome::Inconclusive, &[Cause::MachineBusy])).is_some());
         assert!(judge(&expect, &report(Outcome::Pass, &[])).is_some());
+    }
+
+    #[test]
+    fn a_rejection_by_other_tests_than_named_does_not_count() {
+        let expect = Expect::Reject { cause: Cause::TestsFailed, failing: vec!["counts_each_word_once".into()] };
+        let mut verdict = report(Outcome::Fail, &[Cause::TestsFailed]);
+        verdict.failed_tests = vec!["empty_input".into()];
+        let why = judge(&expect, &verdict).expect("the wrong test failed");
+        assert!(why.contains("not by `counts_each_word_once` (failed: empty_input)"), "{why}");
+        verdict.failed_tests.push("counts_each_word_once".into());
+        assert!(judge(&expect, &verdict).is_none());
+        let text = "//! expect: tests-failed\n//! failing: a_test, another\n--- a/x\n";
+        assert_eq!(variant::failing_tests(text), ["a_test", "another"]);
     }
 
     #[test]

@@ -2,13 +2,14 @@
 //! faster, from a parser and a hash table made for this input.
 //! Read `book/src/ch08-capstone/fast.md`.
 //!
-//! Given in the `stations` crate: exercise 24's pieces (`parse_row`, `Stats`,
-//! `format_unsorted`, …) and exercise 25's `parallel::newline_chunks`.
+//! Given: exercise 24's reference as the crate `stations_straightforward`
+//! (`parse_row`, `Stats`, `format_unsorted`, …) and exercise 25's as
+//! `stations_parallel` (`newline_chunks`).
 
 pub use stations::{Problem, RowError};
 
 // ANCHOR: stub
-/// The result line for `input`, exactly as `stations::straightforward`
+/// The result line for `input`, exactly as `stations_straightforward`
 /// gives it — the same rules, the same first error — on all cores, without
 /// the general-purpose parts:
 ///
@@ -21,7 +22,7 @@ pub use stations::{Problem, RowError};
 ///   there are at most 10 000 of those.
 /// - **Find rows with `memchr`**, which looks at many bytes per step.
 ///
-/// A row the fast path cannot read goes to `stations::parse_row`, which
+/// A row the fast path cannot read goes to `stations_straightforward::parse_row`, which
 /// says exactly what is wrong (and where).
 pub fn aggregate(input: &[u8]) -> Result<String, RowError> {
     todo!("split_row from the end, an open-addressing table, newline_chunks on rayon")

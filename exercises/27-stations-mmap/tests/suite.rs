@@ -2,36 +2,20 @@
 //! learner's crate and the reference. The capstone's checks run through a
 //! file: each input is written to a temporary file and aggregated from it.
 
-use std::io::Write as _;
-use std::path::PathBuf;
-
 use proptest::prelude::*;
 use stations::suite;
 use stations::{FileError, RowError};
 use stations_mmap::aggregate_file;
+use testkit::TempFile;
 
-/// A temporary file, removed when dropped.
-struct Temp(PathBuf);
-
-impl Drop for Temp {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
-
-fn temp_file(bytes: &[u8]) -> Temp {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    let path = std::env::temp_dir().join(format!("stations-mmap-{}-{n}.txt", std::process::id()));
-    std::fs::File::create(&path).and_then(|mut f| f.write_all(bytes)).expect("write a temporary input file");
-    Temp(path)
+fn temp_file(bytes: &[u8]) -> TempFile {
+    TempFile::with("rows.txt", bytes)
 }
 
 /// The stage as the checks call it: through a file.
 fn via_file(input: &[u8]) -> Result<String, RowError> {
     let file = temp_file(input);
-    match aggregate_file(&file.0) {
+    match aggregate_file(file.path()) {
         Ok(line) => Ok(line),
         Err(FileError::Row(e)) => Err(e),
         Err(FileError::Io(e)) => panic!("a readable {}-byte file gave an i/o error: {e}", input.len()),

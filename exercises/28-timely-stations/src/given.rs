@@ -9,7 +9,8 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-pub use stations::{Problem, RowError, Stats};
+pub use stations::{Problem, RowError};
+pub use stations_straightforward::Stats;
 use timely::dataflow::operators::{Exchange, Inspect, Probe};
 use timely::dataflow::{InputHandleVec, ProbeHandle};
 
@@ -81,7 +82,7 @@ impl std::error::Error for JobError {}
 /// Worker `index` of `peers`'s share of the input, and where it starts:
 /// newline-aligned chunks, one per worker (empty when the input is short).
 pub fn share(input: &[u8], index: usize, peers: usize) -> (u64, &[u8]) {
-    stations::parallel::newline_chunks(input, peers).get(index).copied().unwrap_or((input.len() as u64, &[]))
+    stations_parallel::newline_chunks(input, peers).get(index).copied().unwrap_or((input.len() as u64, &[]))
 }
 
 /// A malformed row as it travels to worker 0.
@@ -146,7 +147,7 @@ where
                 })
                 .probe_with(&probe);
         });
-        match stations::fast::chunk_stations(chunk, start) {
+        match stations_fast::chunk_stations(chunk, start) {
             Ok(stations) => {
                 for (name, stats) in stations {
                     let name = std::str::from_utf8(name).expect("the parser checks names");
@@ -192,5 +193,5 @@ fn result_line(totals: Vec<Summary>) -> Result<String, JobError> {
             return Err(JobError::StationTwice(total.name));
         }
     }
-    Ok(stations::format_result(sorted.iter().map(|(name, stats)| (name.as_slice(), stats))))
+    Ok(stations_straightforward::format_result(sorted.iter().map(|(name, stats)| (name.as_slice(), stats))))
 }

@@ -4,14 +4,16 @@
 //! the program as two processes of two workers on localhost.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
+use stations::RowError;
 use stations::suite;
-use stations::{RowError, Stats};
+use stations_straightforward::Stats;
+use testkit::TempFile;
 use timely::dataflow::InputHandleVec;
 use timely::dataflow::ProbeHandle;
 use timely::dataflow::operators::{Inspect, Probe};
@@ -237,30 +239,13 @@ fn program() -> &'static str {
         .expect("cargo builds the exercise's program for its tests")
 }
 
-/// A file in the temp dir, removed when dropped.
-struct Temp(PathBuf);
-
-impl Temp {
-    fn new(name: &str, bytes: &[u8]) -> Temp {
-        let path = std::env::temp_dir().join(format!("timely-stations-{}-{name}", std::process::id()));
-        std::fs::write(&path, bytes).expect("write a temporary file");
-        Temp(path)
-    }
-}
-
-impl Drop for Temp {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
-
 /// A hostfile of ports free right now. Timely's default ports (2101, 2102, …)
 /// are the same for every run: two runs at once would connect to each other.
-fn hostfile(processes: usize) -> Temp {
+fn hostfile(processes: usize) -> TempFile {
     let listeners: Vec<_> =
         (0..processes).map(|_| std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port")).collect();
     let lines: String = listeners.iter().map(|l| format!("{}\n", l.local_addr().expect("a bound address"))).collect();
-    Temp::new("hosts.txt", lines.as_bytes())
+    TempFile::with("hosts.txt", lines.as_bytes())
 }
 
 struct Finished {
@@ -279,7 +264,7 @@ fn run_processes(input: &Path, processes: usize, limit: Duration) -> Vec<Finishe
             Command::new(program())
                 .arg(input)
                 .args(["-w", "2", "-n", &processes.to_string(), "-p", &p.to_string(), "-h"])
-                .arg(&hosts.0)
+                .arg(hosts.path())
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped())
                 .spawn()
@@ -329,8 +314,8 @@ fn two_processes_of_two_workers_match_the_capstone() {
     let _alone = testkit::serial();
     let rows = datagen::station_rows(200_000, 28).into_bytes();
     let want = suite::aggregate_oracle(&rows).expect("generated rows are well formed");
-    let input = Temp::new("rows.txt", &rows);
-    let finished = run_processes(&input.0, 2, Duration::from_secs(15));
+    let input = TempFile::with("rows.txt", &rows);
+    let finished = run_processes(input.path(), 2, Duration::from_secs(15));
     for (p, f) in finished.iter().enumerate() {
         assert!(f.success, "process {p} failed; its stderr:\n{}", f.stderr);
     }
@@ -360,8 +345,8 @@ fn a_malformed_row_in_the_second_process_is_reported_by_the_first() {
     let mut rows = datagen::station_rows(100_000, 29).into_bytes();
     let offset = rows.len() as u64;
     rows.extend_from_slice(b"Lima;19.05\n");
-    let input = Temp::new("bad-rows.txt", &rows);
-    let finished = run_processes(&input.0, 2, Duration::from_secs(15));
+    let input = TempFile::with("bad-rows.txt", &rows);
+    let finished = run_processes(input.path(), 2, Duration::from_secs(15));
     assert!(!finished[0].success, "process 0 exits with an error; it printed {:?}", finished[0].stdout);
     assert!(
         finished[0].stderr.contains(&format!("malformed row at byte {offset}")),

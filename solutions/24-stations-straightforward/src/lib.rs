@@ -1,7 +1,7 @@
 //! Reference solution of exercise 24-stations-straightforward.
 //!
-//! From exercise 25 on, this file is given: the `stations` crate includes it
-//! as `stations::straightforward` and re-exports its pieces.
+//! From exercise 25 on, this crate is given to the later stages as the
+//! dependency `stations_straightforward` (never to exercise 24 itself).
 
 use std::collections::HashMap;
 use std::fmt;

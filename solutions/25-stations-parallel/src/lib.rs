@@ -1,13 +1,13 @@
 //! Reference solution of exercise 25-stations-parallel.
 //!
-//! From exercise 26 on, this file is given: the `stations` crate includes it
-//! as `stations::parallel` (for `newline_chunks`).
+//! From exercise 26 on, this crate is given to the later stages as the
+//! dependency `stations_parallel` (for `newline_chunks`).
 
 use std::collections::HashMap;
 
 use rayon::prelude::*;
 pub use stations::{Problem, RowError};
-use stations::{Stats, format_unsorted, parse_row, rows};
+use stations_straightforward::{Stats, format_unsorted, parse_row, rows};
 
 /// One chunk's stations, or its first malformed row.
 type Partial<'a> = Result<HashMap<&'a [u8], Stats>, RowError>;

@@ -1,12 +1,13 @@
 //! Reference solution of exercise 26-stations-fast.
 //!
-//! From exercise 27 on, this file is given: the `stations` crate includes it
-//! as `stations::fast`.
+//! From exercise 27 on, this crate is given to the later stages as the
+//! dependency `stations_fast`.
 
 use rayon::prelude::*;
-use stations::parallel::newline_chunks;
-use stations::{MAX_NAME, Stats, format_unsorted, parse_row};
+use stations::MAX_NAME;
 pub use stations::{Problem, RowError};
+use stations_parallel::newline_chunks;
+use stations_straightforward::{Stats, format_unsorted, parse_row};
 
 // ANCHOR: parse
 /// A row's name and temperature, read from the row's end: the temperature

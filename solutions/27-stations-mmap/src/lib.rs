@@ -15,6 +15,6 @@ pub fn aggregate_file(path: &Path) -> Result<String, FileError> {
     let map = unsafe { memmap2::Mmap::map(&file)? };
     #[cfg(unix)]
     let _ = map.advise(memmap2::Advice::Sequential);
-    Ok(stations::fast::aggregate(&map)?)
+    Ok(stations_fast::aggregate(&map)?)
 }
 // ANCHOR_END: solution

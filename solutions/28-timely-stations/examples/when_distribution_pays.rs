@@ -31,7 +31,7 @@ fn main() {
     };
     let bytes = std::fs::read(&file).expect("the input file is readable");
     let rows = count_rows(&bytes);
-    let want = stations::fast::aggregate(&bytes).expect("the input is well formed");
+    let want = stations_fast::aggregate(&bytes).expect("the input is well formed");
     println!(
         "{} rows, {:.0} MB; median of {RUNS} runs after one to warm up; CPU = user + system of every process\n",
         rows,
@@ -46,7 +46,7 @@ fn main() {
         let file = std::fs::File::open(&file).expect("open");
         // SAFETY: read-only, and nothing changes the file while this runs.
         let map = unsafe { memmap2::Mmap::map(&file) }.expect("map");
-        assert_eq!(stations::fast::aggregate(&map).expect("well formed"), want);
+        assert_eq!(stations_fast::aggregate(&map).expect("well formed"), want);
         (start.elapsed(), own_cpu() - cpu0)
     });
     line("capstone stage 4: rayon over the mapped file", rayon::current_num_threads(), &stage4, rows);
@@ -77,7 +77,7 @@ fn main() {
         let (mut summaries, mut sent) = (0usize, 0usize);
         for index in 0..peers {
             let (start, share) = timely_stations::share(&bytes, index, peers);
-            let stations = stations::fast::chunk_stations(share, start).expect("well formed");
+            let stations = stations_fast::chunk_stations(share, start).expect("well formed");
             summaries += stations.len();
             sent += stations.iter().map(|(name, _)| 8 + name.len() + 24).sum::<usize>();
         }
