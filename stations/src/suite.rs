@@ -151,6 +151,8 @@ pub fn edge_inputs() -> Vec<(&'static str, Vec<u8>)> {
         ("a name of exactly 100 bytes", rows(&[(&long_name, "9.9"), (&long_name, "-9.9")])),
         ("1000 rows without a final newline", no_final_newline),
         ("200 000 generated rows", datagen::station_rows(200_000, 24).into_bytes()),
+        // 2 200 000 × 999 tenths is over i32::MAX: a sum kept in 32 bits wraps.
+        ("one station, 2 200 000 rows at 99.9 (a sum beyond 32 bits)", b"Oslo;99.9\n".repeat(2_200_000)),
     ]
 }
 
@@ -160,15 +162,27 @@ pub fn malformed_inputs() -> Vec<(&'static str, Vec<u8>, RowError)> {
     let good = b"Abha;-23.0\nOslo;4.5\n".to_vec();
     let with = |bad: &[u8]| [&good[..], bad, b"\nRiga;1.0\n"].concat();
     let long = format!("{};1.0", "x".repeat(101));
+    // 51 characters but 102 bytes: the limit counts bytes.
+    let long_in_bytes = format!("{};1.0", "λ".repeat(51));
     vec![
         ("a row without ;", with(b"Lima 19.0"), at(20, Problem::NoSeparator)),
         ("an empty name", with(b";19.0"), at(20, Problem::BadName)),
         ("a name of 101 bytes", with(long.as_bytes()), at(20, Problem::BadName)),
+        ("a name of 51 characters in 102 bytes", with(long_in_bytes.as_bytes()), at(20, Problem::BadName)),
         ("a name that is not UTF-8", with(b"Li\xffma;19.0"), at(20, Problem::BadName)),
         ("two decimals", with(b"Lima;19.05"), at(20, Problem::BadTemperature)),
         ("no decimal", with(b"Lima;19"), at(20, Problem::BadTemperature)),
         ("three digits", with(b"Lima;100.0"), at(20, Problem::BadTemperature)),
         ("a plus sign", with(b"Lima;+1.0"), at(20, Problem::BadTemperature)),
+        // What a float parser accepts and the format does not.
+        ("no digit before the point", with(b"Lima;.5"), at(20, Problem::BadTemperature)),
+        ("no digit after the point", with(b"Lima;5."), at(20, Problem::BadTemperature)),
+        ("a minus and no digit before the point", with(b"Lima;-.5"), at(20, Problem::BadTemperature)),
+        ("an exponent", with(b"Lima;1e1"), at(20, Problem::BadTemperature)),
+        ("two minus signs", with(b"Lima;--1.0"), at(20, Problem::BadTemperature)),
+        ("a decimal comma", with(b"Lima;1,5"), at(20, Problem::BadTemperature)),
+        ("a space before the number", with(b"Lima; 1.0"), at(20, Problem::BadTemperature)),
+        ("nothing after ;", with(b"Lima;"), at(20, Problem::BadTemperature)),
         ("a blank line", with(b""), at(20, Problem::NoSeparator)),
         ("a carriage return", with(b"Lima;1.0\r"), at(20, Problem::BadTemperature)),
     ]

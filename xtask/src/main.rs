@@ -151,7 +151,7 @@ enum Command {
         /// Record every protected file and stub in pristine.toml (all exercises; IDs choose what is verified).
         #[arg(long)]
         bless: bool,
-        /// Only the cases whose label contains this text (`reference`, `known-bad/deadlock`).
+        /// Only the cases whose label contains one of these comma-separated texts (`reference`, `known-bad/deadlock,stub`).
         #[arg(long, value_name = "TEXT")]
         only: Option<String>,
         /// Only these exercises.

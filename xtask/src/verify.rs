@@ -104,7 +104,10 @@ pub fn run(ws: &Workspace, bless: bool, only: Option<&str>, ids: &[String]) -> R
         for problem in verify_reference_suite(&scratch, ex)? {
             failures.push(problem);
         }
-        for case in cases(ws, ex)?.into_iter().filter(|c| only.is_none_or(|text| c.label.contains(text))) {
+        for case in cases(ws, ex)?
+            .into_iter()
+            .filter(|c| only.is_none_or(|texts| texts.split(',').any(|text| c.label.contains(text))))
+        {
             count += 1;
             if let Some(problem) = run_case(&scratch, ex, &case)? {
                 failures.push(problem);
