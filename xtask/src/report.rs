@@ -44,7 +44,7 @@ pub fn failures(stdout: &str) -> String {
     let mut out = String::new();
     for block in stdout[start..].split("\n---- ").skip(1) {
         let block = block.split("\n\nfailures:\n").next().unwrap_or(block);
-        let condensed = condense(block.trim_end());
+        let condensed = condense(&own_failure_first(block.trim_end()));
         let lines: Vec<&str> = condensed.lines().filter(|l| !is_decoration(l)).collect();
         let lines = abbreviate_lines(&lines);
         out.push_str("---- ");
@@ -55,6 +55,52 @@ pub fn failures(stdout: &str) -> String {
         out.push_str("\n\n");
     }
     out
+}
+
+/// A failed test's block with its own thread's panic (the assertion that
+/// failed) first, then what it printed, then the panics of other threads —
+/// which a test may cause on purpose (a worker that panics by design) and
+/// which would otherwise bury the assertion: at most two kinds shown, the
+/// rest counted.
+fn own_failure_first(block: &str) -> String {
+    const OTHER_PANICS_SHOWN: usize = 2;
+    let (header, body) = block.split_once('\n').unwrap_or((block, ""));
+    let test = header.trim_end_matches(" stdout ----").trim();
+    let own_thread = format!("thread '{test}'");
+    let short_name = test.rsplit("::").next().unwrap_or(test);
+    let is_own = |p: &str| p.starts_with(&own_thread) || p.starts_with(&format!("thread '{short_name}'"));
+    let is_panic = |p: &str| p.starts_with("thread '") && p.lines().next().is_some_and(|l| l.contains("panicked at"));
+    let paragraphs: Vec<&str> = body
+        .split("\n\n")
+        .map(|p| p.trim_matches('\n'))
+        .filter(|p| !p.is_empty() && !p.starts_with("note: run with `RUST_BACKTRACE=1`"))
+        .map(|p| p.trim_end_matches("\nnote: run with `RUST_BACKTRACE=1` environment variable to display a backtrace"))
+        .collect();
+    let own: Vec<&str> = paragraphs.iter().copied().filter(|p| is_own(p)).collect();
+    let printed: Vec<&str> = paragraphs.iter().copied().filter(|p| !is_own(p) && !is_panic(p)).collect();
+    let others: Vec<&str> = paragraphs.iter().copied().filter(|p| !is_own(p) && is_panic(p)).collect();
+    if own.is_empty() || others.is_empty() {
+        return block.to_string(); // nothing buried: keep libtest's order
+    }
+    let mut kinds: Vec<&str> = Vec::new();
+    for panic in &others {
+        // The same place in the code is the same kind of panic, whatever its message.
+        let place = |p: &str| p.lines().next().and_then(|l| l.split("panicked at").nth(1)).unwrap_or("").to_string();
+        if !kinds.iter().any(|k| place(k) == place(panic)) {
+            kinds.push(panic);
+        }
+    }
+    let mut parts: Vec<String> = vec![header.to_string()];
+    parts.extend(own.iter().map(|p| p.to_string()));
+    parts.extend(printed.iter().map(|p| p.to_string()));
+    let shown: Vec<&str> = kinds.iter().take(OTHER_PANICS_SHOWN).copied().collect();
+    parts.push(format!(
+        "({} panic(s) on other threads while the test ran{}:)",
+        others.len(),
+        if others.len() > shown.len() { ", for example" } else { "" }
+    ));
+    parts.extend(shown.iter().map(|p| p.to_string()));
+    parts.join("\n\n")
 }
 
 /// Lines cut to a readable length. A pair of values compared by
@@ -212,6 +258,23 @@ mod tests {
         let inconclusive =
             Verdict::inconclusive(Cause::MachineBusy, "inconclusive: machine busy".into(), String::new());
         assert!(anstream::adapter::strip_str(&render("01-sum", &inconclusive, "")).to_string().starts_with("~ 01-sum"));
+    }
+
+    #[test]
+    fn the_tests_own_panic_comes_before_other_threads_panics() {
+        let mut stdout = String::from("running 1 test\n\nfailures:\n\n---- a_job stdout ----\n\n");
+        for i in 0..40 {
+            stdout.push_str(&format!(
+                "thread '<unnamed>' (7{i}) panicked at tests/suite.rs:30:9:\nitem {i} fails on purpose\n\n"
+            ));
+        }
+        stdout.push_str("thread 'a_job' (99) panicked at tests/suite.rs:83:5:\nassertion `left == right` failed\n  left: 1\n right: 2\nnote: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n\n\nfailures:\n    a_job\n");
+        let shown = failures(&stdout);
+        let lines: Vec<&str> = shown.lines().collect();
+        assert_eq!(lines[2], "thread 'a_job' (99) panicked at tests/suite.rs:83:5:", "{shown}");
+        assert!(shown.contains("  left: 1"), "{shown}");
+        assert!(shown.contains("(40 panic(s) on other threads while the test ran, for example:)"), "{shown}");
+        assert!(shown.contains("item 0 fails on purpose") && !shown.contains("item 1 fails"), "{shown}");
     }
 
     #[test]
