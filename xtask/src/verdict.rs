@@ -62,6 +62,11 @@ pub enum Cause {
 }
 
 impl Cause {
+    /// Whether a rejection for this cause comes from named tests (or models),
+    /// which a known-bad variant's `//! failing:` line must name.
+    pub fn names_tests(self) -> bool {
+        matches!(self, Cause::TestsFailed | Cause::Deadlock | Cause::EndlessLoop | Cause::ModelFailed)
+    }
     /// Every cause, for messages that list the valid names.
     pub const ALL: [Cause; 18] = [
         Cause::EditedFiles,

@@ -303,7 +303,15 @@ fn run_case(scratch: &Workspace, ex: &Exercise, case: &Case) -> Result<Option<St
     {
         verdict = Some(format!("the refusal does not name {file}"));
     }
-    let line = format!("{} {}: {} ({:.0} s)", ex.id, case.label, report.headline, started.elapsed().as_secs_f64());
+    let mut line = format!("{} {}: {} ({:.0} s)", ex.id, case.label, report.headline, started.elapsed().as_secs_f64());
+    if let Expect::Reject { cause, failing } = &case.expect
+        && failing.is_empty()
+        && cause.names_tests()
+    {
+        let failed = report.failed_tests.join(", ");
+        verdict.get_or_insert(format!("name the tests that must catch it: `//! failing: {failed}` (or fewer)"));
+        line.push_str(&format!("\n    failed: {failed}"));
+    }
     match &verdict {
         None => anstream::println!("{} {line}", ui::green("✓")),
         Some(why) => anstream::println!("{} {line}\n    {why}", ui::red("✗")),

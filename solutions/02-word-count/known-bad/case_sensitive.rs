@@ -1,4 +1,5 @@
 //! expect: tests-failed
+//! failing: words_are_counted_case_insensitively_in_lowercase
 //! Forgets to lowercase the words, so "Rust", "rust" and "RUST" are counted apart.
 
 use std::collections::HashMap;

@@ -1,4 +1,5 @@
 //! expect: deadlock
+//! failing: a_long_word_is_never_cut
 //! Keeps the guard of the total map alive in the calling thread while a `par_iter` locks the same Mutex to merge into it.
 
 use std::collections::HashMap;
