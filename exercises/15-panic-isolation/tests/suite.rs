@@ -63,7 +63,11 @@ fn one_panic_the_others_finish() {
     assert_eq!(out.len(), 1000, "one result per item");
     for (i, r) in out.iter().enumerate() {
         if i == 617 {
-            assert_eq!(r, &Err(ItemPanic { index: 617, message: "item 617 is cursed".into() }));
+            assert_eq!(
+                r,
+                &Err(ItemPanic { index: 617, message: "item 617 is cursed".into() }),
+                "item 617 panicked: its ItemPanic names it by its place in the whole input, 617"
+            );
         } else {
             assert_eq!(r, &Ok(i as u32 + 1), "item {i} did not panic; its result is lost or wrong");
         }
@@ -180,6 +184,34 @@ fn items_can_run_while_another_panics() {
     });
     assert_eq!(out[0], Err(ItemPanic { index: 0, message: "item 0 gives up (item 1 seen: true)".into() }));
     assert_eq!(out[1], Ok(true), "item 1 should finish normally while item 0 panics beside it");
+}
+
+#[test]
+fn items_run_on_the_pool_of_the_caller() {
+    // The caller's pool names its threads: every item must run on one of them.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(3)
+        .thread_name(|i| format!("callers-pool-{i}"))
+        .build()
+        .expect("a thread pool");
+    let items: Vec<u32> = (0..300).collect();
+    let out = job(&pool, &items, |&x| {
+        if x % 50 == 7 {
+            panic!("item {x} fails");
+        }
+        std::thread::current().name().map(str::to_owned)
+    });
+    for (i, r) in out.iter().enumerate() {
+        if let Ok(name) = r {
+            assert!(
+                name.as_deref().is_some_and(|n| n.starts_with("callers-pool-")),
+                "item {i} ran on the thread {name:?}, not on a thread of the pool run_isolated was called in \
+                 (`callers-pool-0` to `-2`): use a rayon parallel iterator, which runs on the current pool — not a \
+                 pool of your own or `std::thread`s"
+            );
+        }
+    }
+    assert_eq!(out.iter().filter(|r| r.is_err()).count(), 6, "items 7, 57, …, 257 panic");
 }
 
 /// What a person sees: a job's report, one line per item.

@@ -9,6 +9,7 @@ use std::collections::{BTreeSet, HashSet};
 use std::fmt;
 use std::sync::{Mutex, MutexGuard, Once, PoisonError};
 use std::thread::ThreadId;
+use std::time::Instant;
 
 use proptest::prelude::*;
 use tracing::field::{Field, Visit};
@@ -187,10 +188,22 @@ impl Line {
 
 /// Runs `traced_sum` and checks everything the table of its docs promises.
 fn run_and_check(data: &[u32], workers: usize, chunk_len: usize) -> Vec<Line> {
+    run_and_check_timed(data, workers, chunk_len).0
+}
+
+/// [`run_and_check`], and how long the call took, in whole microseconds.
+fn run_and_check_timed(data: &[u32], workers: usize, chunk_len: usize) -> (Vec<Line>, u64) {
+    let start = Instant::now();
     let sum = traced_sum(data, workers, chunk_len);
+    let call_us = u64::try_from(start.elapsed().as_micros()).unwrap_or(u64::MAX);
     let lines = take_lines();
     let want_sum: u64 = data.iter().map(|&x| u64::from(x)).sum();
-    assert_eq!(sum, want_sum, "the sum is wrong");
+    assert_eq!(
+        sum,
+        want_sum,
+        "traced_sum of {} items returned {sum}, but they add up to {want_sum}: sums of u32 items need a u64",
+        data.len()
+    );
     let chunks: Vec<&[u32]> = data.chunks(chunk_len).collect();
     let threads = workers.min(chunks.len());
     let caller = std::thread::current().id();
@@ -232,7 +245,9 @@ fn run_and_check(data: &[u32], workers: usize, chunk_len: usize) -> Vec<Line> {
             assert_eq!(
                 got,
                 vec![data.len() as u64, threads as u64, chunks.len() as u64],
-                "\"job started\" items, workers, chunks"
+                "\"job started\" [items, workers, chunks] of {} items in chunks of {chunk_len} with {workers} workers \
+                 asked for: `workers` is the number of threads started, min(workers, chunks)",
+                data.len()
             );
         } else {
             assert_eq!(number(fields, "sum", message), want_sum, "\"job done\" sum");
@@ -250,6 +265,12 @@ fn run_and_check(data: &[u32], workers: usize, chunk_len: usize) -> Vec<Line> {
         assert_eq!(span.level, "INFO", "{what} is an INFO span (info_span!)");
         assert_eq!(number(&span.fields, "items", &what), chunks[c].len() as u64, "{what}: items");
         chunk_elapsed[c] = number(&span.fields, "elapsed_us", &what);
+        assert!(
+            chunk_elapsed[c] <= call_us,
+            "{what} says elapsed_us={}, more than the whole call of traced_sum took ({call_us} µs): record whole \
+             microseconds (as_micros), not nanoseconds",
+            chunk_elapsed[c]
+        );
         let parents: Vec<String> = line.path.iter().map(SpanView::short).collect();
         assert_eq!(
             parents,
@@ -297,6 +318,11 @@ fn run_and_check(data: &[u32], workers: usize, chunk_len: usize) -> Vec<Line> {
         );
         assert_eq!(number(&span.fields, "items", &what), items as u64, "{what}: items (recorded before it closes)");
         let elapsed = number(&span.fields, "elapsed_us", &what);
+        assert!(
+            elapsed <= call_us,
+            "{what} says elapsed_us={elapsed}, more than the whole call of traced_sum took ({call_us} µs): record \
+             whole microseconds (as_micros), not nanoseconds"
+        );
         // A worker does its chunks one after another, inside its own span.
         let chunks_took: u64 = mine.iter().map(|&c| chunk_elapsed[c]).sum();
         assert!(
@@ -313,7 +339,7 @@ fn run_and_check(data: &[u32], workers: usize, chunk_len: usize) -> Vec<Line> {
     assert_eq!(worker_threads.len(), threads, "each worker needs its own thread");
     let expected = 2 + 2 * chunks.len() + threads;
     assert_eq!(lines.len(), expected, "other events or spans than the table lists:\n{}", dump());
-    lines
+    (lines, call_us)
 }
 
 /// The stream sorted by (worker, chunk), as a person reads it; timings redacted.
@@ -337,13 +363,30 @@ fn durations_are_measured() {
     // Chunks of a million items take a measurable time, so a zero or a
     // wrong unit in elapsed_us shows.
     let _capture = capture();
-    let lines = run_and_check(&vec![1; 4_000_000], 2, 1_000_000);
+    let (lines, call_us) = run_and_check_timed(&vec![1; 4_000_000], 2, 1_000_000);
+    let mut workers_us = 0;
     for line in &lines {
         if let What::Close { span } = &line.what {
             let us = number(&span.fields, "elapsed_us", &span.short());
-            assert!(us >= 1, "{} took {us} µs to sum a million items: is elapsed_us measured?", span.short());
+            assert!(
+                us >= 1,
+                "{} took {us} µs to sum a million items: is elapsed_us measured, in microseconds (as_micros, not \
+                 as_millis)?",
+                span.short()
+            );
+            if span.name == "worker" {
+                workers_us += us;
+            }
         }
     }
+    // Each worker sums two million items (about a millisecond): its span
+    // covers a good part of the call, even on a busy machine — unless its
+    // elapsed_us counts something a thousand times larger than a microsecond.
+    assert!(
+        workers_us.saturating_mul(200) >= call_us,
+        "the two workers' elapsed_us add up to {workers_us}, but the call of traced_sum took {call_us} µs: record \
+         whole microseconds (as_micros), not milliseconds"
+    );
 }
 
 #[test]

@@ -4,10 +4,18 @@
 //! up), the pool by asking its threads their names.
 
 use std::fmt::Write as _;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use pool_sizing::given::{kernel, process_sequential, worker_name};
 use pool_sizing::{Job, Machine, PoolError, build_pool, pick_pool_size, process};
 use proptest::prelude::*;
+
+/// Tests that count the threads named `worker_name(i)` run apart from tests
+/// that build pools of other sizes.
+fn pools_alone() -> MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(PoisonError::into_inner)
+}
 
 fn machine(cores: usize, one_thread_gbps: f64, all_cores_gbps: f64) -> Machine {
     Machine { cores, one_thread_gbps, all_cores_gbps }
@@ -95,6 +103,29 @@ fn a_job_that_only_waits_is_refused() {
 }
 
 #[test]
+fn a_wait_above_100_percent_is_refused() {
+    for wait_percent in [101, 150, u32::MAX] {
+        let result =
+            std::panic::catch_unwind(|| pick_pool_size(&machine(2, 7.7, 16.0), &Job::Blocking { wait_percent }));
+        let message = match &result {
+            Ok(size) => panic!(
+                "pick_pool_size(Blocking {{ wait_percent: {wait_percent} }}) gave {size}: a task cannot wait more than \
+                 100% of its time — panic for 100 or more, naming wait_percent"
+            ),
+            Err(payload) => payload
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string())),
+        };
+        assert!(
+            message.as_deref().is_some_and(|m| m.contains("wait_percent")),
+            "pick_pool_size(Blocking {{ wait_percent: {wait_percent} }}) panicked with {message:?}: the message should \
+             name wait_percent"
+        );
+    }
+}
+
+#[test]
 fn a_pool_of_zero_threads_is_refused() {
     assert!(
         matches!(build_pool(0), Err(PoolError::ZeroThreads)),
@@ -104,6 +135,7 @@ fn a_pool_of_zero_threads_is_refused() {
 
 #[test]
 fn pools_have_the_size_and_names_asked_for() {
+    let _alone = pools_alone();
     for threads in 1..=5 {
         let pool = build_pool(threads).expect("a small pool builds");
         assert_eq!(pool.current_num_threads(), threads, "build_pool({threads})");
@@ -129,6 +161,119 @@ fn the_compute_job_runs_in_the_pool_it_builds() {
         "process ran {:.0}% of its work outside the threads build_pool names (CPU-seconds by thread: {cpu:.3?}): \
          install the job in the pool you built, not rayon's global pool",
         100.0 * (1.0 - in_pool / all.max(1e-9))
+    );
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn the_compute_job_gets_one_thread_per_core() {
+    let _alone = pools_alone();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // Long enough (about 0.05 s of CPU) for every thread of the pool to be seen.
+    let data = datagen::uniform_u32(1 << 23, 19);
+    // A dropped rayon pool's threads end on their own time: wait (at most
+    // 2 s) until those of a larger pool made by another test are gone.
+    let larger = |name: &String| {
+        name.strip_prefix("pool-worker-").and_then(|i| i.parse().ok()).is_some_and(|i: usize| i >= cores)
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    while thread_names().iter().any(larger) && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    let (total, cpu) = testkit::cpu_by_thread(|| process(&data));
+    assert_eq!(total, process_sequential(&data));
+    let mut names: Vec<&str> =
+        cpu.iter().map(|(name, _)| name.as_str()).filter(|n| n.starts_with("pool-worker-")).collect();
+    names.sort_unstable();
+    names.dedup();
+    let want: Vec<String> = (0..cores).map(worker_name).collect();
+    assert_eq!(
+        names, want,
+        "the threads of the pool process built, by name: on {cores} cores a compute job gets one thread per core — \
+         size the pool with pick_pool_size(&Machine::this_one(), &Job::Compute)"
+    );
+}
+
+/// The names of this process's threads now (Linux).
+#[cfg(target_os = "linux")]
+fn thread_names() -> Vec<String> {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else { return Vec::new() };
+    tasks
+        .flatten()
+        .filter_map(|t| std::fs::read_to_string(t.path().join("comm")).ok())
+        .map(|n| n.trim().to_string())
+        .collect()
+}
+
+/// The child process of `a_pool_whose_threads_cannot_start_is_an_error`.
+const CHILD: &str = "POOL_SIZING_CHILD_WITHOUT_ROOM_FOR_THREADS";
+
+/// Runs only as that child: calls `build_pool(4)` while the process has no
+/// address space left for a thread's stack, and prints what came back.
+#[test]
+#[cfg(target_os = "linux")]
+fn build_pool_without_room_for_threads() {
+    if std::env::var_os(CHILD).is_none() {
+        return; // In the normal run: nothing to do.
+    }
+    fn address_space_limit(bytes: libc::rlim_t) {
+        let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+        // SAFETY: a valid pointer to a plain C struct, for this process's own limits.
+        unsafe {
+            assert_eq!(libc::getrlimit(libc::RLIMIT_AS, &mut limit), 0, "getrlimit");
+            limit.rlim_cur = bytes.min(limit.rlim_max);
+            assert_eq!(libc::setrlimit(libc::RLIMIT_AS, &limit), 0, "setrlimit");
+        }
+    }
+    /// Lifts the limit again, also while a panic unwinds.
+    struct Lift;
+    impl Drop for Lift {
+        fn drop(&mut self) {
+            address_space_limit(libc::RLIM_INFINITY);
+        }
+    }
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    let kib: libc::rlim_t = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmSize:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmSize in /proc/self/status");
+    let outcome = {
+        let _lift = Lift;
+        // Room for small allocations, none for a new thread's stack (2 MiB).
+        address_space_limit(kib * 1024 + (256 << 10));
+        build_pool(4)
+    };
+    match outcome {
+        Ok(pool) => println!("outcome: Ok(a pool of {} threads)", pool.current_num_threads()),
+        Err(PoolError::Build(message)) => println!("outcome: Err(Build({message:?}))"),
+        Err(e) => println!("outcome: Err({e:?})"),
+    }
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn a_pool_whose_threads_cannot_start_is_an_error() {
+    // A child process (this test program, running only the test above) can
+    // take away the room for thread stacks without disturbing the other tests.
+    let exe = std::env::current_exe().expect("the test program knows where it is");
+    let out = std::process::Command::new(exe)
+        .args(["--exact", "build_pool_without_room_for_threads", "--nocapture", "--test-threads=1"])
+        .env(CHILD, "1")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("start the test program as a child");
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    // libtest prints the child's line after its own "test … ... ".
+    let outcome = stdout.lines().find_map(|l| Some(l.split_once("outcome: ")?.1));
+    // What the child said on stderr (a panic's message), set off from this test's own output.
+    let said: String = stderr.lines().map(|l| format!("  | {l}\n")).collect();
+    assert!(
+        outcome.is_some_and(|o| o.starts_with("Err(Build(")),
+        "build_pool(4) in a process that cannot start threads (no room for their stacks) returned {}: it must \
+         return Err(PoolError::Build(message)) — map rayon's ThreadPoolBuildError, do not unwrap it.\n\
+         The child process's stderr:\n{said}",
+        outcome.unwrap_or("nothing (it panicked)")
     );
 }
 

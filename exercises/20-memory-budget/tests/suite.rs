@@ -57,6 +57,28 @@ impl Read for Trickle<'_> {
     }
 }
 
+/// A reader that fails every third call with `ErrorKind::Interrupted` (a
+/// signal arrived before anything was read: the caller should just try
+/// again) and otherwise hands out at most `step` bytes.
+struct Interrupts<'a> {
+    data: &'a [u8],
+    step: usize,
+    calls: usize,
+}
+
+impl Read for Interrupts<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.calls += 1;
+        if self.calls.is_multiple_of(3) {
+            return Err(std::io::ErrorKind::Interrupted.into());
+        }
+        let n = self.step.min(buf.len()).min(self.data.len());
+        buf[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        Ok(n)
+    }
+}
+
 /// A reader whose disk fails after `good` bytes.
 struct FailsAfter {
     good: usize,
@@ -132,6 +154,27 @@ fn short_reads_lose_nothing() {
 }
 
 #[test]
+fn interrupted_reads_are_retried() {
+    let text = log(30_000, 12, 1_000);
+    let want = summarize_in_memory(&text).unwrap();
+    for step in [1 << 20, 65_536, 1_000] {
+        match summarize_stream(Interrupts { data: &text, step, calls: 0 }) {
+            Ok(got) => assert_eq!(
+                got,
+                want,
+                "{} bytes, read at most {step} at a time, every third read interrupted",
+                text.len()
+            ),
+            Err(e) => panic!(
+                "a reader whose every third read fails with ErrorKind::Interrupted made summarize_stream fail: {e}. \
+                 Interrupted means a signal came before anything was read — call read again (read_exact and \
+                 read_to_end do), it is not an error of the input"
+            ),
+        }
+    }
+}
+
+#[test]
 fn a_line_of_exactly_max_line_bytes_is_accepted() {
     let mut text = log(100, 1, 0);
     text.extend(std::iter::repeat_n(b'y', MAX_LINE));
@@ -139,6 +182,21 @@ fn a_line_of_exactly_max_line_bytes_is_accepted() {
     text.extend_from_slice(&log(100, 2, 0));
     assert_same(&text, "a log with a line of exactly MAX_LINE bytes");
     assert!(summarize_stream(&text[..]).is_ok());
+    // The same line where it crosses the first block boundary: at `BLOCK -
+    // MAX_LINE` all of it is carried into the next block, exactly MAX_LINE bytes.
+    let head = log(14_000, 3, 0);
+    for start in BLOCK - MAX_LINE - 2..=BLOCK - MAX_LINE + 2 {
+        let mut text = head[..head[..start - 100].iter().rposition(|&b| b == b'\n').unwrap() + 1].to_vec();
+        text.extend(std::iter::repeat_n(b'x', start - 1 - text.len()));
+        text.push(b'\n');
+        text.extend(std::iter::repeat_n(b'y', MAX_LINE));
+        text.push(b'\n');
+        text.extend_from_slice(&log(3_000, 4, 0));
+        assert_same(
+            &text,
+            &format!("a line of exactly MAX_LINE bytes at byte {start} (the first block ends at {BLOCK})"),
+        );
+    }
 }
 
 fn too_long_at(text: &[u8], what: &str) -> u64 {
@@ -200,6 +258,41 @@ fn a_read_error_is_returned() {
         Err(StreamError::Io(e)) => assert!(e.to_string().contains("disk went away"), "the error passed on: {e}"),
         other => panic!("a reader that fails after 3 MiB: expected Err(Io), got {:?}", outcome(other).map(|s| s.lines)),
     }
+}
+
+/// The names of this process's threads now (Linux).
+#[cfg(target_os = "linux")]
+fn thread_names() -> Vec<String> {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else { return Vec::new() };
+    tasks
+        .flatten()
+        .filter_map(|t| std::fs::read_to_string(t.path().join("comm")).ok())
+        .map(|n| n.trim().to_string())
+        .collect()
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn one_worker_per_core() {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let text = log(200_000, 21, 100);
+    // A thread started without a name takes the name of the thread that
+    // starts it: the workers are named after this test. datagen's threads,
+    // joined, may take a moment to leave: wait (at most 2 s) until this one is alone.
+    let me = std::fs::read_to_string("/proc/thread-self/comm").expect("this thread's name").trim().to_string();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    while thread_names().iter().filter(|n| **n == me).count() > 1 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    let (got, cpu) = testkit::cpu_by_thread(|| summarize_stream(&text[..]));
+    assert_eq!(outcome(got), outcome(summarize_in_memory(&text)), "a log of 200 000 lines");
+    // This thread (the reader) and the threads it started that ran.
+    let started = cpu.iter().filter(|(name, s)| *name == me && *s > 0.0).count().saturating_sub(1);
+    assert!(
+        started >= cores,
+        "summarize_stream started {started} worker thread(s) on a machine of {cores} cores (CPU-seconds by thread: \
+         {cpu:.3?}): start one worker per core (std::thread::available_parallelism), the reader being the calling thread"
+    );
 }
 
 /// What a measured run of the program did.

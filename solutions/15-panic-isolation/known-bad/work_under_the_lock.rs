@@ -1,4 +1,5 @@
 //! expect: tests-failed
+//! failing: items_can_run_while_another_panics
 //! Results in a shared Mutex, and `work` runs while its guard is held: the first panic poisons
 //! the Mutex, every later item fails on `lock().unwrap()` — and the items run one at a time.
 
