@@ -8,6 +8,8 @@
 //! - [`median_seconds`]: the timer of the examples that print the book's tables.
 //! - [`cpu_by_thread`]: where a call's work ran (09: on several threads; 18: in the pool it builds).
 
+pub mod own_process;
+
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
