@@ -9,6 +9,8 @@
 //! - [`cpu_by_thread`]: where a call's work ran (09: on several threads; 18: in the pool it builds).
 //! - [`TempFile`]: an input file for code that takes a path, removed when dropped (20, 27, 28).
 
+pub mod own_process;
+
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 

@@ -13,6 +13,9 @@
 //! | `!exit N` | exits at once with status N, without answering |
 //! | `!fail-at-end N` | answers normally, then exits with status N when its input ends |
 //! | `!garbage` | writes a frame header announcing 4 GiB, then carries on |
+//!
+//! One option, for the tests too: with `--record DIR` the worker creates
+//! `DIR/<pid>` as it starts, so a test can count the processes started.
 
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Write};
@@ -90,8 +93,22 @@ fn barrier(job: &[u8]) -> Option<&'static [u8]> {
     Some(b"alone")
 }
 
-/// `main` of the worker program.
+/// `main` of the worker program: `pipe-worker [--record DIR]`.
 pub fn serve_stdio() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.as_slice() {
+        [] => {}
+        [flag, dir] if flag == "--record" => {
+            if let Err(e) = std::fs::write(std::path::Path::new(dir).join(std::process::id().to_string()), b"") {
+                eprintln!("worker {}: --record {dir}: {e}", std::process::id());
+                return ExitCode::from(2);
+            }
+        }
+        _ => {
+            eprintln!("usage: pipe-worker [--record DIR]; got {args:?}");
+            return ExitCode::from(2);
+        }
+    }
     // The raw file descriptors: `io::stdout()` is line-buffered, which would
     // cut binary frames into many small writes at every `\n` byte.
     let raw = |fd: std::os::fd::BorrowedFd<'_>| fd.try_clone_to_owned().map(File::from);

@@ -20,6 +20,12 @@
 //! `DIR/<pid>` and waits (at most 3 s) until `DIR` holds N files — N workers
 //! have had a record to work on — and exits with status 3 if they never come:
 //! the tests use it to prove the slots work at the same time.
+//! With `--quit-after N`, when the N-th batch's `end` arrives the worker
+//! closes its stdin, answers that `end`, and exits with status 0: it quits
+//! between two batches, and the next batch written to it meets a closed pipe
+//! (EPIPE, a broken pipe). With `--log FILE`, the worker appends a line with
+//! the ids of each batch to `FILE` when its `end` arrives, so a test can see
+//! how the records were cut into batches.
 
 use std::io::{self, BufRead, Write};
 use std::path::Path;
@@ -33,18 +39,38 @@ pub fn work(value: u64) -> u64 {
 }
 // ANCHOR_END: work
 
-/// Serves batches from `input` until it ends; dies at the `crash_after`-th
-/// record if told to; waits at `meet` with its first record.
-pub fn serve(
-    input: impl BufRead,
-    mut output: impl Write,
-    crash_after: Option<usize>,
-    mut meet: Option<(&Path, usize)>,
-) -> io::Result<()> {
-    let mut answered = 0;
+/// What the tests make a worker do (see the module's documentation).
+#[derive(Debug, Default)]
+pub struct Faults<'a> {
+    /// Die at the record after this many answers.
+    pub crash_after: Option<usize>,
+    /// Wait with the first record until the folder holds this many files.
+    pub meet: Option<(&'a Path, usize)>,
+    /// Quit after answering this many batches.
+    pub quit_after: Option<usize>,
+    /// Append the ids of each batch to this file.
+    pub log: Option<&'a Path>,
+}
+
+/// Serves batches from `input` until it ends, misbehaving as `faults` say.
+pub fn serve(input: impl BufRead, mut output: impl Write, faults: Faults<'_>) -> io::Result<()> {
+    let Faults { crash_after, mut meet, quit_after, log } = faults;
+    let (mut answered, mut batches, mut batch) = (0, 0, Vec::new());
     for line in input.lines() {
         let line = line?;
         if line == "end" {
+            batches += 1;
+            let ids: Vec<String> = batch.drain(..).map(|id: u64| id.to_string()).collect();
+            if let Some(log) = log {
+                let mut file = std::fs::OpenOptions::new().create(true).append(true).open(log)?;
+                file.write_all(format!("{}\n", ids.join(" ")).as_bytes())?;
+            }
+            if quit_after == Some(batches) {
+                hang_up();
+                output.write_all(b"end\n")?;
+                output.flush()?;
+                return Ok(());
+            }
             output.write_all(b"end\n")?;
             output.flush()?;
             continue;
@@ -53,6 +79,7 @@ pub fn serve(
         let Some((id, value)) = record else {
             return Err(io::Error::new(io::ErrorKind::InvalidData, format!("not a record: {line:?}")));
         };
+        batch.push(id);
         if let Some((dir, n)) = meet.take()
             && !met(dir, n)
         {
@@ -76,6 +103,15 @@ pub fn serve(
     Ok(())
 }
 
+/// Closes this process's stdin, its only reader: from now on a write to the
+/// pipe fails with EPIPE. Nothing reads stdin after this.
+fn hang_up() {
+    // SAFETY: close(2) of fd 0, which nothing in this process uses again.
+    unsafe {
+        libc::close(libc::STDIN_FILENO);
+    }
+}
+
 /// Ends this process at once, as a crash would: no destructors, no flushing, no exit status of its own.
 fn die() -> ! {
     // SAFETY: kill(2) with our own pid and a valid signal number; it has no memory-safety preconditions.
@@ -85,16 +121,17 @@ fn die() -> ! {
     unreachable!("SIGKILL cannot be caught");
 }
 
-/// `main` of the worker program: `record-worker [--crash-after N] [--meet DIR N]`.
+/// `main` of the worker program:
+/// `record-worker [--crash-after N] [--meet DIR N] [--quit-after N] [--log FILE]`.
 pub fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let (mut crash_after, mut meet) = (None, None);
+    let (mut crash_after, mut meet, mut quit_after, mut log) = (None, None, None, None);
     let mut rest = args.as_slice();
     while !rest.is_empty() {
         match rest {
-            [flag, n, tail @ ..] if flag == "--crash-after" => {
+            [flag, n, tail @ ..] if flag == "--crash-after" || flag == "--quit-after" => {
                 let Ok(n) = n.parse() else { return usage(&args) };
-                crash_after = Some(n);
+                *(if flag == "--crash-after" { &mut crash_after } else { &mut quit_after }) = Some(n);
                 rest = tail;
             }
             [flag, dir, n, tail @ ..] if flag == "--meet" => {
@@ -102,12 +139,17 @@ pub fn main() -> ExitCode {
                 meet = Some((dir.clone(), n));
                 rest = tail;
             }
+            [flag, file, tail @ ..] if flag == "--log" => {
+                log = Some(file.clone());
+                rest = tail;
+            }
             _ => return usage(&args),
         }
     }
     let (stdin, stdout) = (io::stdin().lock(), io::stdout().lock());
     let meet = meet.as_ref().map(|(dir, n)| (Path::new(dir.as_str()), *n));
-    match serve(stdin, stdout, crash_after, meet) {
+    let faults = Faults { crash_after, meet, quit_after, log: log.as_deref().map(Path::new) };
+    match serve(stdin, stdout, faults) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("record-worker {}: {e}", std::process::id());
@@ -132,6 +174,6 @@ fn met(dir: &Path, n: usize) -> bool {
 }
 
 fn usage(args: &[String]) -> ExitCode {
-    eprintln!("usage: record-worker [--crash-after N] [--meet DIR N]; got {args:?}");
+    eprintln!("usage: record-worker [--crash-after N] [--meet DIR N] [--quit-after N] [--log FILE]; got {args:?}");
     ExitCode::from(2)
 }

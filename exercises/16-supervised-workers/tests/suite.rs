@@ -5,12 +5,14 @@
 //! chosen per slot and launch from a seed), never through the environment.
 
 use std::collections::BTreeMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
 use supervised_workers::{BATCH, Record, Report, SuperviseError, supervise, work};
-use testkit::{assert_no_children_left, children_left, serial};
+use testkit::{assert_no_children_left, children_left, own_process, serial};
 
 /// The worker program of whichever crate is under test.
 fn worker() -> &'static Path {
@@ -214,7 +216,10 @@ fn a_worker_that_always_dies_gives_up() {
     let records = records(5 * BATCH, 6);
     let always: Vec<usize> = vec![0; 100];
     let plan = Plan::new(vec![always]);
-    let err = run(&plan, 1, &records, 3).expect_err("the worker dies on every record");
+    let err = match run(&plan, 1, &records, 3) {
+        Err(err) => err,
+        other => panic!("the worker dies on every record, but supervise returned {}", outcome(&other)),
+    };
     match &err {
         SuperviseError::GaveUp { slot, restarts, status } => {
             assert_eq!((*slot, *restarts), (0, 3), "{err}");
@@ -233,7 +238,14 @@ fn the_restart_limit_is_per_slot_not_per_batch() {
     // next: no batch fails twice, but the slot restarts three times.
     let records = records(10 * BATCH, 8);
     let plan = Plan::new(vec![vec![BATCH + 1; 3]]);
-    let err = run(&plan, 1, &records, 2).expect_err("the slot's third death is one more than 2 restarts");
+    let err = match run(&plan, 1, &records, 2) {
+        Err(err) => err,
+        other => panic!(
+            "the slot's workers died three times, in three different batches: one more death than the 2 restarts \
+             allowed, so the run should give up (the limit is per slot, over all its batches), but it returned {}",
+            outcome(&other)
+        ),
+    };
     match &err {
         SuperviseError::GaveUp { slot, restarts, .. } => assert_eq!((*slot, *restarts), (0, 2), "{err}"),
         other => panic!("expected GaveUp, got {other}"),
@@ -256,9 +268,270 @@ fn one_slot_gives_up_the_run_fails() {
         }
         args
     };
-    let err = supervise(worker(), 3, &args, &records, 2).expect_err("slot 1's worker dies on every record");
+    let err = match supervise(worker(), 3, &args, &records, 2) {
+        Err(err) => err,
+        other => panic!("slot 1's worker dies on every record, but supervise returned {}", outcome(&other)),
+    };
     assert!(matches!(err, SuperviseError::GaveUp { slot: 1, restarts: 2, .. }), "{err}");
     assert_no_children_left("one slot gave up");
+}
+
+/// What a panic said.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    match (payload.downcast_ref::<&str>(), payload.downcast_ref::<String>()) {
+        (Some(s), _) => s.to_string(),
+        (_, Some(s)) => s.clone(),
+        _ => "a panic".into(),
+    }
+}
+
+/// What `supervise` returned, in a few words.
+fn outcome(result: &Result<Report, SuperviseError>) -> String {
+    match result {
+        Ok(report) => format!("Ok, with {} results and {} restarts", report.results.len(), report.restarts),
+        Err(e) => format!("the error {e:?} ({e})"),
+    }
+}
+
+/// An argument no program can be given: `exec` takes C strings, so a NUL
+/// byte makes the spawn itself fail (InvalidInput), for this one launch.
+fn unstartable() -> Vec<String> {
+    vec!["nul\0byte".to_string()]
+}
+
+/// A moment several threads wait for: set once, read by all.
+#[derive(Default)]
+struct Moment(Mutex<Option<Instant>>);
+
+impl Moment {
+    fn now(&self) {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get_or_insert_with(Instant::now);
+    }
+    /// Waits (at most 3 s) until the moment has come, and then until `after` more has passed.
+    fn wait(&self, after: Duration) {
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while Instant::now() < deadline {
+            let at = *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            match at {
+                Some(at) if at.elapsed() >= after => return,
+                _ => std::thread::sleep(Duration::from_millis(2)),
+            }
+        }
+    }
+}
+
+#[test]
+fn a_worker_that_quits_between_batches_is_restarted() {
+    let _serial = serial();
+    own_process::run("a_worker_that_quits_between_batches_is_restarted", Duration::from_secs(10), || {
+        // The first worker answers batch 0, closes its stdin and exits: writing batch 1 to it fails with
+        // EPIPE (a broken pipe). That is a death like a crash: wait for it, restart, send the batch again.
+        let records = records(3 * BATCH, 10);
+        let plan = Plan::new(vec![]);
+        let args = |slot: usize, launch: usize| {
+            plan.args(slot, launch);
+            if launch == 0 { vec!["--quit-after".to_string(), "1".to_string()] } else { vec![] }
+        };
+        let result = catch_unwind(AssertUnwindSafe(|| supervise(worker(), 1, &args, &records, 3)));
+        let result = result.unwrap_or_else(|panic| {
+            panic!(
+                "supervise panicked ({}) when a worker had quit between two batches: writing the next batch to it \
+                 fails with EPIPE (BrokenPipe), which is how the pipe of a dead worker answers; it is the worker's \
+                 death, to be handled like a crash (wait, restart, send the batch again), not a reason to panic",
+                panic_message(&*panic)
+            )
+        });
+        let report = result.unwrap_or_else(|e| {
+            panic!(
+                "supervise failed ({e}) when a worker had quit between two batches: writing the next batch to it \
+                 fails with EPIPE (BrokenPipe); that is the worker's death, to be handled like a crash (wait, \
+                 restart, send the batch again), not the end of the run"
+            )
+        });
+        assert_exactly_once(&report, &records, &plan, 1);
+        assert_eq!(report.restarts, 1, "the worker that quit should have been restarted once");
+        assert_no_children_left("a worker quit between batches");
+    });
+}
+
+#[test]
+fn a_restart_that_cannot_start_ends_the_run_cleanly() {
+    let _serial = serial();
+    own_process::run("a_restart_that_cannot_start_ends_the_run_cleanly", Duration::from_secs(10), || {
+        // Both first workers meet with their first record, so slot 1 surely holds a live worker; then slot 0's
+        // worker dies, and its restart cannot be started.
+        let place = MeetingPlace::new("restart-fails");
+        let args = |slot: usize, launch: usize| match (slot, launch) {
+            (0, 0) => [place.args(2), vec!["--crash-after".to_string(), "0".to_string()]].concat(),
+            (_, 0) => place.args(2),
+            (0, _) => unstartable(),
+            _ => vec![],
+        };
+        let records = records(20 * BATCH, 11);
+        let result = catch_unwind(AssertUnwindSafe(|| supervise(worker(), 2, &args, &records, 3)));
+        let result = result.unwrap_or_else(|panic| {
+            panic!(
+                "supervise panicked ({}) when slot 0's restart could not be started: that is \
+                 SuperviseError::Spawn to return",
+                panic_message(&*panic)
+            )
+        });
+        assert!(
+            matches!(result, Err(SuperviseError::Spawn { slot: 0, .. })),
+            "slot 0's worker died and its restart could not be started (an argument with a NUL byte): expected \
+             SuperviseError::Spawn for slot 0, got {}",
+            outcome(&result)
+        );
+        let left = children_left();
+        assert!(
+            left.is_empty(),
+            "slot 0's restart could not be started, and supervise returned with worker processes still there \
+             (running or zombies, never waited for): {left:?}. On this path too, the dead worker must have been \
+             waited for, and the other slots' workers stopped and waited for, before supervise returns"
+        );
+    });
+}
+
+#[test]
+fn after_a_slot_fails_the_others_take_no_new_batch() {
+    let _serial = serial();
+    own_process::run("after_a_slot_fails_the_others_take_no_new_batch", Duration::from_secs(10), || {
+        // Slot 0's first worker dies at its first record and its restart cannot be started: slot 0 fails.
+        // Each of slot 1's workers answers one batch and dies in the next, so every batch slot 1 takes
+        // costs it a launch; its restarts wait until slot 0 has failed.
+        let place = MeetingPlace::new("no-new-batch");
+        let slot_0_failed = Moment::default();
+        let plan = Plan::new(vec![]);
+        let crash_after_a_batch = || vec!["--crash-after".to_string(), BATCH.to_string()];
+        let args = |slot: usize, launch: usize| {
+            plan.args(slot, launch);
+            match (slot, launch) {
+                (0, 0) => [place.args(2), vec!["--crash-after".to_string(), "0".to_string()]].concat(),
+                (0, _) => {
+                    slot_0_failed.now();
+                    unstartable()
+                }
+                (_, 0) => [place.args(2), crash_after_a_batch()].concat(),
+                _ => {
+                    slot_0_failed.wait(Duration::from_millis(100));
+                    crash_after_a_batch()
+                }
+            }
+        };
+        let records = records(20 * BATCH, 12);
+        let result = supervise(worker(), 2, &args, &records, 30);
+        assert!(
+            matches!(result, Err(SuperviseError::Spawn { slot: 0, .. })),
+            "slot 0's restart could not be started: expected SuperviseError::Spawn for slot 0, got {}",
+            outcome(&result)
+        );
+        let slot_1 = plan.launches().iter().filter(|(slot, _)| *slot == 1).count();
+        assert!(
+            slot_1 <= 3,
+            "after slot 0 had failed, slot 1 went on: it started {slot_1} workers, one for each batch it took (each \
+             of its workers dies in its second batch). Once a slot has failed, the others finish the batch they hold \
+             and take no new one"
+        );
+        assert_no_children_left("one slot failed while another worked");
+    });
+}
+
+#[test]
+fn when_two_slots_fail_the_lowest_is_reported() {
+    let _serial = serial();
+    own_process::run("when_two_slots_fail_the_lowest_is_reported", Duration::from_secs(10), || {
+        // Both first workers meet, then die. Slot 1's restart cannot be started; slot 0's cannot either, 200 ms later.
+        let place = MeetingPlace::new("lowest");
+        let slot_1_failed = Moment::default();
+        let args = |slot: usize, launch: usize| match (slot, launch) {
+            (_, 0) => [place.args(2), vec!["--crash-after".to_string(), "0".to_string()]].concat(),
+            (1, _) => {
+                slot_1_failed.now();
+                unstartable()
+            }
+            _ => {
+                slot_1_failed.wait(Duration::from_millis(200));
+                unstartable()
+            }
+        };
+        let result = supervise(worker(), 2, &args, &records(10 * BATCH, 13), 3);
+        assert!(
+            matches!(result, Err(SuperviseError::Spawn { slot: 0, .. })),
+            "slots 0 and 1 both failed, slot 1 first: the error must be the lowest slot's, slot 0's, whichever failed \
+             first; got {}",
+            outcome(&result)
+        );
+        assert_no_children_left("two slots failed");
+    });
+}
+
+/// The batches the workers started with `--log FILE` wrote to the files in `dir`: each line one batch.
+fn logged_batches(dir: &Path) -> Vec<Vec<u64>> {
+    let mut batches: Vec<Vec<u64>> = std::fs::read_dir(dir)
+        .map(|d| d.flatten().filter_map(|e| std::fs::read_to_string(e.path()).ok()).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .iter()
+        .flat_map(|text| text.lines().map(|l| l.split(' ').filter_map(|id| id.parse().ok()).collect()))
+        .collect();
+    batches.sort();
+    batches
+}
+
+#[test]
+fn batches_are_8_consecutive_records() {
+    let _serial = serial();
+    let place = MeetingPlace::new("batches");
+    let log = |slot: usize| vec!["--log".to_string(), place.0.join(format!("slot-{slot}")).display().to_string()];
+    let records = records(5 * BATCH + 3, 14);
+    let report = supervise(worker(), 2, &|slot, _| log(slot), &records, 0).unwrap();
+    assert_eq!(report.results.len(), records.len());
+    let want: Vec<Vec<u64>> = records.chunks(BATCH).map(|c| c.iter().map(|r| r.id).collect()).collect();
+    let got = logged_batches(&place.0);
+    assert!(
+        got == want,
+        "the workers got these batches (the ids of each, in order): {got:?}; a batch is BATCH = {BATCH} \
+         consecutive records, `records.chunks(BATCH)`, the last one shorter: {want:?}"
+    );
+    assert_no_children_left("a run whose workers logged their batches");
+}
+
+#[test]
+fn a_free_slot_takes_the_next_batch() {
+    let _serial = serial();
+    // Slot 0's first worker is held at its first record until slot 1 has answered every other batch (or
+    // 1.5 s have passed). A slot that takes the next batch not yet taken by any slot gets them all.
+    let place = MeetingPlace::new("free-slot");
+    let hold = place.0.join("hold");
+    std::fs::create_dir(&hold).unwrap();
+    let log = place.0.join("slot-1");
+    let args = |slot: usize, launch: usize| match (slot, launch) {
+        (0, 0) => vec!["--meet".to_string(), hold.display().to_string(), "2".to_string()],
+        (0, _) => vec![],
+        _ => vec!["--log".to_string(), log.display().to_string()],
+    };
+    let batches = 6;
+    let records = records(batches * BATCH, 15);
+    let taken_by_slot_1 = || std::fs::read_to_string(&log).map_or(0, |t| t.lines().count());
+    let report = std::thread::scope(|s| {
+        s.spawn(|| {
+            let deadline = Instant::now() + Duration::from_millis(1500);
+            while taken_by_slot_1() < batches - 1 && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            std::fs::write(hold.join("release"), b"").unwrap();
+        });
+        supervise(worker(), 2, &args, &records, 3)
+    });
+    assert_eq!(report.unwrap().results.len(), records.len());
+    let slot_1 = taken_by_slot_1();
+    assert!(
+        slot_1 >= batches - 1,
+        "slot 0's worker was held at its first batch, and slot 1, free, answered {slot_1} of the {} other \
+         batches: a slot takes the next batch not yet taken by any slot (one shared counter), rather than a \
+         share fixed in advance",
+        batches - 1
+    );
+    assert_no_children_left("a run with one slot held");
 }
 
 #[test]
