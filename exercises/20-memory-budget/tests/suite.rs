@@ -4,13 +4,14 @@
 //! program runs as a child process on a file four times the budget, its peak
 //! memory read from the kernel with `wait4`.
 
-use std::io::{Read, Write as _};
-use std::path::{Path, PathBuf};
+use std::io::Read;
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 use memory_budget::given::summarize_in_memory;
 use memory_budget::{BLOCK, MAX_LINE, MEMORY_BUDGET, StreamError, Summary, summarize_stream};
 use proptest::prelude::*;
+use testkit::TempFile;
 
 fn program() -> &'static Path {
     let exe = option_env!("CARGO_BIN_EXE_memory-budget").or(option_env!("CARGO_BIN_EXE_memory-budget-solution"));
@@ -331,18 +332,8 @@ fn assert_within_budget(run: &Measured, what: &str) {
     );
 }
 
-struct TempFile(PathBuf);
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
-
 fn write_file(name: &str, bytes: &[u8]) -> TempFile {
-    let file = TempFile(std::env::temp_dir().join(format!("memory-budget-{}-{name}", std::process::id())));
-    std::fs::File::create(&file.0).and_then(|mut f| f.write_all(bytes)).expect("write the test file");
-    file
+    TempFile::with(name, bytes)
 }
 
 #[test]
@@ -354,7 +345,7 @@ fn the_program_stays_within_its_memory_budget() {
     let want = summarize_in_memory(&text).unwrap().to_string();
     let size = format!("a {:.0} MiB log", mib(text.len() as u64));
     drop(text);
-    let run = run_measured(&file.0);
+    let run = run_measured(file.path());
     assert!(run.ok, "the program failed on {size}: {}", run.stderr);
     assert_eq!(run.stdout, want, "the program's summary of {size}");
     assert_within_budget(&run, &size);
@@ -365,7 +356,7 @@ fn the_program_stays_within_its_memory_budget() {
 fn a_file_without_newlines_is_refused_within_the_budget() {
     let _alone = testkit::serial();
     let file = write_file("one-line", &vec![b'n'; 4 * MEMORY_BUDGET]);
-    let run = run_measured(&file.0);
+    let run = run_measured(file.path());
     assert!(
         !run.ok,
         "a {:.0} MiB file without a newline is not a log, but the program succeeded",
