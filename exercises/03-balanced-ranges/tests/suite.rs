@@ -14,16 +14,25 @@ fn problems(len: usize, parts: usize, ranges: &[Range<usize>]) -> Vec<String> {
     }
     let mut next = 0;
     for (i, r) in ranges.iter().enumerate() {
-        if r.start != next {
-            out.push(format!("range {i} ({r:?}) should start at {next}: items lost or counted twice"));
+        if r.start < next {
+            out.push(format!(
+                "range {i} ({r:?}) should start at {next}, where the range before it ended: items {}..{next} are counted twice",
+                r.start
+            ));
+        } else if r.start > next {
+            out.push(format!("range {i} ({r:?}) should start at {next}: items {next}..{} belong to no range", r.start));
         }
         if r.end < r.start {
             out.push(format!("range {i} ({r:?}) ends before it starts"));
         }
         next = r.end;
     }
-    if next != len {
-        out.push(format!("the ranges end at {next}, not at len = {len}"));
+    if next < len {
+        out.push(format!(
+            "the ranges end at {next}, not at len = {len}: the last items {next}..{len} belong to no range"
+        ));
+    } else if next > len {
+        out.push(format!("the ranges end at {next}, past len = {len}"));
     }
     let sizes = ranges.iter().map(|r| r.end.saturating_sub(r.start));
     if let (Some(lo), Some(hi)) = (sizes.clone().min(), sizes.max())

@@ -55,7 +55,11 @@ fn four_lines_in_two_chunks() {
 
 #[test]
 fn empty_data_has_no_chunks() {
-    assert_eq!(line_chunks(b"", 4), Vec::<Range<usize>>::new());
+    assert_eq!(
+        line_chunks(b"", 4),
+        Vec::<Range<usize>>::new(),
+        "empty data has no lines, so no chunks (not an empty one)"
+    );
 }
 
 #[test]
@@ -77,7 +81,11 @@ fn a_line_longer_than_a_chunk_stays_whole() {
 
 #[test]
 fn data_without_newlines_is_one_chunk() {
-    assert_eq!(line_chunks(b"no newline at all", 3), vec![0..17]);
+    assert_eq!(
+        line_chunks(b"no newline at all", 3),
+        vec![0..17],
+        "17 bytes without a newline are one line, so one chunk: a cut inside would split the line"
+    );
 }
 
 #[test]
@@ -93,6 +101,25 @@ fn many_short_lines_are_balanced() {
     for parts in [1, 2, 3, 4, 8, 64] {
         assert_aligned(data.as_bytes(), parts);
     }
+}
+
+/// 4 MiB in 4 096 parts: the aimed-at cut `i * len / parts` passes `i * len = 2^32`
+/// at `i = 1024`, so arithmetic in 32 bits (or in `usize` on a 32-bit target) wraps there.
+#[test]
+fn a_large_input_in_many_parts() {
+    let rows = datagen::station_rows(400_000, 11);
+    let data = &rows.as_bytes()[..1 << 22];
+    let parts = 4096;
+    let chunks = line_chunks(data, parts);
+    let found = problems(data, parts, &chunks);
+    assert!(
+        found.is_empty(),
+        "line_chunks(4 MiB of short rows, {parts}) gave {} chunks, {} of them wrong; the first:\n  {}\n\
+         The cut aimed at i * len / parts: i * len passes u32::MAX from i = 1024 on here — is it computed in a 32-bit integer?",
+        chunks.len(),
+        found.len(),
+        found.iter().take(4).cloned().collect::<Vec<_>>().join("\n  ")
+    );
 }
 
 #[test]

@@ -27,8 +27,16 @@ fn cheap_is_unchanged() {
 #[test]
 fn every_grain_gives_the_same_sum() {
     let items = datagen::uniform_u32(10_007, 3);
+    let want = oracle(&items);
     for grain in [1, 2, 3, 64, 1000, 10_006, 10_007, 50_000] {
-        assert_eq!(sum_in_tasks(&items, grain), oracle(&items), "grain {grain}");
+        let got = sum_in_tasks(&items, grain);
+        let why = if got < want {
+            "too little: was the total read before every task had added its part (inside the rayon::scope \
+             closure, or after rayon::spawn without waiting), or were items skipped?"
+        } else {
+            "too much: were items summed twice?"
+        };
+        assert!(got == want, "sum_in_tasks(10 007 items, grain {grain}) = {got}, expected {want} — {why}");
     }
 }
 
@@ -38,9 +46,12 @@ fn one_chunk_is_one_task() {
     // With `grain` = every item there is one task, so one thread does all
     // the work; code that splits the items its own way spreads it out.
     let items = datagen::uniform_u32(8_000_000, 6);
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+    // Only this pool's threads (and threads they start, which inherit the
+    // name) count: other tests run at the same time in this process.
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(2).thread_name(|i| format!("one-task-{i}")).build().unwrap();
     let (total, cpu) = testkit::cpu_by_thread(|| pool.install(|| sum_in_tasks(&items, items.len())));
     assert_eq!(total, oracle(&items));
+    let cpu: Vec<(String, f64)> = cpu.into_iter().filter(|(name, _)| name.starts_with("one-task-")).collect();
     let all: f64 = cpu.iter().map(|(_, s)| s).sum();
     let busiest = cpu.first().map_or(0.0, |(_, s)| *s);
     assert!(

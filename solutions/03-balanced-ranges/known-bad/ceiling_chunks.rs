@@ -1,4 +1,5 @@
 //! expect: tests-failed
+//! failing: ten_items_in_three_parts, every_small_length_and_part_count
 //! `div_ceil` chunks, clamped to `len`: 10 in 4 parts gives 3, 3, 3, 1 — the last ones run short.
 
 use std::ops::Range;

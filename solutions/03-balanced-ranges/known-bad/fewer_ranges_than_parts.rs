@@ -1,4 +1,5 @@
 //! expect: tests-failed
+//! failing: more_parts_than_items, nothing_to_split_gives_empty_ranges
 //! Balanced, but with `parts > len` it returns only `len` ranges: callers that zip ranges with workers lose workers.
 
 use std::ops::Range;

@@ -1,4 +1,5 @@
 //! expect: tests-failed
+//! failing: ten_items_in_three_parts, every_small_length_and_part_count
 //! Every range gets `len / parts` items; the `len % parts` left over at the end belong to no range.
 
 use std::ops::Range;

@@ -1,4 +1,5 @@
 //! expect: tests-failed
+//! failing: huge_lengths_do_not_overflow
 //! `i * len / parts` is balanced, but `i * len` overflows `usize` for large inputs (and wraps in release builds).
 
 use std::ops::Range;

@@ -1,4 +1,5 @@
 //! expect: tests-failed
+//! failing: more_parts_than_items, every_small_length_and_part_count
 //! Covers everything, but the last range takes the whole remainder: 10 in 4 parts gives 2, 2, 2, 4.
 
 use std::ops::Range;

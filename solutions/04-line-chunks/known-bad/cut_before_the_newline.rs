@@ -1,4 +1,5 @@
 //! expect: tests-failed
+//! failing: four_lines_in_two_chunks, no_final_newline_keeps_the_last_line
 //! Off by one: each cut lands *on* the newline instead of just after it, so every chunk but the
 //! first starts with the previous line's `\n` and ends in the middle of its own last line.
 

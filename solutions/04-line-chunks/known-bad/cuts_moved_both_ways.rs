@@ -1,4 +1,5 @@
 //! expect: tests-failed
+//! failing: four_lines_in_two_chunks, only_newlines
 //! Each chunk's start moves back to a line start and its end moves forward to a line end, independently:
 //! the line under every cut goes to both neighbours, and is counted twice.
 

@@ -1,4 +1,5 @@
 //! expect: tests-failed
+//! failing: no_final_newline_keeps_the_last_line, data_without_newlines_is_one_chunk
 //! Every chunk ends just after a newline — so a last line with no newline after it belongs to no chunk.
 
 use std::ops::Range;

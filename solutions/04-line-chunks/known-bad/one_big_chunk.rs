@@ -1,4 +1,5 @@
 //! expect: tests-failed
+//! failing: four_lines_in_two_chunks, many_short_lines_are_balanced
 //! Sequential in disguise: one chunk is always "aligned", and leaves every other worker idle.
 
 use std::ops::Range;
