@@ -283,7 +283,7 @@ mod models {
             })
         }));
         if checked.is_err() {
-            panic!("{must} — loom found a thread order that breaks this (its report is above)");
+            panic!("{must}\nloom found a thread order that breaks this (its report is above)");
         }
         let runs = RUNS.load(Ordering::SeqCst) - before;
         assert!(
@@ -302,8 +302,8 @@ mod models {
     fn model_missed_wakeup() {
         explore(
             3,
-            "a consumer waiting in pop() must get the item one push() adds: wake not_empty after the item is in, \
-             and never let go of the lock between seeing `empty` and waiting",
+            "a consumer waiting in pop() must get the item one push() adds:\n\
+             wake not_empty after the item is in, and never let go of the lock between seeing `empty` and waiting",
             || {
                 let q = shared(1);
                 let consumer = thread::spawn(move || q.pop());
@@ -339,8 +339,8 @@ mod models {
     fn model_close_wakes_every_waiter() {
         explore(
             3,
-            "close() with two consumers waiting in pop(): both must wake and return None — notify_all on not_empty \
-             after setting the flag, and leave the wait loop when the queue is closed",
+            "close() with two consumers waiting in pop(): both must wake and return None:\n\
+             notify_all on not_empty after setting the flag, and leave the wait loop when the queue is closed",
             || {
                 let q = shared::<u32>(1);
                 let consumers: Vec<_> = (0..2).map(|_| thread::spawn(move || q.pop())).collect();
@@ -358,7 +358,7 @@ mod models {
     fn model_close_wakes_every_producer() {
         explore(
             3,
-            "close() with two producers waiting in push() on a full queue: both must wake and get Err(Closed(item)) — \
+            "close() with two producers waiting in push() on a full queue: both must wake and get Err(Closed(item)):\n\
              notify_all on not_full too, and leave the wait loop when the queue is closed",
             || {
                 let q = shared(1);
@@ -381,8 +381,9 @@ mod models {
     fn model_woken_producer_looks_again() {
         explore(
             3,
-            "two producers push into a full queue of capacity 1 while it is drained: it may never hold more than one \
-             item (wait in a `while`, push under the same lock), and each pop must wake a producer on not_full",
+            "two producers push into a full queue of capacity 1 while it is drained:\n\
+             it may never hold more than one item (wait in a `while`, push under the same lock),\n\
+             and each pop must wake a producer on not_full",
             || {
                 let q = shared(1);
                 q.push(0).unwrap();
@@ -414,7 +415,7 @@ mod models {
     fn model_two_pops_wake_two_producers() {
         explore(
             3,
-            "two producers wait on a full queue of capacity 2 and two pops free two slots: both must be woken — \
+            "two producers wait on a full queue of capacity 2 and two pops free two slots: both must be woken:\n\
              every pop wakes a producer on not_full, not only a pop from a full queue",
             || {
                 let q = shared(2);
@@ -438,8 +439,9 @@ mod models {
     fn model_woken_consumer_looks_again() {
         explore(
             4,
-            "two consumers wait while two items are pushed: each must get one — wait in a `while` and take the item \
-             under the same lock (never None from an open queue), and every push wakes a consumer",
+            "two consumers wait while two items are pushed: each must get one:\n\
+             wait in a `while` and take the item under the same lock (never None from an open queue),\n\
+             and every push wakes a consumer",
             || {
                 let q = shared(2);
                 let consumers: Vec<_> = (0..2).map(|_| thread::spawn(move || q.pop())).collect();
@@ -460,8 +462,8 @@ mod models {
     fn model_wrong_party_woken() {
         explore(
             3,
-            "two consumers wait while one producer pushes two items into a queue of capacity 1: a notify_one must \
-             reach a thread that can go on — producers wait on not_full, consumers on not_empty",
+            "two consumers wait while one producer pushes two items into a queue of capacity 1:\n\
+             a notify_one must reach a thread that can go on: producers wait on not_full, consumers on not_empty",
             || {
                 let q = shared(1);
                 let consumers: Vec<_> = (0..2).map(|_| thread::spawn(move || q.pop())).collect();

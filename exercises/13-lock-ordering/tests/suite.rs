@@ -414,7 +414,7 @@ fn only_one_of_eight_can_take_the_whole_balance() {
     assert!(
         succeeded == 1,
         "{THREADS} threads at once each moved account 0's whole balance ({BALANCE}) to an account of its own:\n\
-         {succeeded} succeeded, but the money is there only once; account 0 now holds {} (below zero it wraps around).\n\
+         {succeeded} succeeded, but the money is there only once; account 0 now holds {} (it wraps below zero).\n\
          The balance was checked under one lock and the money moved under another, and in between every other\n\
          thread checked too: check and move while holding both accounts' locks. (This test's locks let every\n\
          thread's first look at account 0 finish before anyone locks it again, so such a gap is always found.)",
