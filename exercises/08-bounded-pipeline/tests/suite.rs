@@ -1,7 +1,9 @@
 //! The one test suite of exercise 08, run unchanged against your crate and
 //! the reference. `cargo xtask check 08-bounded-pipeline` runs it; do not edit it.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use bounded_pipeline::run_pipeline;
@@ -15,8 +17,28 @@ fn busy_wait(d: Duration) {
     }
 }
 
+/// Waits until `count` goes above `limit`, or has not moved for 200 ms (3 s
+/// at most), and returns it. A step held up in a test's closure lets the
+/// other threads run as far ahead as the pipeline allows: a correct one
+/// stops at `limit`, and one with more room than it should goes past it —
+/// however the threads happen to be scheduled, short of a 200 ms stall.
+fn settle(count: &AtomicU64, limit: u64) -> u64 {
+    let deadline = Instant::now() + Duration::from_secs(3);
+    let (mut last, mut since) = (count.load(Ordering::SeqCst), Instant::now());
+    while last <= limit && since.elapsed() < Duration::from_millis(200) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(1));
+        let now = count.load(Ordering::SeqCst);
+        if now != last {
+            (last, since) = (now, Instant::now());
+        }
+    }
+    last
+}
+
 /// Runs `items` through a pipeline whose sink is slow, and returns the largest
-/// number of items ever taken from the source but not yet delivered.
+/// number of items ever taken from the source but not yet delivered. The
+/// sink holds the first item until the other threads have filled all the
+/// room the pipeline has, so the most it can hold is always measured.
 fn max_in_flight(items: u64, capacity: usize) -> u64 {
     let taken = AtomicU64::new(0);
     let mut delivered = 0;
@@ -28,6 +50,9 @@ fn max_in_flight(items: u64, capacity: usize) -> u64 {
         source,
         |x| Ok::<_, ()>(x + 1),
         |y| {
+            if delivered == 0 {
+                settle(&taken, 2 * capacity as u64 + 3);
+            }
             max = max.max(taken.load(Ordering::SeqCst) - delivered);
             assert_eq!(y, delivered + 1, "items out of order or lost");
             delivered += 1;
@@ -37,6 +62,35 @@ fn max_in_flight(items: u64, capacity: usize) -> u64 {
     );
     assert_eq!(n, Ok(items), "every item must reach the sink");
     max
+}
+
+/// Set once a pipeline run by [`in_time`] has hung: its threads are still
+/// blocked, so later runs are not started (each would wait its 3 s too).
+static HUNG: AtomicBool = AtomicBool::new(false);
+
+/// Runs `pipeline` on a thread of its own and waits for it at most 3 s, so a
+/// pipeline that hangs fails its test with a message instead of stopping the
+/// whole suite. (A hung pipeline's threads are left blocked until the test
+/// program ends.)
+fn in_time<R: Send + 'static>(pipeline: impl FnOnce() -> R + Send + 'static) -> R {
+    assert!(!HUNG.load(Ordering::SeqCst), "not run: an earlier pipeline of these tests hung (see its failure)");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(pipeline());
+    });
+    match rx.recv_timeout(Duration::from_secs(3)) {
+        Ok(result) => result,
+        Err(RecvTimeoutError::Disconnected) => panic!("run_pipeline panicked (its message is above)"),
+        Err(RecvTimeoutError::Timeout) => {
+            HUNG.store(true, Ordering::SeqCst);
+            panic!(
+                "run_pipeline did not return within 3 s: a thread waits for something that never comes. After a stage\n\
+                 error, the stage thread must own its receiver, so that returning drops it and the source's next send\n\
+                 fails; the sink's loop ends when the stage's sender is dropped; and no thread may be joined while the\n\
+                 threads it waits for are not started yet."
+            )
+        }
+    }
 }
 
 /// Polls `done` for up to 3 s.
@@ -90,6 +144,40 @@ fn the_three_steps_run_on_their_own_threads() {
 }
 
 #[test]
+fn the_stage_runs_on_one_thread() {
+    const CAPACITY: u64 = 2;
+    let taken = AtomicU64::new(0);
+    let stage_threads = std::sync::Mutex::new(std::collections::HashSet::new());
+    let source = (0..200u64).inspect(|_| {
+        taken.fetch_add(1, Ordering::SeqCst);
+    });
+    let mut out = Vec::new();
+    let n = run_pipeline(
+        source,
+        |x| {
+            stage_threads.lock().unwrap().insert(std::thread::current().id());
+            if x == 0 {
+                // Held up on item 0, one stage thread leaves the items behind
+                // it in the channel (`CAPACITY + 2` taken); a second one takes
+                // item 1 meanwhile, and stages it later.
+                settle(&taken, CAPACITY + 2);
+            }
+            Ok::<_, ()>(x)
+        },
+        |y| out.push(y),
+        CAPACITY as usize,
+    );
+    assert_eq!(n, Ok(200));
+    let threads = stage_threads.into_inner().unwrap().len();
+    assert_eq!(
+        threads, 1,
+        "the stage ran on {threads} threads: stages on several threads overtake each other, so results lose their\n\
+         order. Run the stage on one thread of its own."
+    );
+    assert!(out == (0..200).collect::<Vec<_>>(), "items lost, duplicated or reordered");
+}
+
+#[test]
 fn items_arrive_once_and_in_order() {
     let mut out = Vec::new();
     let n = run_pipeline(0..10_000u64, |x| Ok::<_, ()>(x * 3), |y| out.push(y), 8);
@@ -114,26 +202,40 @@ fn one_item_with_capacity_one() {
 #[test]
 fn a_slow_sink_holds_back_the_source() {
     for capacity in [1, 4, 16] {
-        let max = max_in_flight(3_000, capacity);
+        let max = max_in_flight(1_000, capacity);
         let bound = 2 * capacity as u64 + 3;
-        assert!(max <= bound, "capacity {capacity}: {max} items were in flight at once, the bound is {bound}");
+        assert!(
+            max <= bound,
+            "capacity {capacity}: {max} items were taken from the source and not yet given to the sink at once; at most\n\
+             {bound} may be: {capacity} in each channel, one in each thread's hands. Make both channels bounded(capacity)\n\
+             exactly, and keep no buffer of your own in a thread."
+        );
     }
 }
 
 #[test]
 fn a_rendezvous_channel_works_too() {
-    assert!(max_in_flight(500, 0) <= 3);
+    let max = max_in_flight(500, 0);
+    assert!(
+        max <= 3,
+        "capacity 0: {max} items were taken from the source and not yet given to the sink at once; at most 3 may be,\n\
+         one in each thread's hands: bounded(0) is a rendezvous channel that holds nothing (not bounded(1))"
+    );
 }
 
 #[test]
 fn a_stage_error_stops_the_pipeline() {
-    let taken = AtomicU64::new(0);
-    let mut out = Vec::new();
-    let source = (0..100_000u64).inspect(|_| {
-        taken.fetch_add(1, Ordering::SeqCst);
+    let taken = Arc::new(AtomicU64::new(0));
+    let counter = taken.clone();
+    let (result, out) = in_time(move || {
+        let mut out = Vec::new();
+        let source = (0..100_000u64).inspect(|_| {
+            counter.fetch_add(1, Ordering::SeqCst);
+        });
+        let result =
+            run_pipeline(source, |x| if x == 100 { Err(format!("bad item {x}")) } else { Ok(x) }, |y| out.push(y), 4);
+        (result, out)
     });
-    let result =
-        run_pipeline(source, |x| if x == 100 { Err(format!("bad item {x}")) } else { Ok(x) }, |y| out.push(y), 4);
     assert_eq!(result, Err("bad item 100".to_string()), "the stage's error must be returned");
     assert!(out == (0..100).collect::<Vec<_>>(), "the sink must get exactly the items before the failing one");
     let taken = taken.load(Ordering::SeqCst);
@@ -142,9 +244,27 @@ fn a_stage_error_stops_the_pipeline() {
 
 #[test]
 fn a_failing_first_item_delivers_nothing() {
-    let mut calls = 0;
-    assert_eq!(run_pipeline(0..10u8, |_| Err::<u8, _>("no"), |_| calls += 1, 2), Err("no"));
+    let (result, calls) = in_time(|| {
+        let mut calls = 0;
+        (run_pipeline(0..10u8, |_| Err::<u8, _>("no"), |_| calls += 1, 2), calls)
+    });
+    assert_eq!(result, Err("no"));
     assert_eq!(calls, 0);
+}
+
+#[test]
+fn the_first_error_is_returned() {
+    let (result, out) = in_time(|| {
+        let mut out = Vec::new();
+        let result = run_pipeline(0..50u64, |x| if x % 10 == 3 { Err(x) } else { Ok(x) }, |y| out.push(y), 4);
+        (result, out)
+    });
+    assert_eq!(
+        result,
+        Err(3),
+        "items 3, 13, 23, 33 and 43 fail: the error of the first failing item, 3, must be returned, and nothing after it"
+    );
+    assert_eq!(out, [0, 1, 2], "the sink must get exactly the items before the first failing one");
 }
 
 /// What a person sees: log lines parsed in the stage and counted per level in the sink.
@@ -177,8 +297,11 @@ proptest! {
 
     #[test]
     fn any_failure_point(len in 1u64..300, fail_at in 0u64..300, capacity in 1usize..6) {
-        let mut out = Vec::new();
-        let result = run_pipeline(0..len, |x| if x == fail_at { Err(x) } else { Ok(x) }, |y| out.push(y), capacity);
+        let (result, out) = in_time(move || {
+            let mut out = Vec::new();
+            let result = run_pipeline(0..len, |x| if x == fail_at { Err(x) } else { Ok(x) }, |y| out.push(y), capacity);
+            (result, out)
+        });
         if fail_at < len {
             prop_assert_eq!(result, Err(fail_at));
             prop_assert_eq!(out, (0..fail_at).collect::<Vec<_>>());

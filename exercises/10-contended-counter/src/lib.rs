@@ -14,8 +14,10 @@ pub use given::{Counter, count_events};
 ///
 /// The model: `increment(thread)` adds to shard `thread % shards` (an
 /// uncontended atomic add); `total()` adds the shards up. Shards that share a
-/// 64-byte cache line still fight over it ("false sharing"): give each shard
-/// a line of its own (`crossbeam::utils::CachePadded`).
+/// 64-byte cache line still fight over it ("false sharing"), and x86-64
+/// fetches lines in pairs, so there a shard needs 128 bytes of its own: give
+/// each shard the room of `crossbeam::utils::CachePadded`, which knows the
+/// size for each CPU.
 ///
 /// ```
 /// use contended_counter::{Counter, ShardedCounter};

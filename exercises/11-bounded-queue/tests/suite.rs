@@ -61,6 +61,23 @@ mod threads {
     }
 
     #[test]
+    fn push_after_close_hands_the_item_back() {
+        // Room to spare does not matter: a closed queue refuses every push.
+        for queued in [0, 1] {
+            let q = BoundedQueue::new(3);
+            (0..queued).for_each(|i| q.push(i).unwrap());
+            q.close();
+            assert_eq!(
+                q.push(7),
+                Err(Closed(7)),
+                "push() into a closed queue with room ({queued} of 3 queued) was accepted: a closed queue refuses \
+                 every push, full or not — check the flag after the wait loop, not only inside it"
+            );
+            assert_eq!(q.len(), queued as usize, "a refused push must leave the queue as it was");
+        }
+    }
+
+    #[test]
     fn push_waits_while_the_queue_is_full() {
         let q = Arc::new(BoundedQueue::new(1));
         q.push(1).unwrap();
@@ -218,10 +235,24 @@ mod threads {
 #[cfg(loom)]
 mod models {
     //! Each model is a scenario of at most three threads; loom runs it once
-    //! for every way the threads can interleave (up to two preemptions).
-    //! A deadlock in any interleaving — every thread waiting — fails the model
-    //! with loom's "deadlock" message.
+    //! for every way the threads can interleave with at most `bound`
+    //! preemptions (a preemption: loom switches away from a thread that could
+    //! have gone on). A deadlock in any interleaving — every thread waiting —
+    //! fails the model with loom's "deadlock" message.
+    //!
+    //! The bounds: every classic mistake has a known-bad variant in
+    //! `solutions/11-bounded-queue/known-bad/`, and each was run against each
+    //! model at bounds 1, 2, 3, … to find the fewest preemptions that expose
+    //! it. A model's bound is the most any of its mistakes needs, plus one: a
+    //! variant of the same mistake that needs one switch more (a learner's
+    //! `if` that passed at bound 2 and failed at 3) is still found; and at
+    //! least 3 where that costs nothing. Each model's run time is measured on
+    //! the reference on 2 cores (best of three, the machine shared): the
+    //! whole loom run of the suite takes 0.4 s, build excluded, well inside
+    //! the 15 s `check` gives the test program, and each model stays under a
+    //! second at its bound (the largest triple or quadruple per step above it).
 
+    use std::panic::{self, AssertUnwindSafe};
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     use bounded_queue::BoundedQueue;
@@ -234,18 +265,26 @@ mod models {
         Box::leak(Box::new(BoundedQueue::new(capacity)))
     }
 
-    /// Runs `scenario` under loom and proves loom really explored it: a queue
-    /// built on `std::sync` instead of `crate::sync` gives loom nothing to
-    /// interleave, and the model would pass without checking anything.
-    fn explore(scenario: impl Fn() + Sync + Send + 'static) {
+    /// Runs `scenario` under loom with at most `bound` preemptions. When an
+    /// interleaving breaks it, the test fails saying what `must` hold, after
+    /// loom's own report of that interleaving. Also proves loom really
+    /// explored: a queue built on `std::sync` instead of `crate::sync` gives
+    /// loom nothing to interleave, and the model would pass without checking
+    /// anything.
+    fn explore(bound: usize, must: &str, scenario: impl Fn() + Sync + Send + 'static) {
         static RUNS: AtomicUsize = AtomicUsize::new(0);
         let before = RUNS.load(Ordering::SeqCst);
         let mut builder = loom::model::Builder::new();
-        builder.preemption_bound = Some(2);
-        builder.check(move || {
-            RUNS.fetch_add(1, Ordering::SeqCst);
-            scenario();
-        });
+        builder.preemption_bound = Some(bound);
+        let checked = panic::catch_unwind(AssertUnwindSafe(|| {
+            builder.check(move || {
+                RUNS.fetch_add(1, Ordering::SeqCst);
+                scenario();
+            })
+        }));
+        if checked.is_err() {
+            panic!("{must}\nloom found a thread order that breaks this (its report is above)");
+        }
         let runs = RUNS.load(Ordering::SeqCst) - before;
         assert!(
             runs > 1,
@@ -255,21 +294,30 @@ mod models {
     }
 
     /// Missed wake-up: a consumer that checks "empty" and then waits without
-    /// holding the lock in between sleeps through the push that came in the gap.
+    /// holding the lock in between sleeps through the push that came in the
+    /// gap; so does one whose push tells the wrong condvar, or tells it
+    /// before the item is in. Bound 3 (missed_wakeup needs 2; the others 1),
+    /// 2 ms.
     #[test]
     fn model_missed_wakeup() {
-        explore(|| {
-            let q = shared(1);
-            let consumer = thread::spawn(move || q.pop());
-            q.push(1).unwrap();
-            assert_eq!(consumer.join().unwrap(), Some(1), "the consumer missed the pushed item");
-        });
+        explore(
+            3,
+            "a consumer waiting in pop() must get the item one push() adds:\n\
+             wake not_empty after the item is in, and never let go of the lock between seeing `empty` and waiting",
+            || {
+                let q = shared(1);
+                let consumer = thread::spawn(move || q.pop());
+                q.push(1).unwrap();
+                assert_eq!(consumer.join().unwrap(), Some(1), "pop() returned None from an open queue");
+            },
+        );
     }
 
-    /// Lost item: items pushed before `close` must still come out.
+    /// Lost item: items pushed before `close` must still come out. Bound 3
+    /// (close_drops_queued_items needs 1), 4 ms.
     #[test]
     fn model_lost_item_on_close() {
-        explore(|| {
+        explore(3, "items pushed before close() must still come out of pop(); None only when closed and empty", || {
             let q = shared(2);
             let producer = thread::spawn(move || {
                 q.push(1).unwrap();
@@ -284,68 +332,147 @@ mod models {
         });
     }
 
-    /// Close must wake every waiter, not one of them.
+    /// Close must wake every waiting consumer, not one of them, and only
+    /// after the flag is set. Bound 3 (close_wakes_one_consumer needs 2; a
+    /// wake-up before the flag, or a wait loop blind to it, 1), 9 ms.
     #[test]
     fn model_close_wakes_every_waiter() {
-        explore(|| {
-            let q = shared::<u32>(1);
-            let consumers: Vec<_> = (0..2).map(|_| thread::spawn(move || q.pop())).collect();
-            q.close();
-            for c in consumers {
-                assert_eq!(c.join().unwrap(), None);
-            }
-        });
+        explore(
+            3,
+            "close() with two consumers waiting in pop(): both must wake and return None:\n\
+             notify_all on not_empty after setting the flag, and leave the wait loop when the queue is closed",
+            || {
+                let q = shared::<u32>(1);
+                let consumers: Vec<_> = (0..2).map(|_| thread::spawn(move || q.pop())).collect();
+                q.close();
+                for c in consumers {
+                    assert_eq!(c.join().unwrap(), None, "pop() on a closed, empty queue must return None");
+                }
+            },
+        );
     }
 
-    /// Close must wake every waiting producer too, and hand each its item back.
+    /// Close must wake every waiting producer too, and hand each its item
+    /// back. Bound 3 (close_wakes_one_producer needs 2; the others 1), 9 ms.
     #[test]
     fn model_close_wakes_every_producer() {
-        explore(|| {
-            let q = shared(1);
-            q.push(0).unwrap();
-            let producers: Vec<_> = (1..3).map(|i| thread::spawn(move || q.push(i))).collect();
-            q.close();
-            for p in producers {
-                assert!(p.join().unwrap().is_err(), "a push into a closed queue must be refused");
-            }
-        });
+        explore(
+            3,
+            "close() with two producers waiting in push() on a full queue: both must wake and get Err(Closed(item)):\n\
+             notify_all on not_full too, and leave the wait loop when the queue is closed",
+            || {
+                let q = shared(1);
+                q.push(0).unwrap();
+                let producers: Vec<_> = (1..3).map(|i| thread::spawn(move || q.push(i))).collect();
+                q.close();
+                for p in producers {
+                    assert!(p.join().unwrap().is_err(), "a push into a closed queue must be refused");
+                }
+            },
+        );
     }
 
     /// A woken producer must look again: another producer may have taken the
-    /// free slot first, and pushing anyway overfills the queue.
+    /// free slot first, and pushing anyway overfills the queue. Also every
+    /// pop must wake a producer, on the right condvar, after the slot is
+    /// free. Bound 3 (push_if_instead_of_while, push_unlocks_before_adding,
+    /// one_condvar_notify_one need 2; the others 1), 100 ms.
     #[test]
     fn model_woken_producer_looks_again() {
-        explore(|| {
-            let q = shared(1);
-            q.push(0).unwrap();
-            let producers: Vec<_> = (1..3)
-                .map(|i| {
-                    thread::spawn(move || {
-                        q.push(i).unwrap();
-                        assert!(q.len() <= 1, "the queue holds {} items, its capacity is 1", q.len());
+        explore(
+            3,
+            "two producers push into a full queue of capacity 1 while it is drained:\n\
+             it may never hold more than one item (wait in a `while`, push under the same lock),\n\
+             and each pop must wake a producer on not_full",
+            || {
+                let q = shared(1);
+                q.push(0).unwrap();
+                let producers: Vec<_> = (1..3)
+                    .map(|i| {
+                        thread::spawn(move || {
+                            q.push(i).unwrap();
+                            assert!(q.len() <= 1, "the queue holds {} items, its capacity is 1", q.len());
+                        })
                     })
-                })
-                .collect();
-            let mut got: Vec<_> = (0..3).map(|_| q.pop().unwrap()).collect();
-            producers.into_iter().for_each(|p| p.join().unwrap());
-            got.sort();
-            assert_eq!(got, [0, 1, 2]);
-        });
+                    .collect();
+                // Two pops free the two slots the producers need; the last
+                // item stays until they are done, so no later pop can make
+                // up for a wake-up that came too early or never came.
+                let mut got: Vec<_> = (0..2).map(|_| q.pop().unwrap()).collect();
+                producers.into_iter().for_each(|p| p.join().unwrap());
+                got.push(q.pop().unwrap());
+                got.sort();
+                assert_eq!(got, [0, 1, 2]);
+            },
+        );
     }
 
-    /// A woken consumer must look again (`while`, not `if`): another
-    /// consumer may have taken the item first, and `pop` must then wait on,
-    /// not return `None` while the queue is open.
+    /// Two pops in a row from a full queue free two slots, and both waiting
+    /// producers must hear of it: a pop that wakes a producer only when the
+    /// queue was full wakes one. Bound 3 (pop_wakes_only_when_it_was_full
+    /// needs 2), 140 ms.
+    #[test]
+    fn model_two_pops_wake_two_producers() {
+        explore(
+            3,
+            "two producers wait on a full queue of capacity 2 and two pops free two slots: both must be woken:\n\
+             every pop wakes a producer on not_full, not only a pop from a full queue",
+            || {
+                let q = shared(2);
+                q.push(0).unwrap();
+                q.push(1).unwrap();
+                let producers: Vec<_> = (2..4).map(|i| thread::spawn(move || q.push(i).unwrap())).collect();
+                let mut got: Vec<_> = (0..4).map(|_| q.pop().unwrap()).collect();
+                producers.into_iter().for_each(|p| p.join().unwrap());
+                got.sort();
+                assert_eq!(got, [0, 1, 2, 3]);
+            },
+        );
+    }
+
+    /// A woken consumer must look again (`while`, not `if`, and take the item
+    /// under the same lock): another consumer may have taken the item first,
+    /// and `pop` must then wait on, not return `None` while the queue is
+    /// open. Two pushes must wake two consumers. Bound 4 (pop_unlocks_before_taking
+    /// needs 3; the `if`s and push_wakes_only_when_it_was_empty 2), 75 ms.
     #[test]
     fn model_woken_consumer_looks_again() {
-        explore(|| {
-            let q = shared(2);
-            let consumers: Vec<_> = (0..2).map(|_| thread::spawn(move || q.pop())).collect();
-            q.push(1).unwrap();
-            q.push(2).unwrap();
-            let mut got: Vec<_> = consumers.into_iter().map(|c| c.join().unwrap()).collect();
-            got.sort();
-            assert_eq!(got, [Some(1), Some(2)], "a consumer returned without an item from an open queue");
-        });
+        explore(
+            4,
+            "two consumers wait while two items are pushed: each must get one:\n\
+             wait in a `while` and take the item under the same lock (never None from an open queue),\n\
+             and every push wakes a consumer",
+            || {
+                let q = shared(2);
+                let consumers: Vec<_> = (0..2).map(|_| thread::spawn(move || q.pop())).collect();
+                q.push(1).unwrap();
+                q.push(2).unwrap();
+                let mut got: Vec<_> = consumers.into_iter().map(|c| c.join().unwrap()).collect();
+                got.sort();
+                assert_eq!(got, [Some(1), Some(2)], "a consumer returned without an item from an open queue");
+            },
+        );
+    }
+
+    /// Producers and consumers on one condvar with `notify_one`: on a queue
+    /// of capacity 1, two consumers and a producer can all be waiting, and a
+    /// pop may wake the other consumer instead of the producer. Bound 3
+    /// (one_condvar_notify_one needs 2), 50 ms.
+    #[test]
+    fn model_wrong_party_woken() {
+        explore(
+            3,
+            "two consumers wait while one producer pushes two items into a queue of capacity 1:\n\
+             a notify_one must reach a thread that can go on: producers wait on not_full, consumers on not_empty",
+            || {
+                let q = shared(1);
+                let consumers: Vec<_> = (0..2).map(|_| thread::spawn(move || q.pop())).collect();
+                q.push(1).unwrap();
+                q.push(2).unwrap();
+                let mut got: Vec<_> = consumers.into_iter().map(|c| c.join().unwrap()).collect();
+                got.sort();
+                assert_eq!(got, [Some(1), Some(2)], "a consumer returned without an item from an open queue");
+            },
+        );
     }
 }

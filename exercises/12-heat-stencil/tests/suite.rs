@@ -2,21 +2,59 @@
 //! crate and the reference. Results must match the sequential version to the
 //! last bit: every cell is computed by the same expression in both.
 
+use std::panic;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::Duration;
+
 use heat_stencil::diffuse;
 use heat_stencil::given::{diffuse_sequential, temperatures};
 use proptest::prelude::*;
+
+/// Set once a `diffuse` run by [`diffuse_in_time`] has hung: its threads are
+/// still blocked, so later runs are not started (each would wait its 5 s too).
+static HUNG: AtomicBool = AtomicBool::new(false);
+
+/// `diffuse` on a thread of its own, waited for at most 5 s, so that threads
+/// stuck at a barrier fail the test with a message instead of stopping the
+/// whole suite. (A hung run's threads stay blocked until the test program ends.)
+fn diffuse_in_time(cells: &[f64], steps: usize, threads: usize) -> Vec<f64> {
+    assert!(!HUNG.load(Ordering::SeqCst), "not run: an earlier diffuse of these tests hung (see its failure)");
+    let (tx, rx) = mpsc::channel();
+    let owned = cells.to_vec();
+    std::thread::spawn(move || {
+        let _ = tx.send(diffuse(&owned, steps, threads));
+    });
+    match rx.recv_timeout(Duration::from_secs(5)) {
+        Ok(result) => result,
+        Err(RecvTimeoutError::Disconnected) => {
+            panic!("diffuse({} cells, {steps} steps, {threads} threads) panicked (its message is above)", cells.len())
+        }
+        Err(RecvTimeoutError::Timeout) => {
+            HUNG.store(true, Ordering::SeqCst);
+            panic!(
+                "diffuse({} cells, {steps} steps, {threads} threads) did not return within 5 s: its threads wait forever,\n\
+                 most likely at the barrier. Barrier::new(n) must count exactly the threads that call wait, and with more\n\
+                 threads asked for than there are cells, fewer run.",
+                cells.len()
+            )
+        }
+    }
+}
 
 fn bits(cells: &[f64]) -> Vec<u64> {
     cells.iter().map(|c| c.to_bits()).collect()
 }
 
 fn assert_same(cells: &[f64], steps: usize, threads: usize) {
-    let got = diffuse(cells, steps, threads);
+    let got = diffuse_in_time(cells, steps, threads);
     let want = diffuse_sequential(cells, steps);
     assert_eq!(got.len(), want.len(), "{} cells in, {} out", cells.len(), got.len());
     if let Some(i) = (0..want.len()).find(|&i| got[i].to_bits() != want[i].to_bits()) {
         panic!(
-            "{} cells, {steps} steps, {threads} threads: cell {i} is {} but the sequential version gives {}",
+            "{} cells, {steps} steps, {threads} threads: cell {i} is {} but the sequential version gives {}\n\
+             (every cell must come from given::step_chunk on the old grid, its ends from the neighbours' old edges or\n\
+             None at the ends of the rod; a barrier between steps; the grid of the last step returned)",
             cells.len(),
             got[i],
             want[i]
@@ -37,7 +75,7 @@ fn tiny_rods() {
 #[test]
 fn zero_steps_change_nothing() {
     let cells = [3.0, 1.0, 4.0, 1.0, 5.0];
-    assert_eq!(bits(&diffuse(&cells, 0, 2)), bits(&cells));
+    assert_eq!(bits(&diffuse_in_time(&cells, 0, 2)), bits(&cells), "zero steps must return the cells unchanged");
 }
 
 #[test]
@@ -58,9 +96,21 @@ fn a_long_rod_on_real_threads() {
 }
 
 #[test]
-#[should_panic(expected = "thread")]
 fn zero_threads_are_refused() {
-    diffuse(&[1.0, 2.0, 3.0], 1, 0);
+    let message = match panic::catch_unwind(|| diffuse(&[1.0, 2.0, 3.0], 1, 0)) {
+        Ok(_) => panic!(
+            "diffuse(…, threads = 0) returned: with no thread nothing can run; panic, with a message that says why"
+        ),
+        Err(payload) => payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default(),
+    };
+    assert!(
+        message.contains("thread"),
+        "diffuse(…, threads = 0) panicked with {message:?}: check threads first, with a message that mentions \"thread\""
+    );
 }
 
 #[test]
