@@ -18,6 +18,37 @@ pub struct Chromium {
     profile: PathBuf,
 }
 
+/// `apt-get install` of one Debian package (root only), with the package
+/// lists fetched first when a fresh machine has none.
+pub fn apt_install(package: &str) -> Result<()> {
+    let install = || {
+        Cmd::new("apt-get")
+            .args(["install", "-y", "--no-install-recommends", package])
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .run()
+    };
+    install().or_else(|_| Cmd::new("apt-get").arg("update").run().and_then(|()| install()))
+}
+
+/// strace, installed if missing and possible: exercise 23's suite traces its
+/// system calls (the mode at creation, fsync before rename, a symlink raced
+/// in), and without it `verify` would see those mistakes pass. Off Linux, or
+/// where it cannot be had, `Err` says why.
+pub fn strace() -> Result<std::result::Result<PathBuf, String>> {
+    if on_path("strace").is_none() && cfg!(target_os = "linux") && is_root() && on_path("apt-get").is_some() {
+        anstream::eprintln!("installing strace with apt-get for exercise 23's system-call tests (once)");
+        apt_install("strace")?;
+    }
+    let Some(strace) = on_path("strace") else {
+        return Ok(Err("strace is missing (Debian/Ubuntu: `sudo apt-get install strace`)".into()));
+    };
+    // A container may forbid ptrace: then the tests skip, and so must verify's claims.
+    match Cmd::new(&strace).args(["-o", "/dev/null", "true"]).output_if_ok() {
+        Some(_) => Ok(Ok(strace)),
+        None => Ok(Err(format!("{} cannot trace a process here (ptrace not permitted)", strace.display()))),
+    }
+}
+
 fn on_path(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path).map(|dir| dir.join(name)).find(|p| p.is_file())
@@ -36,15 +67,7 @@ pub fn chromium(profile: &Path) -> Result<std::result::Result<Chromium, String>>
         Some(exe) => exe,
         None if is_root() && on_path("apt-get").is_some() => {
             anstream::eprintln!("installing Chromium with apt-get for the browser tests (once)");
-            let install = || {
-                Cmd::new("apt-get")
-                    .args(["install", "-y", "--no-install-recommends", "chromium"])
-                    .env("DEBIAN_FRONTEND", "noninteractive")
-                    .run()
-            };
-            // A fresh machine may have no package lists yet.
-            let installed = install().or_else(|_| Cmd::new("apt-get").arg("update").run().and_then(|()| install()));
-            match (installed, found()) {
+            match (apt_install("chromium"), found()) {
                 (Ok(()), Some(exe)) => exe,
                 (result, _) if crate::process::in_ci() => {
                     bail!("the browser tests are mandatory in CI, and installing Chromium failed: {result:?}")

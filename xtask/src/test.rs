@@ -33,6 +33,10 @@ pub fn run(ws: &Workspace) -> Result<ExitCode> {
     })?;
     ui::step("process cleanup", crate::process_cleanup::test)?;
     ui::step("python baselines", || python_tests(ws))?;
+    ui::step("strace (exercise 23's system-call tests)", || match crate::browser::strace()? {
+        Ok(_) => Ok(()),
+        Err(why) => anyhow::bail!("verify needs strace to prove 23's variants: {why}"),
+    })?;
     ui::step("verify", || expect_success(verify::run(ws, false, None, &[])?))?;
     let mut built = None;
     ui::step("book", || book::build(ws).map(|out| built = Some(out)))?;
