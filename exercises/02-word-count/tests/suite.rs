@@ -40,6 +40,26 @@ fn assert_counts(text: &str, expected: &[(&str, u64)]) {
     assert_eq!(sorted(&got), sorted(&want), "word_counts({text:?})");
 }
 
+/// Pieces cut by byte position land anywhere: inside `é` (2 bytes), `日`
+/// (3) or `🦀` (4) when the text before them is 0 to 7 bytes longer. A cut
+/// must move to a character boundary, and no word may be lost or split.
+#[test]
+fn pieces_never_cut_a_character() {
+    let body: String = "ab é1 日本x 🦀z, ".repeat(20_000);
+    for shift in 0..8 {
+        let text = format!("{}{body}", "q".repeat(shift));
+        let got = std::panic::catch_unwind(|| word_counts(&text)).unwrap_or_else(|_| {
+            panic!(
+                "word_counts panicked on {} bytes of text with multi-byte characters (shifted by {shift}): \
+                 a piece boundary was cut inside a character — move each cut to a char boundary \
+                 (str::is_char_boundary) or split on characters, not bytes",
+                text.len()
+            )
+        });
+        assert_eq!(sorted(&got), sorted(&oracle(&text)), "{} bytes of multi-byte text shifted by {shift}", text.len());
+    }
+}
+
 #[test]
 fn empty_text_gives_an_empty_map() {
     assert_counts("", &[]);
