@@ -57,7 +57,19 @@ pub fn test() -> Result<()> {
         let script =
             format!("sh -c 'while :; do sleep 1; done' {grandchild} & exec sh -c 'while :; do sleep 1; done' {child}");
         // Not through `Cmd`: this test needs the running process to signal.
-        let mut xtask = Command::new(std::env::current_exe()?)
+        let mut xtask = Command::new(std::env::current_exe()?);
+        // A shell without job control starts background commands with SIGINT
+        // ignored, and children inherit that: restore the default, or the
+        // signal under test would never reach xtask.
+        // SAFETY: signal(2) is async-signal-safe; nothing else runs in the child before exec.
+        unsafe {
+            std::os::unix::process::CommandExt::pre_exec(&mut xtask, || {
+                libc::signal(libc::SIGINT, libc::SIG_DFL);
+                libc::signal(libc::SIGTERM, libc::SIG_DFL);
+                Ok(())
+            });
+        }
+        let mut xtask = xtask
             .args([SUBCOMMAND, "sh", "-c", &script])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -79,7 +91,16 @@ pub fn test() -> Result<()> {
         unsafe {
             libc::kill(xtask.id() as libc::pid_t, signal);
         }
-        xtask.wait()?;
+        let signalled = Instant::now();
+        while xtask.try_wait()?.is_none() {
+            if signalled.elapsed() > Duration::from_secs(10) {
+                let _ = xtask.kill();
+                let _ = xtask.wait();
+                kill_left(&marker);
+                bail!("xtask was still running 10 s after {name}");
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
         let killed = Instant::now();
         loop {
             let left = processes_with_arg(|a| a.contains(&marker));
