@@ -146,10 +146,16 @@ fn tally(stdout: &str) -> (usize, Vec<String>) {
         if rest.ends_with(" ... ok") {
             ok += 1;
         } else if let Some(name) = rest.strip_suffix(" ... FAILED") {
-            failed.push(name.to_string());
+            failed.push(test_name(name));
         }
     }
     (ok, failed)
+}
+
+/// A test's name as written in the suite: libtest adds ` - should panic` to
+/// a `#[should_panic]` test's line.
+fn test_name(shown: &str) -> String {
+    shown.trim().trim_end_matches(" - should panic").to_string()
 }
 
 /// The test that started and never finished (libtest with one test thread
@@ -157,7 +163,7 @@ fn tally(stdout: &str) -> (usize, Vec<String>) {
 fn running_test(stdout: &str) -> Option<String> {
     let last = stdout.lines().rev().find(|l| l.starts_with("test "))?;
     let name = last.strip_prefix("test ")?.trim_end().strip_suffix("...")?;
-    Some(name.trim().to_string())
+    Some(test_name(name))
 }
 
 /// What a bench binary in harness mode gave.
@@ -248,8 +254,9 @@ mod tests {
 
     #[test]
     fn libtest_output_is_tallied() {
-        let out = "running 3 tests\ntest a ... ok\ntest b ... FAILED\ntest c ... ok\n";
-        assert_eq!(tally(out), (2, vec!["b".to_string()]));
+        let out =
+            "running 4 tests\ntest a ... ok\ntest b ... FAILED\ntest c ... ok\ntest d - should panic ... FAILED\n";
+        assert_eq!(tally(out), (2, vec!["b".to_string(), "d".to_string()]));
     }
 
     #[test]
