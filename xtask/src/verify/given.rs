@@ -30,6 +30,8 @@ struct Package {
     id: String,
     name: String,
     manifest_path: PathBuf,
+    /// `None` for a crate of this repository (a path dependency).
+    source: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -112,7 +114,8 @@ fn reaches(meta: &Metadata, root: &Path, krate: &Path, reference: &Path) -> Resu
         if id != exercise.id && same(&dir_of(package), &reference) {
             return Ok(Some(format!("its own reference is a dependency: {}", chain())));
         }
-        if let Some(file) = includes_from(&dir_of(package), &reference)? {
+        let local = package.source.is_none();
+        if local && let Some(file) = includes_from(&dir_of(package), &reference)? {
             return Ok(Some(format!(
                 "a dependency includes its own reference with `#[path]` in {}: {}",
                 file.strip_prefix(root).unwrap_or(&file).display(),
@@ -130,10 +133,10 @@ fn reaches(meta: &Metadata, root: &Path, krate: &Path, reference: &Path) -> Resu
 }
 
 /// A source file of the crate in `dir` with a `#[path = …]` into `reference`.
-/// Only crates inside the repository are read; registry crates cannot point here.
+/// Only crates of the repository are read; registry crates cannot point here.
 fn includes_from(dir: &Path, reference: &Path) -> Result<Option<PathBuf>> {
     let src = dir.join("src");
-    if !src.is_dir() || dir.components().any(|c| c.as_os_str() == ".cargo") {
+    if !src.is_dir() {
         return Ok(None);
     }
     for file in crate::fsutil::files_under(&src, &[])? {
