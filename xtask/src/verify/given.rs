@@ -59,10 +59,12 @@ struct DepKind {
 
 /// The workspace's resolved dependency graph.
 pub fn metadata(ws: &Workspace) -> Result<Metadata> {
-    // This machine's platform only: other platforms' dependencies need not be downloaded.
+    // This machine's platform only: other platforms' dependencies need not be
+    // downloaded. Not `--locked`: a workspace with a new exercise (the
+    // scaffold's smoke test) has a lock file that is not yet complete.
     let host = crate::tools::host_target()?;
     let out = Cmd::cargo()
-        .args(["metadata", "--format-version", "1", "--locked", "--filter-platform", &host])
+        .args(["metadata", "--format-version", "1", "--filter-platform", &host])
         .dir(&ws.root)
         .quiet()
         .capture(Duration::from_secs(120))?;
