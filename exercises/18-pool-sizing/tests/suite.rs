@@ -177,7 +177,7 @@ fn the_compute_job_gets_one_thread_per_core() {
         name.strip_prefix("pool-worker-").and_then(|i| i.parse().ok()).is_some_and(|i: usize| i >= cores)
     };
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
-    while thread_names().iter().any(larger) && std::time::Instant::now() < deadline {
+    while testkit::thread_names().iter().any(larger) && std::time::Instant::now() < deadline {
         std::thread::sleep(std::time::Duration::from_millis(1));
     }
     let (total, cpu) = testkit::cpu_by_thread(|| process(&data));
@@ -192,17 +192,6 @@ fn the_compute_job_gets_one_thread_per_core() {
         "the threads of the pool process built, by name: on {cores} cores a compute job gets one thread per core — \
          size the pool with pick_pool_size(&Machine::this_one(), &Job::Compute)"
     );
-}
-
-/// The names of this process's threads now (Linux).
-#[cfg(target_os = "linux")]
-fn thread_names() -> Vec<String> {
-    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else { return Vec::new() };
-    tasks
-        .flatten()
-        .filter_map(|t| std::fs::read_to_string(t.path().join("comm")).ok())
-        .map(|n| n.trim().to_string())
-        .collect()
 }
 
 /// The child process of `a_pool_whose_threads_cannot_start_is_an_error`.

@@ -261,17 +261,6 @@ fn a_read_error_is_returned() {
     }
 }
 
-/// The names of this process's threads now (Linux).
-#[cfg(target_os = "linux")]
-fn thread_names() -> Vec<String> {
-    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else { return Vec::new() };
-    tasks
-        .flatten()
-        .filter_map(|t| std::fs::read_to_string(t.path().join("comm")).ok())
-        .map(|n| n.trim().to_string())
-        .collect()
-}
-
 #[test]
 #[cfg(target_os = "linux")]
 fn one_worker_per_core() {
@@ -282,7 +271,7 @@ fn one_worker_per_core() {
     // joined, may take a moment to leave: wait (at most 2 s) until this one is alone.
     let me = std::fs::read_to_string("/proc/thread-self/comm").expect("this thread's name").trim().to_string();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
-    while thread_names().iter().filter(|n| **n == me).count() > 1 && std::time::Instant::now() < deadline {
+    while testkit::thread_names().iter().filter(|n| **n == me).count() > 1 && std::time::Instant::now() < deadline {
         std::thread::sleep(std::time::Duration::from_millis(1));
     }
     let (got, cpu) = testkit::cpu_by_thread(|| summarize_stream(&text[..]));
