@@ -222,7 +222,7 @@ fn known_bad_sequential(n: &Names) -> String {
 
 fn known_bad_lost_item(n: &Names) -> String {
     format!(
-        "//! expect: tests-failed\n//! Forgets the last item: the oracle comparison catches it.\n\n{DOC}\
+        "//! expect: tests-failed\n//! failing: matches_the_sequential_oracle\n//! Forgets the last item: the oracle comparison catches it.\n\n{DOC}\
          pub fn process(data: &[u32]) -> u64 {{\n    let n = data.len().saturating_sub(1);\n    \
          data[..n].iter().map(|&x| {WORK}).sum()\n}}\n// {}\n",
         n.id

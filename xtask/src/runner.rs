@@ -17,6 +17,23 @@ use crate::{loom, report, ui};
 /// Seconds the gate may add rounds before it says "inconclusive".
 pub const GATE_BUDGET_SECS: f64 = 10.0;
 
+/// `verify` checks two exercises at a time. Builds and test runs may share
+/// the machine; a timing gate must have it to itself, or the other lane's
+/// work would be measured as the learner's. Everything that starts programs
+/// here holds this lock: the gate for writing, the rest for reading (std's
+/// lock lets a waiting writer in before new readers). Uncontended in `check`.
+static MACHINE: std::sync::RwLock<()> = std::sync::RwLock::new(());
+
+pub fn sharing_the_machine<T>(work: impl FnOnce() -> T) -> T {
+    let _shared = MACHINE.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+    work()
+}
+
+fn alone_on_the_machine<T>(work: impl FnOnce() -> T) -> T {
+    let _alone = MACHINE.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+    work()
+}
+
 /// What a cargo build gave: its JSON messages, or cargo's rendered errors.
 pub enum Build {
     Built(String),
@@ -29,6 +46,10 @@ pub fn cargo_build(ws: &Workspace, args: &[&str]) -> Result<Build> {
 }
 
 fn build_with(cargo: Cmd, args: &[&str]) -> Result<Build> {
+    sharing_the_machine(|| build_holding_the_lock(cargo, args))
+}
+
+fn build_holding_the_lock(cargo: Cmd, args: &[&str]) -> Result<Build> {
     let build = cargo
         .args(args)
         .args(["--message-format=json-render-diagnostics", ui::cargo_colour_arg()])
@@ -85,13 +106,13 @@ pub fn run_suite(
         cmd
     };
     for exe in executables {
-        let out = test_binary(&exe).capture(limit)?;
+        let out = sharing_the_machine(|| test_binary(&exe).capture(limit))?;
         let (ok, mut bad) = tally(&out.stdout);
         if out.timed_out() {
             // libtest prints why a test failed only at the end, which a hang
             // never reaches: the tests that failed before it run again, alone.
             if !bad.is_empty() {
-                let again = test_binary(&exe).arg("--exact").args(&bad).capture(limit)?;
+                let again = sharing_the_machine(|| test_binary(&exe).arg("--exact").args(&bad).capture(limit))?;
                 run.details.push_str(&report::failures(&again.stdout));
             }
             run.passed += ok;
@@ -221,12 +242,16 @@ pub enum Timing {
     Stopped(Stop, String),
 }
 
-/// Builds the timing harness of `ex` and runs its gate.
+/// Builds the timing harness of `ex` and runs its gate, alone on the machine.
 pub fn run_gate(ws: &Workspace, ex: &Exercise) -> Result<Timing> {
+    alone_on_the_machine(|| build_and_run_gate(ws, ex))
+}
+
+fn build_and_run_gate(ws: &Workspace, ex: &Exercise) -> Result<Timing> {
     let perf = ex.perf.as_ref().context("timing gate without [exercise.perf]")?;
     let package = ex.package();
     let args = ["build", "--release", "--package", "benches", "--features", &package, "--bench", &package];
-    let exe = match cargo_build(ws, &args)? {
+    let exe = match build_holding_the_lock(Cmd::cargo_in(ws), &args)? {
         Build::Built(json) => artifacts(&json, "bench").into_iter().next().context("cargo built no bench binary")?,
         Build::Failed(stderr) => return Ok(Timing::DidNotCompile(stderr)),
     };
