@@ -79,13 +79,19 @@ impl Opener {
 }
 
 // ANCHOR: start
-/// Starts the worker `program` with stdin and stdout piped and hands it
-/// `key` through its stdin (`Key::send`): never as an argument — every user
-/// of the machine can read those (`ps`, `/proc/<pid>/cmdline`) — nor as an
-/// environment variable, which the same user and root can read
-/// (`/proc/<pid>/environ`), child processes inherit, and crash reports and
-/// debugging sessions print.
-pub fn start_worker(program: &Path, key: &Key) -> std::io::Result<Child> {
-    todo!("Command::new(program), piped stdin and stdout, key.send(stdin)")
+/// Starts the worker `program` with stdin and stdout piped and a key of its
+/// own: a fresh random key (`Key::random`) for every worker started, so that
+/// no two channels ever seal under one key — two workers, or a worker and
+/// the one that replaces it, each count from 0, and under a shared key their
+/// first frames would share a nonce. Returns the child and its key, for the
+/// coordinator's end of the channel.
+///
+/// The key goes through the worker's stdin (`Key::send`): never as an
+/// argument — every user of the machine can read those (`ps`,
+/// `/proc/<pid>/cmdline`) — nor as an environment variable, which the same
+/// user and root can read (`/proc/<pid>/environ`), child processes inherit,
+/// and crash reports and debugging sessions print.
+pub fn start_worker(program: &Path) -> std::io::Result<(Child, Key)> {
+    todo!("Key::random(), Command::new(program), piped stdin and stdout, key.send(stdin)")
 }
 // ANCHOR_END: start

@@ -247,8 +247,8 @@ fn program() -> &'static Path {
 #[test]
 fn a_worker_process_gets_its_key_privately_and_refuses_a_replay() {
     let _alone = serial();
-    let k = Key::random().expect("/dev/urandom");
-    let mut child = Reaped(start_worker(program(), &k).expect("start the worker"));
+    let (child, k) = start_worker(program()).expect("start the worker");
+    let mut child = Reaped(child);
     let child = &mut child.0;
     let (mut sealer, mut opener) = channel(&k, Role::Coordinator);
     let mut stdin = child.stdin.take().expect("start_worker pipes stdin");
@@ -273,6 +273,75 @@ fn a_worker_process_gets_its_key_privately_and_refuses_a_replay() {
     assert!(rest.is_empty(), "the worker answered a replayed frame");
     assert_eq!(status.code(), Some(3), "the worker ends with status 3 on a frame it refuses");
     assert_no_children_left("the worker refused a replay");
+}
+
+/// Sends one sealed request to a started worker and returns its sealed reply.
+fn one_exchange(child: &mut std::process::Child, k: &Key, request: &str) -> Vec<u8> {
+    let (mut sealer, mut opener) = channel(k, Role::Coordinator);
+    let stdin = child.stdin.as_mut().expect("start_worker pipes stdin");
+    stdin.write_all(&sealer.seal(request.as_bytes())).and_then(|()| stdin.flush()).expect("send a request");
+    let reply = read_frame(child.stdout.as_mut().expect("start_worker pipes stdout"))
+        .expect("read a reply")
+        .expect("the worker answers");
+    assert_eq!(
+        opener.open(&reply),
+        Ok(format!("echo: {request}").into_bytes()),
+        "the worker answers under the key start_worker returned"
+    );
+    reply
+}
+
+#[test]
+fn every_worker_seals_under_a_key_of_its_own() {
+    let _alone = serial();
+    // A worker that does one job and ends, then its replacement and a second
+    // worker side by side. Each one's first reply is its frame (W, 0): under
+    // one key, two of them would share key and nonce, and XORing their
+    // ciphertexts would give the XOR of the two messages.
+    let mut keys = Vec::new();
+    let (first, k) = start_worker(program()).expect("start a worker");
+    let mut first = Reaped(first);
+    assert_eq!(nonce_of(&one_exchange(&mut first.0, &k, "job 0")), (FROM_WORKER, 0), "the first reply");
+    drop(first.0.stdin.take());
+    drop(first);
+    keys.push(k);
+    let mut side_by_side = Vec::new();
+    for i in 1..3 {
+        let (child, k) = start_worker(program()).expect("start a worker");
+        side_by_side.push(Reaped(child));
+        let reply = one_exchange(&mut side_by_side.last_mut().unwrap().0, &k, &format!("job {i}"));
+        assert_eq!(nonce_of(&reply), (FROM_WORKER, 0), "worker {i}'s first reply");
+        keys.push(k);
+    }
+    drop(side_by_side);
+    for (i, a) in keys.iter().enumerate() {
+        for (j, b) in keys.iter().enumerate().skip(i + 1) {
+            assert!(
+                a != b,
+                "workers {i} and {j} were given the same key: their first frames (W, 0) share key and nonce — a \
+                 counter alone cannot keep two channels apart; give every worker a fresh key"
+            );
+        }
+    }
+    assert_no_children_left("three workers started and ended");
+}
+
+#[test]
+fn a_worker_key_is_random() {
+    let _alone = serial();
+    for _ in 0..3 {
+        let (child, k) = start_worker(program()).expect("start a worker");
+        drop(Reaped(child));
+        let distinct: HashSet<u8> = k.as_bytes().iter().copied().collect();
+        // 32 random bytes have about 30 distinct values; fewer than 16 has a
+        // chance below 2^-60. A key built from a counter, a pid or a time has few.
+        assert!(
+            distinct.len() >= 16,
+            "a worker's key has only {} distinct byte values of 32: it is not from a random source (Key::random)",
+            distinct.len()
+        );
+    }
+    assert_no_children_left("workers started and ended");
 }
 
 #[test]

@@ -14,10 +14,11 @@ pub use given::{DecodeError, HEADER};
 /// Bytes arrive in pieces of any size (`feed`); a frame may be split
 /// anywhere, even inside its header. Frames that lie whole inside one piece
 /// are handed out as slices of it, without copying; only the part of a frame
-/// still waiting for its end is kept, in a buffer that never holds more than
-/// `HEADER + limit` bytes — and never *allocates* more either. (`HEADER +`
-/// leaves room for designs that buffer the header too; an array of 4 bytes
-/// needs no allocation at all.)
+/// still waiting for its end is kept, in a buffer that grows with the bytes
+/// that arrive — at most twice what came of the frame so far, never room
+/// for what a header only declares — and never holds or allocates more than
+/// `HEADER + limit` bytes. (`HEADER +` leaves room for designs that buffer
+/// the header too; an array of 4 bytes needs no allocation at all.)
 pub struct Decoder {
     limit: usize,
     // Add the fields you need: the header bytes seen so far, the partial

@@ -229,6 +229,64 @@ fn frames_up_to_the_limit_allocate_at_most_one_frame() {
     }
 }
 
+/// What a decoder may hold while a frame is arriving: room that grows with
+/// the bytes received (a buffer that doubles holds at most twice them), plus
+/// a little for a first small allocation — never room for what a peer only
+/// declared.
+fn held_bound(received: usize) -> isize {
+    (2 * received + 64) as isize
+}
+
+#[test]
+fn memory_grows_with_the_bytes_that_arrive() {
+    // A peer declares a frame of the whole limit, then trickles it in.
+    let limit = 1 << 20;
+    let stream = frames_of(&[&vec![5u8; limit]]);
+    let mut decoder = Decoder::new(limit);
+    let mut received = 0;
+    allocations(|| {
+        for piece in stream.chunks(1000) {
+            decoder.feed(piece, |f| {
+                std::hint::black_box(f);
+            }).expect("a frame of the limit is allowed");
+            received += piece.len();
+            let held = LIVE.with(Cell::get);
+            assert!(
+                held <= held_bound(received),
+                "{received} bytes in of a frame that declared {limit}: the decoder holds {held} bytes — memory \
+                 must grow with the bytes that arrive (at most {}), not with the length a peer declares",
+                held_bound(received)
+            );
+        }
+    });
+}
+
+#[test]
+fn many_peers_declaring_large_frames_hold_little() {
+    // 10 000 connections, each declaring a frame of the 1 MiB limit and
+    // sending one byte of it: 10 GiB if a decoder makes room for what is
+    // declared. The budget: 64 bytes of buffer per peer.
+    const PEERS: usize = 10_000;
+    const BUDGET_PER_PEER: isize = 64;
+    let limit = 1 << 20;
+    let header = (limit as u32).to_be_bytes();
+    let mut decoders = Vec::with_capacity(PEERS);
+    allocations(|| {
+        for peer in 1..=PEERS {
+            let mut decoder = Decoder::new(limit);
+            decoder.feed(&header, |_| {}).expect("a header of the limit is allowed");
+            decoder.feed(&[1], |_| {}).expect("one byte of the payload");
+            decoders.push(decoder);
+            let held = LIVE.with(Cell::get);
+            assert!(
+                held <= BUDGET_PER_PEER * peer as isize,
+                "{peer} peer(s), each declaring {limit} bytes and sending 1: the decoders hold {held} bytes, over \
+                 the budget of {BUDGET_PER_PEER} bytes per peer"
+            );
+        }
+    });
+}
+
 #[test]
 fn whole_frames_in_one_piece_are_not_copied() {
     let stream = frames_of(&[&[1u8; 5000], &[2u8; 5000], &[3u8; 5000]]);

@@ -98,7 +98,10 @@ impl Opener {
     }
 }
 
-pub fn start_worker(program: &Path, key: &Key) -> io::Result<Child> {
+pub fn start_worker(program: &Path) -> io::Result<(Child, Key)> {
+    // A key of its own: two workers, or a worker and its restart, each count
+    // from 0 — under one shared key their first frames would share a nonce.
+    let key = Key::random()?;
     let mut child = Command::new(program).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn()?;
     let sent = key.send(child.stdin.as_mut().expect("stdin is piped"));
     if let Err(e) = sent {
@@ -106,6 +109,6 @@ pub fn start_worker(program: &Path, key: &Key) -> io::Result<Child> {
         let _ = child.wait();
         return Err(e);
     }
-    Ok(child)
+    Ok((child, key))
 }
 // ANCHOR_END: solution

@@ -67,10 +67,14 @@ impl Decoder {
                 self.reset();
                 continue;
             }
-            // Part of it: keep that, reserving exactly what the (checked) header declared.
+            // Part of it: keep that. Room grows with the bytes that arrive
+            // (doubling), never past what the checked header declared: a peer
+            // that declares a large frame and sends one byte gets a few bytes.
             let take = (need - self.payload.len()).min(bytes.len());
-            if self.payload.capacity() < need {
-                self.payload.reserve_exact(need - self.payload.len());
+            let wanted = self.payload.len() + take;
+            if self.payload.capacity() < wanted {
+                let grown = (self.payload.capacity() * 2).max(wanted).min(need);
+                self.payload.reserve_exact(grown - self.payload.len());
             }
             self.payload.extend_from_slice(&bytes[..take]);
             bytes = &bytes[take..];
