@@ -64,6 +64,22 @@ impl Drop for PrivateFile {
 /// panics, `dest` is as it was and no other file is left behind. The new
 /// `dest` has mode 0600. (An error from the last step, syncing the
 /// directory, comes after the rename: `dest` is new, but may not be on disk.)
+///
+/// What a replacement keeps and what it does not:
+/// - the permission bits of the file it replaces (`mode & 0o777`), and its
+///   owner and group where this process may set them (`std::os::unix::fs::fchown`;
+///   only root can give a file to another user; not being allowed is not an
+///   error). They are given to the new file once it is complete, before
+///   its `sync_all` — while it is being written it stays 0600;
+/// - a symlink at `dest` is refused (`ErrorKind::InvalidInput`, the message
+///   says why), and nothing is changed: followed, a link that someone
+///   planted would make this call write wherever it leads. To replace the
+///   file a link leads to, pass that file's path (`fs::canonicalize`);
+/// - hard links are not kept: the rename gives `dest` a new file, and every
+///   other name of the old one still shows the old contents. To keep them,
+///   write in place instead (`File::create(dest)`, write, `sync_all`) — and
+///   give up atomicity: a reader may see half a file, and a failure loses
+///   the old one.
 pub fn write_atomically(dest: &Path, write: impl FnOnce(&mut File) -> io::Result<()>) -> io::Result<()> {
     todo!("a PrivateFile next to dest, write, sync_all, rename")
 }

@@ -166,17 +166,104 @@ fn a_replacement_is_all_or_nothing() {
                 b"old settings",
                 "a reader of dest saw a partly written file after piece {piece}"
             );
-            // ...and the new one is being written next to it, in the same directory.
+            // ...and the new one is being written next to it, in the same
+            // directory, private until it is complete.
             let entries = scratch.entries();
             assert_eq!(entries.len(), 2, "while writing, dest's directory holds dest and one new file: {entries:?}");
+            let new = entries.iter().find(|e| *e != "config").expect("the new file");
+            assert_eq!(
+                mode(&scratch.path(new)),
+                0o600,
+                "the new file {new} is readable by others while half written: give it the old file's mode only \
+                 once it is complete"
+            );
         }
         Ok(())
     })
     .expect("replace the file");
     let want: String = (0..10).map(|p| format!("new line {p}\n")).collect();
     assert_eq!(fs::read_to_string(&dest).unwrap(), want);
-    assert_eq!(mode(&dest), 0o600, "the replaced file is owner-only");
+    assert_eq!(mode(&dest), 0o644, "the replaced file keeps the old file's mode");
     assert_eq!(scratch.entries(), ["config"], "only dest is left");
+}
+
+#[test]
+fn the_replaced_files_mode_is_kept() {
+    let scratch = Scratch::new("keep-mode");
+    let dest = scratch.path("shared.conf");
+    for old in [0o644, 0o640, 0o600, 0o664, 0o400] {
+        fs::write(&dest, b"old").unwrap();
+        fs::set_permissions(&dest, fs::Permissions::from_mode(old)).unwrap();
+        write_atomically(&dest, |f| f.write_all(b"new")).expect("replace dest");
+        assert_eq!(
+            mode(&dest),
+            old,
+            "dest had mode {old:03o} and the replacement has {:03o}: every reader the old file had must be able to \
+             read the new one (and no new reader)",
+            mode(&dest)
+        );
+        fs::remove_file(&dest).unwrap();
+    }
+}
+
+#[test]
+fn the_replaced_files_owner_is_kept_where_allowed() {
+    use std::os::unix::fs::MetadataExt;
+    let scratch = Scratch::new("keep-owner");
+    let dest = scratch.path("owned");
+    fs::write(&dest, b"old").unwrap();
+    // SAFETY: geteuid only reads the process's effective user id.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("not root: only root can give a file to another user, so there is no owner to keep here: skipped");
+        return;
+    }
+    std::os::unix::fs::chown(&dest, Some(1), Some(1)).expect("give dest to user and group 1");
+    write_atomically(&dest, |f| f.write_all(b"new")).expect("replace dest");
+    let meta = fs::metadata(&dest).unwrap();
+    assert_eq!(
+        (meta.uid(), meta.gid()),
+        (1, 1),
+        "dest belonged to user and group 1, and root replaced it with a file of its own: the owner must be kept \
+         where the process may set it (fchown)"
+    );
+}
+
+#[test]
+fn a_symlink_at_dest_is_refused_and_left_alone() {
+    let scratch = Scratch::new("symlink-dest");
+    fs::create_dir(scratch.path("real")).unwrap();
+    let target = scratch.path("real/settings");
+    fs::write(&target, b"old").unwrap();
+    for (link, to) in [("settings", "real/settings"), ("dangling", "real/missing")] {
+        symlink(to, scratch.path(link)).unwrap();
+        let got = write_atomically(&scratch.path(link), |f| f.write_all(b"new"));
+        let Err(e) = got else {
+            panic!(
+                "dest is a symlink ({link} -> {to}) and write_atomically went ahead: refuse it \
+                 (ErrorKind::InvalidInput) — followed, a planted link writes wherever it leads; replaced, the \
+                 caller's link is gone without a word"
+            )
+        };
+        assert_eq!(e.kind(), io::ErrorKind::InvalidInput, "the refusal of a symlink at dest: {e}");
+        assert!(e.to_string().contains("symlink"), "the error says that dest is a symlink: {e}");
+        assert_eq!(fs::read_link(scratch.path(link)).ok(), Some(PathBuf::from(to)), "the link {link} is left as it was");
+    }
+    assert_eq!(fs::read(&target).unwrap(), b"old", "the link's target is left as it was");
+    assert_eq!(scratch.entries(), ["dangling", "real", "settings"], "nothing was created beside the links");
+    assert_eq!(list(&scratch.path("real")), ["settings"], "nothing was created beside the target");
+}
+
+#[test]
+fn hard_links_keep_the_old_contents() {
+    // The documented cost of a rename: dest gets a new file, other names of
+    // the old one keep showing the old contents.
+    let scratch = Scratch::new("hard-link");
+    let dest = scratch.path("dest");
+    fs::write(&dest, b"old").unwrap();
+    fs::hard_link(&dest, scratch.path("other-name")).unwrap();
+    write_atomically(&dest, |f| f.write_all(b"new")).expect("replace dest");
+    assert_eq!(fs::read(&dest).unwrap(), b"new");
+    assert_eq!(fs::read(scratch.path("other-name")).unwrap(), b"old", "the other name still has the old file");
 }
 
 #[test]
@@ -185,6 +272,7 @@ fn a_new_destination_is_created() {
     let dest = scratch.path("fresh");
     write_atomically(&dest, |file| file.write_all(b"first version")).expect("write a new file");
     assert_eq!(fs::read(&dest).unwrap(), b"first version");
+    assert_eq!(mode(&dest), 0o600, "a new dest is owner-only");
     assert_eq!(scratch.entries(), ["fresh"]);
 }
 
@@ -336,14 +424,14 @@ fn attribute_changes<T>(dir: &Path, f: impl FnOnce() -> T) -> (T, Option<Vec<Str
 #[test]
 fn the_mode_is_set_by_the_call_that_creates_the_file() {
     let scratch = Scratch::new("no-chmod");
-    let dest = scratch.path("settings");
-    fs::write(&dest, b"old settings").unwrap();
+    let new_dest = scratch.path("settings");
     // What each call returns is kept until the events are read.
     type Run<'a> = Box<dyn FnOnce() -> io::Result<Box<dyn std::any::Any>> + 'a>;
     let calls: [(&str, Run); 3] = [
         ("create_new_private", Box::new(|| Ok(Box::new(create_new_private(&scratch.path("fresh"))?)))),
         ("PrivateFile::create_in", Box::new(|| Ok(Box::new(PrivateFile::create_in(&scratch.dir, 10)?)))),
-        ("write_atomically", Box::new(|| Ok(Box::new(write_atomically(&dest, |f| f.write_all(b"new settings"))?)))),
+        // A new dest: a replaced one gets the old file's mode once complete.
+        ("write_atomically", Box::new(|| Ok(Box::new(write_atomically(&new_dest, |f| f.write_all(b"new settings"))?)))),
     ];
     for (call, run) in calls {
         let (result, changed) = attribute_changes(&scratch.dir, run);

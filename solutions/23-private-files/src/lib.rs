@@ -3,9 +3,9 @@
 #[path = "../../../exercises/23-private-files/src/given.rs"]
 pub mod given;
 
-use std::fs::{File, OpenOptions};
+use std::fs::{File, Metadata, OpenOptions, Permissions};
 use std::io;
-use std::os::unix::fs::OpenOptionsExt;
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt, fchown};
 use std::path::{Path, PathBuf};
 
 // ANCHOR: solution
@@ -63,14 +63,55 @@ pub fn write_atomically(dest: &Path, write: impl FnOnce(&mut File) -> io::Result
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
+    // Not followed: a link planted at dest (in a directory others can write)
+    // would make this write wherever it leads. The rename never follows one.
+    let replaced = match std::fs::symlink_metadata(dest) {
+        Ok(old) if old.file_type().is_symlink() => {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "{} is a symlink: write_atomically replaces files, not links — to replace the file it leads \
+                     to, pass that file's path (std::fs::canonicalize)",
+                    dest.display()
+                ),
+            ));
+        }
+        Ok(old) => Some(old),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e),
+    };
     let mut temp = PrivateFile::create_in(dir, 0)?;
     // A panic in `write` unwinds through `temp`'s drop: no file left behind.
     write(temp.file())?;
+    if let Some(old) = &replaced {
+        // Complete now, it may have what the replaced file had: readers of
+        // that file keep reading this one. Before the sync, so that it lasts.
+        keep_owner(temp.file(), old)?;
+        temp.file().set_permissions(Permissions::from_mode(old.permissions().mode() & 0o777))?;
+    }
     temp.file().sync_all()?;
     std::fs::rename(temp.path(), dest)?;
     // The file is `dest` now: an empty path makes the drop remove nothing.
     temp.path = PathBuf::new();
     // The rename itself reaches the disk when the directory is synced.
     File::open(dir)?.sync_all()
+}
+
+/// Gives `file` the replaced file's owner and group where this process may:
+/// only root can give a file to another user; anyone can choose one of
+/// their own groups. Not being allowed is not an error.
+fn keep_owner(file: &File, old: &Metadata) -> io::Result<()> {
+    let new = file.metadata()?;
+    if (new.uid(), new.gid()) == (old.uid(), old.gid()) {
+        return Ok(());
+    }
+    let allowed = |result: io::Result<()>| match result {
+        Err(e) if e.kind() == io::ErrorKind::PermissionDenied => Ok(false),
+        other => other.map(|()| true),
+    };
+    if !allowed(fchown(file, Some(old.uid()), Some(old.gid())))? {
+        allowed(fchown(file, None, Some(old.gid())))?;
+    }
+    Ok(())
 }
 // ANCHOR_END: solution
