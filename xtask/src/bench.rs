@@ -21,6 +21,7 @@ use crate::results::{self, ExerciseResult, Implementation, MachineInfo, Results,
 use crate::runner::{self, Build, Harness};
 use crate::{integrity, ui};
 
+#[derive(Clone)]
 pub struct Options {
     pub ids: Vec<String>,
     pub all: bool,
@@ -96,7 +97,10 @@ pub fn run(ws: &Workspace, options: &Options) -> Result<ExitCode> {
     std::fs::write(&last, &json)?;
     if let Some(path) = export {
         std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))?;
-        std::fs::write(&path, json).with_context(|| format!("cannot write {}", path.display()))?;
+        let mut partial = crate::fsutil::PartialFile::beside(&path)?;
+        std::io::Write::write_all(partial.file(), json.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        partial.commit(&path)?;
     }
     if failed.is_empty() {
         Ok(ExitCode::SUCCESS)
@@ -140,7 +144,17 @@ fn participant_name(name: Option<&str>) -> Result<String> {
 /// Where to export, refusing before any measuring to overwrite a file silently.
 fn export_path(ws: &Workspace, options: &Options, participant: &str) -> Result<Option<PathBuf>> {
     let Some(export) = &options.export else { return Ok(None) };
+    if let Some(given) = export
+        && let Some(name) = given.to_str()
+        && ws.manifest.find(name).is_ok()
+    {
+        bail!(
+            "--export {name}: that is an exercise, not a file — put the exercises first (`cargo xtask bench \
+             {name} --export`), or name the file (`--export results/me.json`)"
+        );
+    }
     let path = export.clone().unwrap_or_else(|| ws.root.join("results").join(format!("{participant}.json")));
+    crate::fsutil::refuse_unless_regular(&path)?;
     if path.exists() && !options.force {
         bail!(
             "{} exists and is kept; add --force to replace it, or choose another file with --export FILE",
@@ -420,6 +434,13 @@ fn print_exercise(e: &ExerciseResult, bandwidth: f64, cores: usize) {
         e.rounds,
         e.quiet_rounds
     );
+    if e.quiet_rounds == 0 && e.speed_vs_reference.is_some() {
+        anstream::println!(
+            "  {} no quiet round: the machine was busy in every one — `compare` leaves this time out; run again \
+             with less running",
+            ui::yellow("!")
+        );
+    }
     if let Some(message) = &e.learner_message {
         let status = results::status_text(e.learner_status);
         anstream::println!("  yours: {} — {}", ui::yellow(status), message.lines().next().unwrap_or_default());

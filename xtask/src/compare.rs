@@ -121,6 +121,7 @@ pub fn compare(ws: &Workspace, files: &[PathBuf]) -> Comparison {
         participants.push(Participant { file: file.clone(), results });
     }
     problems.extend(drop_mismatched_inputs(&mut participants));
+    problems.extend(drop_unquiet(&mut participants));
     let exercises = exercise_order(ws, &participants);
     let standings = rank(&participants);
     Comparison { participants, exercises, standings, problems }
@@ -162,6 +163,29 @@ fn drop_mismatched_inputs(participants: &mut [Participant]) -> Vec<String> {
             ));
         }
         p.results.exercises = kept;
+    }
+    problems
+}
+
+/// A time measured with no quiet round — the machine was busy in every one
+/// — says more about the machine than the code: it is left out, with a line.
+fn drop_unquiet(participants: &mut [Participant]) -> Vec<String> {
+    let mut problems = Vec::new();
+    for p in participants.iter_mut() {
+        let file = p.file.display().to_string();
+        let mut index = 0;
+        p.results.exercises.retain(|e| {
+            let busy = e.quiet_rounds == 0 && e.speed_vs_reference.is_some();
+            if busy {
+                problems.push(format!(
+                    "{file}: field `exercises[{index}].quiet_rounds` is 0: every round of {} ran on a busy machine — \
+                     not compared for this file (run bench again on a quiet machine)",
+                    e.id
+                ));
+            }
+            index += 1;
+            !busy
+        });
     }
     problems
 }

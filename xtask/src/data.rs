@@ -5,12 +5,12 @@
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, ensure};
 use datagen::{Kind, Spec};
 use serde::{Deserialize, Serialize};
 
 use crate::manifest::{Perf, Workspace};
-use crate::ui;
+use crate::{fsutil, ui};
 
 /// Which data set a result was measured on; equal hashes mean equal bytes.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -27,23 +27,57 @@ pub struct InputFile {
 
 pub const BENCH_SEED: u64 = 1;
 
-/// Writes `spec` to `output` with a progress bar, through a temporary name,
-/// so an interrupted run never leaves a half file under the final name.
+/// The largest file `gen` writes: the capstone's billion rows are about
+/// 14 GB; a typo of a few zeros should not fill a disk.
+pub const MAX_GEN_BYTES: u64 = 64 << 30;
+
+/// About how many bytes `spec` takes: its first 16 384 units, rendered, scaled.
+pub fn estimated_bytes(spec: &Spec) -> u64 {
+    let sample = Spec { size: spec.size.min(16_384), ..*spec };
+    let mut out = Vec::new();
+    sample.render_block(0, &mut out);
+    (out.len() as f64 / sample.size.max(1) as f64 * spec.size as f64).ceil() as u64
+}
+
+/// Writes `spec` to `output` with a progress bar, through a file of its own
+/// beside it ([`fsutil::PartialFile`]), so an error, a Ctrl-C or a kill never
+/// leaves a half file, under the final name or any other. Refuses, before
+/// writing anything, an output that is not a regular file, a size over
+/// [`MAX_GEN_BYTES`], and a file the disk has no room for.
 pub fn write_file(spec: &Spec, output: &Path) -> Result<()> {
-    if let Some(dir) = output.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let estimate = estimated_bytes(spec);
+    ensure!(
+        estimate <= MAX_GEN_BYTES,
+        "--size {} {} would make a file of about {}B, over the limit of {}B",
+        spec.size,
+        spec.kind.unit(),
+        ui::human(estimate as f64),
+        ui::human(MAX_GEN_BYTES as f64)
+    );
+    fsutil::refuse_unless_regular(output)?;
+    let dir = match output.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    if let Some(free) = fsutil::free_bytes(dir) {
+        ensure!(
+            estimate < free,
+            "{} would take about {}B, and its file system has {}B free",
+            output.display(),
+            ui::human(estimate as f64),
+            ui::human(free as f64)
+        );
     }
-    let partial = output.with_extension("partial");
-    let file = std::fs::File::create(&partial).with_context(|| format!("cannot create {}", partial.display()))?;
-    let mut writer = BufWriter::with_capacity(1 << 20, file);
+    let mut partial = fsutil::PartialFile::beside(output)?;
+    let mut writer = BufWriter::with_capacity(1 << 20, partial.file());
     let mut progress = ui::Progress::new(&format!("gen {}", spec.kind.name()), spec.size, spec.kind.unit());
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     spec.write_to(&mut writer, threads, &mut |done| progress.set(done))
-        .with_context(|| format!("writing {}", partial.display()))?;
-    writer.into_inner().map_err(|e| e.into_error()).with_context(|| format!("writing {}", partial.display()))?;
+        .with_context(|| format!("writing {}", output.display()))?;
+    writer.into_inner().map_err(|e| e.into_error()).with_context(|| format!("writing {}", output.display()))?;
     progress.finish();
-    std::fs::rename(&partial, output).with_context(|| format!("cannot rename {}", partial.display()))?;
-    Ok(())
+    partial.commit(output)
 }
 
 fn bench_spec(perf: &Perf) -> Result<Spec> {

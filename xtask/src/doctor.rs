@@ -142,7 +142,7 @@ fn gib(bytes: u64) -> String {
 }
 
 fn disk(root: &Path) -> Finding {
-    match free_bytes(root) {
+    match crate::fsutil::free_bytes(root) {
         Some(free) if free < MIN_FREE_DISK_BYTES => found(
             Level::Missing,
             format!("{}B free on this disk; builds and inputs need about 5 GB", ui::human(free as f64)),
@@ -151,17 +151,6 @@ fn disk(root: &Path) -> Finding {
         Some(free) => found(Level::Ok, format!("{}B free on this disk", ui::human(free as f64)), None),
         None => found(Level::Hint, "free disk space unknown", None),
     }
-}
-
-fn free_bytes(path: &Path) -> Option<u64> {
-    use std::os::unix::ffi::OsStrExt;
-    let c_path = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
-    // SAFETY: an all-zero statvfs is a valid value for the out-parameter.
-    let mut stat: libc::statvfs = unsafe { std::mem::zeroed() };
-    // SAFETY: `c_path` is NUL-terminated and `stat` is valid and writable.
-    let rc = unsafe { libc::statvfs(c_path.as_ptr(), &mut stat) };
-    #[allow(clippy::unnecessary_cast)] // the field types differ between Linux and macOS
-    (rc == 0).then(|| stat.f_bavail as u64 * stat.f_frsize as u64)
 }
 
 fn python_found(python: Option<&Python>) -> Finding {

@@ -18,6 +18,108 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::rename(&temporary, path).with_context(|| format!("cannot replace {}", path.display()))
 }
 
+/// Refuses `path` unless nothing is there yet or it is a regular file: a
+/// command that writes a file must not replace a device node, a FIFO, a
+/// socket, a folder — or a symlink, which would make it write wherever the
+/// link leads.
+pub fn refuse_unless_regular(path: &Path) -> Result<()> {
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e).with_context(|| format!("cannot look at {}", path.display())),
+    };
+    let kind = kind_of(&meta.file_type());
+    anyhow::ensure!(
+        kind == "regular file",
+        "{} is a {kind}, not a regular file: refusing to write there (give the path of a new or regular file)",
+        path.display()
+    );
+    Ok(())
+}
+
+fn kind_of(file_type: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    match file_type {
+        t if t.is_file() => "regular file",
+        t if t.is_dir() => "folder",
+        t if t.is_symlink() => "symlink",
+        t if t.is_fifo() => "FIFO (named pipe)",
+        t if t.is_socket() => "socket",
+        t if t.is_char_device() => "character device",
+        t if t.is_block_device() => "block device",
+        _ => "special file",
+    }
+}
+
+/// Bytes free for this user on the file system that holds `path`.
+pub fn free_bytes(path: &Path) -> Option<u64> {
+    use std::os::unix::ffi::OsStrExt;
+    let c_path = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
+    // SAFETY: an all-zero statvfs is a valid value for the out-parameter.
+    let mut stat: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: `c_path` is NUL-terminated and `stat` is valid and writable.
+    let rc = unsafe { libc::statvfs(c_path.as_ptr(), &mut stat) };
+    #[allow(clippy::unnecessary_cast)] // the field types differ between Linux and macOS
+    (rc == 0).then(|| stat.f_bavail as u64 * stat.f_frsize as u64)
+}
+
+/// A file being written beside its destination under a name of its own,
+/// created new (`O_EXCL`: nothing planted at the name is opened). It is
+/// removed when dropped — on an error or a panic — and by the watchdog if
+/// xtask is interrupted or killed; [`PartialFile::commit`] renames it into place.
+pub struct PartialFile {
+    path: PathBuf,
+    file: Option<std::fs::File>,
+}
+
+impl PartialFile {
+    pub fn beside(destination: &Path) -> Result<PartialFile> {
+        let dir = match destination.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        let name = destination.file_name().context("a file has a name")?.to_string_lossy();
+        let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos();
+        for n in 0..100 {
+            let path = dir.join(format!(".{name}.{}-{stamp:x}-{n}.partial", std::process::id()));
+            match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(file) => {
+                    crate::watchdog::remove_if_killed(&path);
+                    return Ok(PartialFile { path, file: Some(file) });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(e).with_context(|| format!("cannot create {}", path.display())),
+            }
+        }
+        anyhow::bail!("no free temporary name beside {}", destination.display())
+    }
+
+    pub fn file(&mut self) -> &mut std::fs::File {
+        self.file.as_mut().expect("open until committed")
+    }
+
+    /// Renames the finished file over `destination`, which must still be new
+    /// or a regular file.
+    pub fn commit(mut self, destination: &Path) -> Result<()> {
+        refuse_unless_regular(destination)?;
+        self.file.take().expect("open until committed").sync_all()?;
+        std::fs::rename(&self.path, destination)
+            .with_context(|| format!("cannot rename {} to {}", self.path.display(), destination.display()))?;
+        crate::watchdog::keep(&self.path);
+        self.path = PathBuf::new();
+        Ok(())
+    }
+}
+
+impl Drop for PartialFile {
+    fn drop(&mut self) {
+        if !self.path.as_os_str().is_empty() {
+            let _ = std::fs::remove_file(&self.path);
+            crate::watchdog::keep(&self.path);
+        }
+    }
+}
+
 /// Files (not folders) under `dir`, sorted, skipping top-level entries named in `skip`.
 pub fn files_under(dir: &Path, skip: &[&str]) -> Result<Vec<PathBuf>> {
     if !dir.exists() {
@@ -82,6 +184,41 @@ mod tests {
         write_atomic(&file, b"two").unwrap();
         assert_eq!(std::fs::read(&file).unwrap(), b"two");
         assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn only_new_or_regular_files_are_written() {
+        use std::os::unix::fs::symlink;
+        let dir = scratch("regular");
+        std::fs::write(dir.join("file"), "x").unwrap();
+        assert!(refuse_unless_regular(&dir.join("file")).is_ok());
+        assert!(refuse_unless_regular(&dir.join("new")).is_ok());
+        let fifo = std::ffi::CString::new(dir.join("fifo").to_str().unwrap()).unwrap();
+        // SAFETY: mkfifo reads a NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+        let _socket = std::os::unix::net::UnixListener::bind(dir.join("socket")).unwrap();
+        symlink(dir.join("file"), dir.join("link")).unwrap();
+        for (name, kind) in [("fifo", "FIFO"), ("socket", "socket"), ("link", "symlink"), ("", "folder")] {
+            let e = refuse_unless_regular(&dir.join(name)).expect_err(name).to_string();
+            assert!(e.contains(kind) && e.contains("not a regular file"), "{name}: {e}");
+        }
+        let null = refuse_unless_regular(Path::new("/dev/null")).expect_err("a device").to_string();
+        assert!(null.contains("character device"), "{null}");
+    }
+
+    #[test]
+    fn a_partial_file_is_removed_unless_committed() {
+        let dir = scratch("partial");
+        let dest = dir.join("out.bin");
+        let mut partial = PartialFile::beside(&dest).unwrap();
+        std::io::Write::write_all(partial.file(), b"half").unwrap();
+        drop(partial);
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "a dropped partial file is removed");
+        let mut partial = PartialFile::beside(&dest).unwrap();
+        std::io::Write::write_all(partial.file(), b"whole").unwrap();
+        partial.commit(&dest).unwrap();
+        assert_eq!(std::fs::read(&dest).unwrap(), b"whole");
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1, "only the destination is left");
     }
 
     #[test]

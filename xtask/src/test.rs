@@ -1,9 +1,10 @@
 //! `cargo xtask test`: everything a change must pass, the same on a laptop
 //! and in CI — formatting, clippy, the tool crates' tests (tidy included),
-//! the Python baselines' tests, `verify`, the strict book build, `new`
+//! the Python baselines' tests, tools fed hostile input, `verify`, the strict book build, `new`
 //! scaffolding in a scratch copy, and the workshop path (bench, compare, and
 //! headless Chromium reading the report and the book).
 
+mod hostile;
 mod workshop;
 
 use std::process::ExitCode;
@@ -32,6 +33,7 @@ pub fn run(ws: &Workspace) -> Result<ExitCode> {
             .run()
     })?;
     ui::step("process cleanup", crate::process_cleanup::test)?;
+    ui::step("hostile input", || hostile::run(ws))?;
     ui::step("python baselines", || python_tests(ws))?;
     ui::step("strace (exercise 23's system-call tests)", || match crate::browser::strace()? {
         Ok(_) => Ok(()),

@@ -137,21 +137,54 @@ fn every_shard_has_room_of_its_own() {
 
 #[test]
 fn no_increment_is_lost_when_threads_share_a_shard() {
-    // Two threads on one shard, released together by a barrier: a
-    // read-then-write instead of one atomic add loses counts.
+    // Two threads on one shard: a read-then-write instead of one atomic add
+    // loses counts — but only while both really run at once, which a busy
+    // machine may not allow for a while. So each thread counts in windows of
+    // 1 000 increments, and a window counts as shared when the other thread
+    // made progress during it; both stop once one of them has had 500 shared
+    // windows (or after 20 s).
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
+    const WINDOW: u64 = 1_000;
+    const SHARED_WINDOWS: u64 = 500;
     let c = ShardedCounter::new(1);
-    let per_thread = 5_000_000u64;
-    let start = std::sync::Barrier::new(2);
-    std::thread::scope(|s| {
-        for thread in 0..2 {
-            let (c, start) = (&c, &start);
-            s.spawn(move || {
-                start.wait();
-                (0..per_thread).for_each(|_| c.increment(thread * 7));
-            });
-        }
+    let done = [AtomicU64::new(0), AtomicU64::new(0)];
+    let (stop, start) = (AtomicBool::new(false), std::sync::Barrier::new(2));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let shared: Vec<u64> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..2)
+            .map(|thread| {
+                let (c, done, stop, start) = (&c, &done, &stop, &start);
+                s.spawn(move || {
+                    start.wait();
+                    let mut shared = 0;
+                    while !stop.load(Relaxed) && std::time::Instant::now() < deadline {
+                        let other = done[1 - thread].load(Relaxed);
+                        (0..WINDOW).for_each(|_| c.increment(thread * 7));
+                        done[thread].fetch_add(WINDOW, Relaxed);
+                        if done[1 - thread].load(Relaxed) != other {
+                            shared += 1;
+                            if shared == SHARED_WINDOWS {
+                                stop.store(true, Relaxed);
+                            }
+                        }
+                    }
+                    shared
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().expect("a counting thread")).collect()
     });
-    assert_eq!(c.total(), 2 * per_thread, "{} increments were lost", 2 * per_thread - c.total());
+    let want = done[0].load(Relaxed) + done[1].load(Relaxed);
+    assert_eq!(
+        c.total(),
+        want,
+        "{} of {want} increments were lost while two threads shared a shard ({} and {} windows of {WINDOW} \
+         increments ran at the same time): a load and then a store is two steps, and another thread's add can \
+         land between them — use one atomic read-modify-write (fetch_add)",
+        want.saturating_sub(c.total()),
+        shared[0],
+        shared[1]
+    );
 }
 
 #[test]

@@ -52,12 +52,26 @@ pub struct Faults<'a> {
     pub log: Option<&'a Path>,
 }
 
+/// The longest line a worker reads: a record is two numbers. A longer line
+/// is refused without being held in memory, or echoed whole.
+pub const MAX_LINE: usize = 4096;
+
 /// Serves batches from `input` until it ends, misbehaving as `faults` say.
-pub fn serve(input: impl BufRead, mut output: impl Write, faults: Faults<'_>) -> io::Result<()> {
+pub fn serve(mut input: impl BufRead, mut output: impl Write, faults: Faults<'_>) -> io::Result<()> {
     let Faults { crash_after, mut meet, quit_after, log } = faults;
     let (mut answered, mut batches, mut batch) = (0, 0, Vec::new());
-    for line in input.lines() {
-        let line = line?;
+    let mut bytes = Vec::new();
+    loop {
+        bytes.clear();
+        if (&mut input).take(MAX_LINE as u64 + 1).read_until(b'\n', &mut bytes)? == 0 {
+            return Ok(());
+        }
+        if bytes.pop_if(|b| *b == b'\n').is_none() && bytes.len() > MAX_LINE {
+            let e = format!("a line of more than {MAX_LINE} bytes: {}", shown(&String::from_utf8_lossy(&bytes)));
+            return Err(io::Error::new(io::ErrorKind::InvalidData, e));
+        }
+        bytes.pop_if(|b| *b == b'\r');
+        let line = String::from_utf8_lossy(&bytes);
         if line == "end" {
             batches += 1;
             let ids: Vec<String> = batch.drain(..).map(|id: u64| id.to_string()).collect();
@@ -77,7 +91,7 @@ pub fn serve(input: impl BufRead, mut output: impl Write, faults: Faults<'_>) ->
         }
         let record = line.split_once(' ').and_then(|(id, value)| Some((id.parse::<u64>().ok()?, value.parse().ok()?)));
         let Some((id, value)) = record else {
-            return Err(io::Error::new(io::ErrorKind::InvalidData, format!("not a record: {line:?}")));
+            return Err(io::Error::new(io::ErrorKind::InvalidData, format!("not a record: {}", shown(&line))));
         };
         batch.push(id);
         if let Some((dir, n)) = meet.take()
@@ -100,7 +114,6 @@ pub fn serve(input: impl BufRead, mut output: impl Write, faults: Faults<'_>) ->
         output.flush()?;
         answered += 1;
     }
-    Ok(())
 }
 
 /// Closes this process's stdin, its only reader: from now on a write to the
@@ -155,6 +168,14 @@ pub fn main() -> ExitCode {
             eprintln!("record-worker {}: {e}", std::process::id());
             ExitCode::from(101)
         }
+    }
+}
+
+/// At most 80 bytes of what a peer sent, quoted, cut at a character boundary.
+fn shown(text: &str) -> String {
+    match text.char_indices().map(|(i, _)| i).find(|&i| i > 80) {
+        Some(cut) => format!("{:?}… ({} bytes)", &text[..cut], text.len()),
+        None => format!("{text:?}"),
     }
 }
 

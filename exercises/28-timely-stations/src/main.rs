@@ -19,6 +19,10 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Err(e) = check_counts(&matches) {
+        eprintln!("{e}\n{usage}");
+        return ExitCode::from(2);
+    }
     let path = std::path::Path::new(&matches.free[0]);
     let config = match timely::Config::from_matches(&matches) {
         Ok(config) => config,
@@ -55,6 +59,40 @@ fn main() -> ExitCode {
             eprintln!("{}: {e}", path.display());
             ExitCode::FAILURE
         }
+    }
+}
+
+/// More threads per process than this is a typo: each worker is a thread
+/// with its own buffers (`-w 100000` would take gigabytes).
+const MAX_WORKERS: usize = 1024;
+/// More processes than this is a typo too: each one is a socket to every other.
+const MAX_PROCESSES: usize = 256;
+
+/// Refuses counts timely would take badly, before it starts anything: with
+/// `-p 5 -n 2` it would wait forever for peers that cannot exist.
+fn check_counts(matches: &getopts::Matches) -> Result<(), String> {
+    let count = |flag: &str, default: usize| match matches.opt_str(flag) {
+        None => Ok(default),
+        Some(text) => text.parse::<usize>().map_err(|_| format!("-{flag} {}: not a whole number", shown(&text))),
+    };
+    let (workers, processes, index) = (count("w", 1)?, count("n", 1)?, count("p", 0)?);
+    if !(1..=MAX_WORKERS).contains(&workers) {
+        return Err(format!("-w {workers}: worker threads per process are 1 to {MAX_WORKERS}"));
+    }
+    if !(1..=MAX_PROCESSES).contains(&processes) {
+        return Err(format!("-n {processes}: processes are 1 to {MAX_PROCESSES}"));
+    }
+    if index >= processes {
+        return Err(format!("-p {index}: with -n {processes} the process index is 0 to {}", processes - 1));
+    }
+    Ok(())
+}
+
+/// At most 80 bytes of a bad argument, cut at a character boundary.
+fn shown(text: &str) -> String {
+    match text.char_indices().map(|(i, _)| i).find(|&i| i > 80) {
+        Some(cut) => format!("{:?}… ({} bytes)", &text[..cut], text.len()),
+        None => format!("{text:?}"),
     }
 }
 

@@ -301,6 +301,48 @@ fn run_processes(input: &Path, processes: usize, limit: Duration) -> Vec<Finishe
         .collect()
 }
 
+#[test]
+fn impossible_counts_are_refused_at_once() {
+    // The program is given; these are its own checks, before timely starts:
+    // unchecked, `-p 5 -n 2` waits forever for peers that cannot exist and
+    // `-w 100000` starts 100 000 threads.
+    let input = TempFile::with("one-row.txt", b"Oslo;1.0\n");
+    let long = "9".repeat(5000);
+    let cases: [(&[&str], &str); 6] = [
+        (&["-n", "2", "-p", "5"], "-p 5"),
+        (&["-w", "100000"], "-w 100000"),
+        (&["-w", "0"], "-w 0"),
+        (&["-n", "0"], "-n 0"),
+        (&["-n", "100000", "-p", "0"], "-n 100000"),
+        (&["-w", &long], "-w \"999"),
+    ];
+    for (args, named) in cases {
+        let mut child = Command::new(program())
+            .arg(input.path())
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start the program");
+        let stderr = read_all(child.stderr.take().expect("piped"));
+        let started = Instant::now();
+        while child.try_wait().expect("poll the program").is_none() {
+            if started.elapsed() > Duration::from_secs(10) {
+                let _ = child.kill();
+                let _ = child.wait();
+                fail_loudly(format!("stations-timely {} still ran after 10 s: it must refuse at once", args.join(" ")));
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let status = child.wait().expect("reap the program");
+        let stderr = stderr.join().expect("a reader thread");
+        let shown = if stderr.len() > 300 { &stderr[..300] } else { &stderr };
+        assert_eq!(status.code(), Some(2), "stations-timely {}: exit status 2 (usage), stderr: {shown}", args.join(" "));
+        assert!(stderr.contains(named), "the refusal of {named}… names it: {shown}");
+        assert!(stderr.len() < 400, "the refusal quotes at most 80 bytes of the bad argument: {} bytes", stderr.len());
+    }
+}
+
 fn read_all(mut from: impl std::io::Read + Send + 'static) -> std::thread::JoinHandle<String> {
     std::thread::spawn(move || {
         let mut text = String::new();

@@ -14,6 +14,7 @@ fn entry(id: &str, hash: &str, speed: Option<(f64, f64, f64)>) -> ExerciseResult
     ExerciseResult {
         correct: speed.is_some(),
         speed_vs_reference: speed.map(|(median, lo, hi)| Interval { median, lo, hi }),
+        quiet_rounds: if speed.is_some() { 10 } else { 0 },
         ..ExerciseResult::unmeasured(id, input, status)
     }
 }
@@ -177,4 +178,15 @@ fn results_from_a_modified_workbench_are_marked() {
     let page = html::render(&c);
     assert_eq!(page.matches("modified workbench").count(), 1, "only the edited participant is marked");
     assert!(page.contains("benches/src/gate.rs was edited"));
+}
+
+#[test]
+fn a_time_without_a_quiet_round_is_left_out_with_a_line() {
+    let mut busy = participant("busy", vec![entry("01-a", "h", Some((1.0, 0.9, 1.1)))]);
+    busy.results.exercises[0].quiet_rounds = 0;
+    let mut participants = vec![busy, participant("calm", vec![entry("01-a", "h", Some((1.0, 0.9, 1.1)))])];
+    let problems = drop_unquiet(&mut participants);
+    assert!(participants[0].results.exercises.is_empty() && participants[1].results.exercises.len() == 1);
+    assert_eq!(problems.len(), 1);
+    assert!(problems[0].contains("busy.json") && problems[0].contains("quiet_rounds"), "{}", problems[0]);
 }
