@@ -51,6 +51,33 @@ fn kind_of(file_type: &std::fs::FileType) -> &'static str {
     }
 }
 
+/// The bytes of `path`, which must be a regular file of at most `max` bytes.
+/// Opened without blocking and checked on the open descriptor: a FIFO (which
+/// would wait forever for a writer), a device or an endless file is refused,
+/// with no moment between the check and the read for a swap.
+pub fn read_regular(path: &Path, max: u64) -> Result<Vec<u8>> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let meta = file.metadata()?;
+    let kind = kind_of(&meta.file_type());
+    anyhow::ensure!(kind == "regular file", "{} is a {kind}, not a regular file", path.display());
+    anyhow::ensure!(
+        meta.len() <= max,
+        "{} is {} bytes, more than the {max} such a file can be",
+        path.display(),
+        meta.len()
+    );
+    let mut bytes = Vec::new();
+    file.take(max + 1).read_to_end(&mut bytes).with_context(|| format!("cannot read {}", path.display()))?;
+    anyhow::ensure!(bytes.len() as u64 <= max, "{} grew past {max} bytes while being read", path.display());
+    Ok(bytes)
+}
+
 /// Bytes free for this user on the file system that holds `path`.
 pub fn free_bytes(path: &Path) -> Option<u64> {
     use std::os::unix::ffi::OsStrExt;
@@ -204,6 +231,20 @@ mod tests {
         }
         let null = refuse_unless_regular(Path::new("/dev/null")).expect_err("a device").to_string();
         assert!(null.contains("character device"), "{null}");
+    }
+
+    #[test]
+    fn only_regular_files_of_bounded_size_are_read() {
+        let dir = scratch("read-regular");
+        std::fs::write(dir.join("small"), "12345").unwrap();
+        assert_eq!(read_regular(&dir.join("small"), 5).unwrap(), b"12345");
+        assert!(read_regular(&dir.join("small"), 4).unwrap_err().to_string().contains("more than the 4"));
+        let fifo = std::ffi::CString::new(dir.join("fifo").to_str().unwrap()).unwrap();
+        // SAFETY: mkfifo reads a NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+        // Without O_NONBLOCK this open would wait for a writer forever.
+        assert!(read_regular(&dir.join("fifo"), 100).unwrap_err().to_string().contains("FIFO"));
+        assert!(read_regular(Path::new("/dev/zero"), 100).unwrap_err().to_string().contains("character device"));
     }
 
     #[test]

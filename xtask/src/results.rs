@@ -158,11 +158,14 @@ impl ExerciseResult {
     }
 }
 
+/// A results file of all 28 exercises is about 100 kB; anything past this is not one.
+const MAX_FILE_BYTES: u64 = 16 << 20;
+
 /// Reads a results file, naming the field that is wrong when it does not fit
 /// the schema (serde's own errors name a line and column, not a field).
 pub fn load(path: &Path) -> Result<Results> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let value: serde_json::Value = serde_json::from_str(&text).context("not JSON")?;
+    let bytes = crate::fsutil::read_regular(path, MAX_FILE_BYTES)?;
+    let value: serde_json::Value = serde_json::from_slice(&bytes).context("not JSON")?;
     match value.get("schema").and_then(|s| s.as_str()) {
         Some(SCHEMA) => {}
         Some(other) => bail!("field `schema`: `{other}` is not a workbench results file (expected `{SCHEMA}`)"),
