@@ -37,6 +37,15 @@ pub fn assert_no_children_left(after: &str) {
     assert!(left.is_empty(), "after {after}, worker processes were left behind (not waited for): {left:?}");
 }
 
+/// What a panic said: its `&str` or `String` payload, or "a panic" for any other.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    match (payload.downcast_ref::<&str>(), payload.downcast_ref::<String>()) {
+        (Some(s), _) => s.to_string(),
+        (_, Some(s)) => s.clone(),
+        _ => "a panic".into(),
+    }
+}
+
 /// Tests that start processes run one at a time, so that each one's check
 /// for left-behind children sees only its own (cargo runs tests in parallel).
 pub fn serial() -> MutexGuard<'static, ()> {

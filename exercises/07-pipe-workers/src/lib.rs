@@ -81,5 +81,5 @@ pub fn run_workers(
     workers: usize,
     jobs: &[Vec<u8>],
 ) -> Result<Vec<Vec<u8>>, WorkerError> {
-    todo!("start the workers, feed and drain them, wait for every one")
+    todo!("start the pool, feed and drain each child, wait for every one")
 }

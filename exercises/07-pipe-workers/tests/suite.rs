@@ -11,7 +11,7 @@ use std::time::Duration;
 use pipe_workers::{FrameError, MAX_FRAME, read_frame, run_workers, write_frame};
 use proptest::prelude::*;
 use testkit::own_process::{self, open_fds};
-use testkit::{assert_no_children_left, children_left, serial};
+use testkit::{assert_no_children_left, children_left, panic_message, serial};
 
 /// The worker program of whichever crate is under test.
 fn worker() -> &'static Path {
@@ -31,15 +31,6 @@ fn jobs(n: usize, seed: u64) -> Vec<Vec<u8>> {
 
 /// How long a scenario run in a process of its own may take.
 const OWN_PROCESS_LIMIT: Duration = Duration::from_secs(10);
-
-/// What a panic said.
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    match (payload.downcast_ref::<&str>(), payload.downcast_ref::<String>()) {
-        (Some(s), _) => s.to_string(),
-        (_, Some(s)) => s.clone(),
-        _ => "a panic".into(),
-    }
-}
 
 /// What `read_frame` returned, in a few words.
 fn describe(result: &Result<Option<Vec<u8>>, FrameError>) -> String {

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use proptest::prelude::*;
 use shared_memory::{fill_file_with_processes, fill_region_of_file, fill_with_threads, pattern};
-use testkit::{children_left, own_process, serial};
+use testkit::{children_left, own_process, panic_message, serial};
 
 /// The worker program of whichever crate is under test.
 fn worker() -> &'static Path {
@@ -54,15 +54,6 @@ fn first_difference(got: &[u8], want: &[u8]) -> String {
     match got.iter().zip(want).position(|(g, w)| g != w) {
         Some(i) => format!("byte {i} is {} instead of {} (of {} bytes)", got[i], want[i], want.len()),
         None => "identical".into(),
-    }
-}
-
-/// What a panic said.
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    match (payload.downcast_ref::<&str>(), payload.downcast_ref::<String>()) {
-        (Some(s), _) => s.to_string(),
-        (_, Some(s)) => s.clone(),
-        _ => "a panic".into(),
     }
 }
 

@@ -104,11 +104,7 @@ fn zero_shards_are_refused() {
             "ShardedCounter::new(0) returned a counter: with no shard, increment has nowhere to count \
              (thread % 0).\nPanic in new, with a message that mentions \"shard\""
         ),
-        Err(payload) => payload
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_default(),
+        Err(payload) => testkit::panic_message(payload.as_ref()),
     };
     assert!(
         message.contains("shard"),

@@ -101,11 +101,7 @@ fn zero_threads_are_refused() {
         Ok(_) => panic!(
             "diffuse(…, threads = 0) returned: with no thread nothing can run; panic, with a message that says why"
         ),
-        Err(payload) => payload
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_default(),
+        Err(payload) => testkit::panic_message(payload.as_ref()),
     };
     assert!(
         message.contains("thread"),

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
 use supervised_workers::{BATCH, Record, Report, SuperviseError, supervise, work};
-use testkit::{assert_no_children_left, children_left, own_process, serial};
+use testkit::{assert_no_children_left, children_left, own_process, panic_message, serial};
 
 /// The worker program of whichever crate is under test.
 fn worker() -> &'static Path {
@@ -293,15 +293,6 @@ fn one_slot_gives_up_the_run_fails() {
     };
     assert!(matches!(err, SuperviseError::GaveUp { slot: 1, restarts: 2, .. }), "{err}");
     assert_no_children_left("one slot gave up");
-}
-
-/// What a panic said.
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    match (payload.downcast_ref::<&str>(), payload.downcast_ref::<String>()) {
-        (Some(s), _) => s.to_string(),
-        (_, Some(s)) => s.clone(),
-        _ => "a panic".into(),
-    }
 }
 
 /// What `supervise` returned, in a few words.

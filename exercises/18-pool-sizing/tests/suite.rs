@@ -112,10 +112,7 @@ fn a_wait_above_100_percent_is_refused() {
                 "pick_pool_size(Blocking {{ wait_percent: {wait_percent} }}) gave {size}: a task cannot wait more than \
                  100% of its time — panic for 100 or more, naming wait_percent"
             ),
-            Err(payload) => payload
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string())),
+            Err(payload) => Some(testkit::panic_message(payload.as_ref())),
         };
         assert!(
             message.as_deref().is_some_and(|m| m.contains("wait_percent")),
