@@ -24,9 +24,13 @@ pub fn cargo(ws: &Workspace) -> Cmd {
 /// only then is the shim's `Mutex` not std's own (clippy sees through
 /// re-exports).
 pub fn uses_std_sync(ws: &Workspace, ex: &Exercise) -> Result<Option<Verdict>> {
-    let lint = cargo(ws)
-        .args(["clippy", "--release", "--package", &ex.package(), "--color=never"])
-        .args(["--", "-A", "clippy::all", "-D", "clippy::disallowed_types"]);
+    let lint = cargo(ws).args(["clippy", "--release", "--package", &ex.package(), "--color=never"]).args([
+        "--",
+        "-A",
+        "clippy::all",
+        "-D",
+        "clippy::disallowed_types",
+    ]);
     let lint = crate::runner::sharing_the_machine(|| lint.capture(Duration::from_secs(1800)))?;
     if lint.success() || !lint.stderr.contains("disallowed type") {
         // A compile error is reported by the build of the tests, as everywhere.

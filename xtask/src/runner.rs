@@ -29,9 +29,20 @@ pub fn sharing_the_machine<T>(work: impl FnOnce() -> T) -> T {
     work()
 }
 
+/// Milliseconds the gate has held the machine alone, in this process.
+static ALONE_MS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 fn alone_on_the_machine<T>(work: impl FnOnce() -> T) -> T {
     let _alone = MACHINE.write().unwrap_or_else(std::sync::PoisonError::into_inner);
-    work()
+    let started = std::time::Instant::now();
+    let result = work();
+    ALONE_MS.fetch_add(started.elapsed().as_millis() as u64, std::sync::atomic::Ordering::Relaxed);
+    result
+}
+
+/// How long timing gates have had the machine to themselves so far.
+pub fn time_alone() -> Duration {
+    Duration::from_millis(ALONE_MS.load(std::sync::atomic::Ordering::Relaxed))
 }
 
 /// What a cargo build gave: its JSON messages, or cargo's rendered errors.

@@ -27,7 +27,7 @@
 //! the ids of each batch to `FILE` when its `end` arrives, so a test can see
 //! how the records were cut into batches.
 
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead, Read, Write};
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -63,7 +63,7 @@ pub fn serve(mut input: impl BufRead, mut output: impl Write, faults: Faults<'_>
     let mut bytes = Vec::new();
     loop {
         bytes.clear();
-        if (&mut input).take(MAX_LINE as u64 + 1).read_until(b'\n', &mut bytes)? == 0 {
+        if input.by_ref().take(MAX_LINE as u64 + 1).read_until(b'\n', &mut bytes)? == 0 {
             return Ok(());
         }
         if bytes.pop_if(|b| *b == b'\n').is_none() && bytes.len() > MAX_LINE {

@@ -110,15 +110,18 @@ fn the_given_worker_refuses_a_huge_line_without_echoing_it() {
     // is quoted in an error message at most 80 bytes of it, and a line far
     // longer than a record is refused without being read into memory whole.
     use supervised_workers::worker::{Faults, MAX_LINE, serve};
-    for (what, line) in [
-        ("a 100 MB line", vec![b'x'; 100 << 20]),
-        ("a long line that is not a record", vec![b'y'; MAX_LINE - 1]),
-    ] {
+    for (what, line) in
+        [("a 100 MB line", vec![b'x'; 100 << 20]), ("a long line that is not a record", vec![b'y'; MAX_LINE - 1])]
+    {
         let mut input = line.clone();
         input.push(b'\n');
         let mut output = Vec::new();
         let e = serve(&input[..], &mut output, Faults::default()).expect_err(what).to_string();
-        assert!(e.len() < 200, "{what}: the error message is {} bytes long: at most 80 bytes of the line belong in it", e.len());
+        assert!(
+            e.len() < 200,
+            "{what}: the error message is {} bytes long: at most 80 bytes of the line belong in it",
+            e.len()
+        );
         assert!(output.is_empty(), "{what}: the worker answered");
     }
 }

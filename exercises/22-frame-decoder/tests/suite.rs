@@ -246,9 +246,11 @@ fn memory_grows_with_the_bytes_that_arrive() {
     let mut received = 0;
     allocations(|| {
         for piece in stream.chunks(1000) {
-            decoder.feed(piece, |f| {
-                std::hint::black_box(f);
-            }).expect("a frame of the limit is allowed");
+            decoder
+                .feed(piece, |f| {
+                    std::hint::black_box(f);
+                })
+                .expect("a frame of the limit is allowed");
             received += piece.len();
             let held = LIVE.with(Cell::get);
             assert!(

@@ -246,7 +246,11 @@ fn a_symlink_at_dest_is_refused_and_left_alone() {
         };
         assert_eq!(e.kind(), io::ErrorKind::InvalidInput, "the refusal of a symlink at dest: {e}");
         assert!(e.to_string().contains("symlink"), "the error says that dest is a symlink: {e}");
-        assert_eq!(fs::read_link(scratch.path(link)).ok(), Some(PathBuf::from(to)), "the link {link} is left as it was");
+        assert_eq!(
+            fs::read_link(scratch.path(link)).ok(),
+            Some(PathBuf::from(to)),
+            "the link {link} is left as it was"
+        );
     }
     assert_eq!(fs::read(&target).unwrap(), b"old", "the link's target is left as it was");
     assert_eq!(scratch.entries(), ["dangling", "real", "settings"], "nothing was created beside the links");

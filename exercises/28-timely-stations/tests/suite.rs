@@ -337,7 +337,12 @@ fn impossible_counts_are_refused_at_once() {
         let status = child.wait().expect("reap the program");
         let stderr = stderr.join().expect("a reader thread");
         let shown = if stderr.len() > 300 { &stderr[..300] } else { &stderr };
-        assert_eq!(status.code(), Some(2), "stations-timely {}: exit status 2 (usage), stderr: {shown}", args.join(" "));
+        assert_eq!(
+            status.code(),
+            Some(2),
+            "stations-timely {}: exit status 2 (usage), stderr: {shown}",
+            args.join(" ")
+        );
         assert!(stderr.contains(named), "the refusal of {named}… names it: {shown}");
         assert!(stderr.len() < 400, "the refusal quotes at most 80 bytes of the bad argument: {} bytes", stderr.len());
     }

@@ -81,15 +81,15 @@ fn gen_refuses_a_huge_size(dir: &Path) -> Result<()> {
 /// Stops a long `gen` once its partial file exists: nothing may be left.
 fn gen_leaves_nothing_when_stopped(dir: &Path, signal: libc::c_int) -> Result<()> {
     let output = dir.join("stopped.bin");
-    let mut gen = Command::new(std::env::current_exe()?);
+    let mut writer = Command::new(std::env::current_exe()?);
     // SAFETY: signal(2) is async-signal-safe; nothing else runs in the child before exec.
     unsafe {
-        std::os::unix::process::CommandExt::pre_exec(&mut gen, || {
+        std::os::unix::process::CommandExt::pre_exec(&mut writer, || {
             libc::signal(libc::SIGINT, libc::SIG_DFL);
             Ok(())
         });
     }
-    let mut gen = gen
+    let mut writer = writer
         .args(["gen", "stations", "--size", "200000000", "-o"])
         .arg(&output)
         .stdin(Stdio::null())
@@ -98,16 +98,16 @@ fn gen_leaves_nothing_when_stopped(dir: &Path, signal: libc::c_int) -> Result<()
         .spawn()?;
     let started = Instant::now();
     while partial_files(dir)?.is_empty() {
-        if started.elapsed() > Duration::from_secs(30) || gen.try_wait()?.is_some() {
-            let _ = gen.kill();
+        if started.elapsed() > Duration::from_secs(30) || writer.try_wait()?.is_some() {
+            let _ = writer.kill();
             bail!("gen never started writing {}", output.display());
         }
         std::thread::sleep(Duration::from_millis(20));
     }
     std::thread::sleep(Duration::from_millis(300));
     // SAFETY: kill(2) on our own child, which has not been reaped.
-    unsafe { libc::kill(gen.id() as libc::pid_t, signal) };
-    gen.wait()?;
+    unsafe { libc::kill(writer.id() as libc::pid_t, signal) };
+    writer.wait()?;
     // After a SIGKILL the watchdog removes the file once it sees xtask gone.
     let stopped = Instant::now();
     while !partial_files(dir)?.is_empty() && stopped.elapsed() < Duration::from_secs(5) {

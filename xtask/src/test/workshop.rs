@@ -48,7 +48,11 @@ pub fn run(ws: &Workspace, book: &Path) -> Result<()> {
     // `bench --export 01-…` (the ID taken for a file name) is refused before measuring.
     let mistaken = bench::Options { export: Some(Some(solved.id.clone().into())), ..options.clone() };
     let refusal = bench::run(&scratch, &mistaken).err().map(|e| e.to_string()).unwrap_or_default();
-    ensure!(refusal.contains("that is an exercise, not a file"), "bench --export {}: not refused: {refusal}", solved.id);
+    ensure!(
+        refusal.contains("that is an exercise, not a file"),
+        "bench --export {}: not refused: {refusal}",
+        solved.id
+    );
     ensure!(!scratch.root.join(&solved.id).exists(), "bench --export {} wrote a file named after it", solved.id);
     bench::run(&scratch, &options)?;
     let exported = results::load(&first).context("the exported file does not load")?;
