@@ -138,19 +138,27 @@ fn no_increment_is_lost_when_threads_share_a_shard() {
     // machine may not allow for a while. So each thread counts in windows of
     // 1 000 increments, and a window counts as shared when the other thread
     // made progress during it; both stop once one of them has had 500 shared
-    // windows (or after 20 s).
+    // windows (or after 5 s), or one of them ends.
     use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
     const WINDOW: u64 = 1_000;
     const SHARED_WINDOWS: u64 = 500;
     let c = ShardedCounter::new(1);
     let done = [AtomicU64::new(0), AtomicU64::new(0)];
     let (stop, start) = (AtomicBool::new(false), std::sync::Barrier::new(2));
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
     let shared: Vec<u64> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..2)
             .map(|thread| {
                 let (c, done, stop, start) = (&c, &done, &stop, &start);
                 s.spawn(move || {
+                    // Set on the way out, a panic included: the other thread stops too.
+                    struct StopOthers<'a>(&'a AtomicBool);
+                    impl Drop for StopOthers<'_> {
+                        fn drop(&mut self) {
+                            self.0.store(true, Relaxed);
+                        }
+                    }
+                    let _stop_others = StopOthers(stop);
                     start.wait();
                     let mut shared = 0;
                     while !stop.load(Relaxed) && std::time::Instant::now() < deadline {
