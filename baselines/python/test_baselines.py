@@ -24,6 +24,7 @@ HERE = Path(__file__).resolve().parent
 PARALLEL_SUM = HERE / "parallel_sum.py"
 WORD_COUNT = HERE / "word_count.py"
 SKEWED_WORK = HERE / "skewed_work.py"
+STATIONS = HERE / "stations.py"
 WORKERS = 2
 # The pool modes cut about four chunks per worker; the text below is built so
 # that these cut points fall inside words.
@@ -73,6 +74,28 @@ def oracle_score(x):
         h = h ^ (h >> 7)
         h = (h ^ (h << 17)) % 2**64
     return h
+
+
+def oracle_stations_line(data):
+    """The capstone's result line, with fractions for the mean (rounded half up)."""
+    from fractions import Fraction
+    from math import floor
+
+    temps = {}
+    for row in data.decode("utf-8").split("\n"):
+        if row:
+            name, temperature = row.rsplit(";", 1)
+            temps.setdefault(name.encode("utf-8"), []).append(round(float(temperature) * 10))
+
+    def shown(tenths):
+        return ("-" if tenths < 0 else "") + f"{abs(tenths) // 10}.{abs(tenths) % 10}"
+
+    parts = []
+    for name in sorted(temps):
+        t = temps[name]
+        mean = floor(Fraction(sum(t), len(t)) + Fraction(1, 2))
+        parts.append(f"{name.decode('utf-8')}={shown(min(t))}/{shown(mean)}/{shown(max(t))}")
+    return "{" + ", ".join(parts) + "}"
 
 
 def oracle_word_digest(counts):
@@ -220,6 +243,27 @@ class Baselines(unittest.TestCase):
     def test_word_count_missing_file(self):
         proc = run(WORD_COUNT, str(self.text) + ".missing", "--mode", "sequential")
         self.assert_error(proc, ".missing")
+
+    # --- stations (the capstone, 24 to 27) ---
+
+    def test_stations_oracle_matches_a_line_worked_by_hand(self):
+        self.assertEqual(oracle_stations_line(b"b;-0.5\na;1.0\nb;0.4\na;2.0\n"), "{a=1.0/1.5/2.0, b=-0.5/0.0/0.4}")
+
+    def test_stations_every_mode_gives_the_oracle_digest(self):
+        names = ["Oslo", "Zürich", "東京", "a", "A;b", "Ōsaka", "x" * 100]
+        rows = [f"{names[i % len(names)]};{(i * 37 % 1999 - 999) / 10:.1f}" for i in range(3000)]
+        path = Path(self.tmp.name) / "stations.txt"
+        path.write_bytes(("\n".join(rows) + "\n").encode("utf-8"))
+        line = oracle_stations_line(path.read_bytes())
+        expected = f"{len(set(names))} stations, fnv1a64 {oracle_fnv1a64(line.encode('utf-8')):016x}"
+        self.assertEqual(self.list_modes(STATIONS), ["sequential", "pool"])
+        for mode in self.list_modes(STATIONS):
+            with self.subTest(mode=mode):
+                proc = run(STATIONS, str(path), "--mode", mode, "--workers", str(WORKERS))
+                self.assertEqual(self.assert_ok_line(proc, mode)["digest"], expected)
+
+    def test_stations_missing_file(self):
+        self.assert_error(run(STATIONS, "no-such-file.txt", "--mode", "pool"), "no-such-file.txt")
 
     # --- skewed_work ---
 

@@ -57,14 +57,8 @@ pub fn cargo_build(ws: &Workspace, args: &[&str]) -> Result<Build> {
 }
 
 fn build_with(cargo: Cmd, args: &[&str]) -> Result<Build> {
-    sharing_the_machine(|| build_holding_the_lock(cargo, args))
-}
-
-fn build_holding_the_lock(cargo: Cmd, args: &[&str]) -> Result<Build> {
-    let build = cargo
-        .args(args)
-        .args(["--message-format=json-render-diagnostics", ui::cargo_colour_arg()])
-        .capture(Duration::from_secs(1800))?;
+    let build = cargo.args(args).args(["--message-format=json-render-diagnostics", ui::cargo_colour_arg()]);
+    let build = sharing_the_machine(|| build.capture(Duration::from_secs(1800)))?;
     Ok(if build.success() { Build::Built(build.stdout) } else { Build::Failed(build.stderr) })
 }
 
@@ -253,16 +247,13 @@ pub enum Timing {
     Stopped(Stop, String),
 }
 
-/// Builds the timing harness of `ex` and runs its gate, alone on the machine.
+/// Builds the timing harness of `ex` (sharing the machine, like any build)
+/// and runs its gate alone on the machine.
 pub fn run_gate(ws: &Workspace, ex: &Exercise) -> Result<Timing> {
-    alone_on_the_machine(|| build_and_run_gate(ws, ex))
-}
-
-fn build_and_run_gate(ws: &Workspace, ex: &Exercise) -> Result<Timing> {
     let perf = ex.perf.as_ref().context("timing gate without [exercise.perf]")?;
     let package = ex.package();
     let args = ["build", "--release", "--package", "benches", "--features", &package, "--bench", &package];
-    let exe = match build_holding_the_lock(Cmd::cargo_in(ws), &args)? {
+    let exe = match cargo_build(ws, &args)? {
         Build::Built(json) => artifacts(&json, "bench").into_iter().next().context("cargo built no bench binary")?,
         Build::Failed(stderr) => return Ok(Timing::DidNotCompile(stderr)),
     };
@@ -274,7 +265,8 @@ fn build_and_run_gate(ws: &Workspace, ex: &Exercise) -> Result<Timing> {
     };
     let request = harness::Request::Gate { size: perf.check_size as usize, seed: 1, config };
     let limit = Duration::from_secs_f64(GATE_BUDGET_SECS + 120.0);
-    Ok(match run_harness(ws, &exe, &request, limit)? {
+    let run = alone_on_the_machine(|| run_harness(ws, &exe, &request, limit))?;
+    Ok(match run {
         Harness::Stopped(stop, stderr) => Timing::Stopped(stop, stderr),
         Harness::Report(report) => match *report {
             harness::Report::Gate(gate) => Timing::Report(Box::new(gate)),

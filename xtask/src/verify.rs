@@ -60,7 +60,7 @@ enum Change {
 }
 
 pub fn run(ws: &Workspace, bless: bool, only: Option<&str>, ids: &[String]) -> Result<ExitCode> {
-    let started = std::time::Instant::now();
+    let (started, alone_before) = (std::time::Instant::now(), crate::runner::time_alone());
     let exercises: Vec<&Exercise> = if ids.is_empty() {
         ws.manifest.exercises.iter().collect()
     } else {
@@ -104,7 +104,7 @@ pub fn run(ws: &Workspace, bless: bool, only: Option<&str>, ids: &[String]) -> R
     scratch.pristine_digest = digest;
     let (count, found) = verify_in_lanes(ws, &scratch, &pristine, &exercises, only)?;
     failures.extend(found);
-    let alone = crate::runner::time_alone().as_secs_f64();
+    let alone = (crate::runner::time_alone() - alone_before).as_secs_f64();
     let lanes = format!(
         "{LANES} at a time; timing gates alone on the machine for {alone:.0} s of {:.0} s",
         started.elapsed().as_secs_f64()

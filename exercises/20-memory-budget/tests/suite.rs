@@ -251,6 +251,15 @@ fn the_first_long_line_wins() {
     text.extend_from_slice(&log(30_000, 9, 0));
     text.extend(std::iter::repeat_n(b'b', 4 << 20));
     assert_eq!(too_long_at(&text, "two long lines"), first);
+    // The same, with both in one block: the reader sees the second one's
+    // start carried over before any worker has seen the block — which must
+    // still reach a worker, or the second line is named.
+    let mut text = log(300, 8, 0);
+    let first = text.len() as u64;
+    text.extend(std::iter::repeat_n(b'a', 3 * MAX_LINE));
+    text.push(b'\n');
+    text.extend(std::iter::repeat_n(b'b', 2 << 20));
+    assert_eq!(too_long_at(&text, "two long lines in one block"), first, "the first of two long lines in one block");
 }
 
 #[test]

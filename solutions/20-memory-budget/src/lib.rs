@@ -99,14 +99,16 @@ fn read_blocks(reader: &mut impl Read, full: &Sender<Block>, returned: &Receiver
                 carry.append(&mut buffer);
             }
         }
-        if carry.len() > MAX_LINE {
-            return Err(StreamError::LineTooLong { offset: carry_offset, limit: MAX_LINE });
-        }
         if buffer.is_empty() {
             // Its bytes moved to `carry`; the buffer itself is gone.
             made -= 1;
         } else {
+            // Sent even when the carry is too long: a too-long line that ends
+            // in this block comes first, and only a worker would find it.
             full.send((offset, buffer)).expect("a worker is running");
+        }
+        if carry.len() > MAX_LINE {
+            return Err(StreamError::LineTooLong { offset: carry_offset, limit: MAX_LINE });
         }
     }
 }

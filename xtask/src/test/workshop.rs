@@ -20,13 +20,16 @@ pub fn run(ws: &Workspace, book: &Path) -> Result<()> {
     let timed: Vec<&Exercise> = scratch.manifest.exercises.iter().filter(|e| e.perf.is_some()).collect();
     let solved = *timed.first().context("no timed exercise to bench")?;
     // A room needs a few exercises, not all of them (each costs its input and
-    // its rounds): the solved one, every one with a Python baseline (their
-    // protocol runs end to end) and the first without one.
+    // its rounds, and a Python baseline can take a minute on a bench-size
+    // input): the solved one, the first with a Python baseline (the protocol
+    // runs end to end; every script's own tests run in the `python
+    // baselines` step) and the first without one.
     let has_python = |e: &Exercise| e.perf.as_ref().is_some_and(|p| p.python.is_some());
-    let without_python = timed.iter().find(|e| e.id != solved.id && !has_python(e)).map(|e| e.id.as_str());
+    let with_python = timed.iter().find(|e| has_python(e)).map(|e| e.id.clone());
+    let without_python = timed.iter().find(|e| e.id != solved.id && !has_python(e)).map(|e| e.id.clone());
     let timed: Vec<&Exercise> = timed
         .into_iter()
-        .filter(|e| e.id == solved.id || has_python(e) || Some(e.id.as_str()) == without_python)
+        .filter(|e| e.id == solved.id || Some(&e.id) == with_python.as_ref() || Some(&e.id) == without_python.as_ref())
         .collect();
     let src = solved.dir(&scratch.root).join("src");
     std::fs::remove_dir_all(&src)?;

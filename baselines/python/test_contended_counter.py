@@ -1,0 +1,97 @@
+"""Tests for contended_counter.py (exercise 10): every mode against a plain oracle.
+
+    python3 -m unittest discover -s baselines/python -p 'test_*.py'
+
+Standard library only (Python 3.11); the numpy mode is tested where NumPy is installed.
+"""
+
+import os
+import struct
+import tempfile
+import unittest
+from pathlib import Path
+
+import test_baselines as base
+from test_baselines import WORKERS, numpy_importable, run
+
+SCRIPT = Path(__file__).resolve().parent / "contended_counter.py"
+ALL_MODES = ["sequential", "pool", "value-lock", "value-once"]
+
+# An input and the digest the Rust bench (benches/benches/contended_counter.rs,
+# reference_digest) printed for it.
+PINNED_VALUES = [0xFFFFFFFF, 0, 1, 8, 0xFFFFFFF8, 0x80000000, 7, 0xFFFFFFFE] * 13 + [5]
+PINNED_DIGEST = "53 events"
+
+
+def oracle_digest(values):
+    """An event is an item that is not a multiple of 8 (given.rs's is_event)."""
+    events = len([x for x in values if x % 8 > 0])
+    return f"{events} events"
+
+
+def write_u32(path, values):
+    path.write_bytes(struct.pack(f"<{len(values)}I", *values))
+    return path
+
+
+class ContendedCounter(unittest.TestCase):
+    assert_ok_line = base.Baselines.assert_ok_line
+    assert_error = base.Baselines.assert_error
+    list_modes = base.Baselines.list_modes
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.root = Path(cls.tmp.name)
+        blocker = cls.root / "no_numpy"
+        blocker.mkdir()
+        (blocker / "numpy.py").write_text("raise ImportError('NumPy hidden by test_contended_counter')\n")
+        cls.env_without_numpy = dict(os.environ, PYTHONPATH=str(blocker))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_oracle_matches_the_rust_digest(self):
+        self.assertEqual(oracle_digest(PINNED_VALUES), PINNED_DIGEST)
+
+    def test_lists_modes(self):
+        self.assertEqual(self.list_modes(SCRIPT), ALL_MODES + (["numpy"] if numpy_importable() else []))
+        self.assertEqual(self.list_modes(SCRIPT, env=self.env_without_numpy), ALL_MODES)
+
+    def test_every_mode_gives_the_oracle_digest(self):
+        # 2003 items: chunks of 4 per worker, or one per process, never divide it evenly.
+        values = [(i * 2654435761) % 2**32 for i in range(1968)] + [0xFFFFFFFF, 0xFFFFFFF8, 0, 1, 2**31] * 7
+        files = {
+            "mixed": write_u32(self.root / "mixed.bin", values),
+            "pinned": write_u32(self.root / "pinned.bin", PINNED_VALUES),
+            "one event": write_u32(self.root / "one.bin", [0xFFFFFFFF]),
+            "no event": write_u32(self.root / "none.bin", [0, 8, 0xFFFFFFF8]),
+            "empty": write_u32(self.root / "empty.bin", []),
+        }
+        for name, path in files.items():
+            expected = oracle_digest(struct.unpack(f"<{path.stat().st_size // 4}I", path.read_bytes()))
+            for mode in self.list_modes(SCRIPT):
+                for workers in (WORKERS, 3) if name == "mixed" else (WORKERS,):
+                    with self.subTest(file=name, mode=mode, workers=workers):
+                        proc = run(SCRIPT, str(path), "--mode", mode, "--workers", str(workers))
+                        line = self.assert_ok_line(proc, mode)
+                        self.assertEqual(line["digest"], expected)
+                        self.assertEqual(f"{line['result']} events", expected)
+
+    def test_rejects_a_size_not_multiple_of_4(self):
+        path = self.root / "odd.bin"
+        path.write_bytes(b"\x01\x00\x00\x00\x02")
+        self.assert_error(run(SCRIPT, str(path), "--mode", "value-lock", "--workers", str(WORKERS)), "5 bytes")
+
+    def test_missing_file(self):
+        self.assert_error(run(SCRIPT, str(self.root / "missing.bin"), "--mode", "pool"), "missing.bin")
+
+    def test_numpy_mode_without_numpy_says_how_to_install(self):
+        path = write_u32(self.root / "small.bin", [1, 2, 3])
+        proc = run(SCRIPT, str(path), "--mode", "numpy", env=self.env_without_numpy)
+        self.assert_error(proc, "python3 -m pip install numpy")
+
+
+if __name__ == "__main__":
+    unittest.main()
