@@ -30,6 +30,8 @@ pub struct PidStat {
     pub pid: i32,
     /// Field 3: `R` running, `S` asleep, `D` in uninterruptible I/O, `Z` zombie, …
     pub state: char,
+    /// Field 4: the parent's pid.
+    pub ppid: i32,
     /// Field 5: the process group.
     pub pgrp: i32,
     /// Fields 14–17: utime + stime + cutime + cstime, in clock ticks. The
@@ -47,9 +49,10 @@ pub fn parse_pid_stat(line: &str) -> Option<PidStat> {
     let fields: Vec<&str> = tail.split_whitespace().collect();
     let field = |n: usize| -> Option<u64> { fields.get(n - 3)?.parse().ok() };
     let state = fields.first()?.chars().next()?;
+    let ppid = fields.get(4 - 3)?.parse().ok()?;
     let pgrp = fields.get(5 - 3)?.parse().ok()?;
     let ticks = field(14)? + field(15)? + field(16)? + field(17)?;
-    Some(PidStat { pid, state, pgrp, ticks })
+    Some(PidStat { pid, state, ppid, pgrp, ticks })
 }
 
 /// Clock ticks per second of `/proc`'s tick counters (`USER_HZ`, usually 100).
@@ -171,10 +174,13 @@ mod tests {
     #[test]
     fn pid_stat_counts_fields_after_the_last_parenthesis() {
         let cat = "7480 (cat) R 7475 7475 3368 0 -1 4194304 102 0 1 0 3 4 5 6 20 0 1 0 428444 3133440 380";
-        assert_eq!(parse_pid_stat(cat), Some(PidStat { pid: 7480, state: 'R', pgrp: 7475, ticks: 3 + 4 + 5 + 6 }));
+        assert_eq!(
+            parse_pid_stat(cat),
+            Some(PidStat { pid: 7480, state: 'R', ppid: 7475, pgrp: 7475, ticks: 3 + 4 + 5 + 6 })
+        );
         // A name with spaces and parentheses (a thread may rename itself so).
         let odd = "42 (my (odd) prog) 1) S 1 40 40 0 -1 0 0 0 0 0 100 50 7 1 20 0 2 0 1 1 1";
-        assert_eq!(parse_pid_stat(odd), Some(PidStat { pid: 42, state: 'S', pgrp: 40, ticks: 158 }));
+        assert_eq!(parse_pid_stat(odd), Some(PidStat { pid: 42, state: 'S', ppid: 1, pgrp: 40, ticks: 158 }));
         assert_eq!(parse_pid_stat("42 (cut) S 1 40"), None);
         assert_eq!(parse_pid_stat(""), None);
     }

@@ -280,7 +280,7 @@ fn paired_rounds(ws: &Workspace, exe: &Path, input: &InputFile, effort: &Effort)
     match runner::run_harness(ws, exe, &request, limit)? {
         Harness::Stopped(stop, _) => Ok(Err(format!(
             "stopped after {} s — likely a deadlock ({}); `cargo xtask check` finds it faster",
-            stop.limit_secs, stop.threads
+            stop.after_secs, stop.threads
         ))),
         Harness::Report(report) => match *report {
             harness::Report::BenchRun(run) => Ok(Ok(run)),

@@ -48,12 +48,21 @@ const BLOCKED_BELOW_CORES: f64 = 0.05;
 const BUSY_ABOVE_CORES: f64 = 0.5;
 /// A busy machine stretches the limit up to this many times the original.
 const MAX_STRETCH: u32 = 3;
+/// With [`Cmd::stop_when_stuck`]: a group whose every thread waits with no
+/// time limit, using no CPU, for this long is deadlocked — stopped then,
+/// not at the limit. Looked at every [`STUCK_LOOK_EVERY`].
+#[cfg(target_os = "linux")]
+const STUCK_FOR: Duration = Duration::from_secs(2);
+#[cfg(target_os = "linux")]
+const STUCK_LOOK_EVERY: Duration = Duration::from_millis(250);
 
 pub struct Cmd {
     command: Command,
     shown: String,
     /// Not shown at all: a probe whose failure is an answer (`doctor`, `bench`).
     quiet: bool,
+    /// Stopped before the limit once its group surely cannot move (a deadlock).
+    stop_when_stuck: bool,
 }
 
 /// What a captured command did.
@@ -69,6 +78,8 @@ pub struct Finished {
     pub stuck_threads: Option<String>,
     /// Why it was stopped at the time limit; `None` when it exited by itself.
     pub stopped: Option<Stopped>,
+    /// From start to exit or stop.
+    pub ran_for: Duration,
 }
 
 /// What a command stopped at its time limit was doing, judged from the CPU
@@ -97,7 +108,12 @@ impl Finished {
 impl Cmd {
     pub fn new(program: impl AsRef<OsStr>) -> Self {
         let program = program.as_ref();
-        Self { command: Command::new(program), shown: program.to_string_lossy().into_owned(), quiet: false }
+        Self {
+            command: Command::new(program),
+            shown: program.to_string_lossy().into_owned(),
+            quiet: false,
+            stop_when_stuck: false,
+        }
     }
 
     pub fn cargo() -> Self {
@@ -114,6 +130,15 @@ impl Cmd {
     /// Not shown before it runs: for probes such as `python3 --version`.
     pub fn quiet(mut self) -> Self {
         self.quiet = true;
+        self
+    }
+
+    /// Stops the command as soon as every thread of its group has waited,
+    /// with no time limit and no CPU used, for [`STUCK_FOR`] (Linux; see
+    /// `procfs::group_cannot_move`): a deadlock is reported in seconds, not
+    /// at the time limit. For programs that only compute (test binaries).
+    pub fn stop_when_stuck(mut self) -> Self {
+        self.stop_when_stuck = true;
         self
     }
 
@@ -177,7 +202,8 @@ impl Cmd {
         let group = Group::new(child.id());
         let stdout = collect(child.stdout.take().expect("piped"));
         let stderr = collect(child.stderr.take().expect("piped"));
-        let stop = supervise(&mut child, limit, &self.shown, self.quiet);
+        let started = Instant::now();
+        let stop = supervise(&mut child, limit, &self.shown, self.quiet, self.stop_when_stuck);
         if !matches!(stop, Ok(None)) {
             group.kill();
             let _ = child.kill();
@@ -207,6 +233,7 @@ impl Cmd {
         let stderr = String::from_utf8_lossy(&stderr.take()).into_owned();
         let (stopped, stuck_threads) = stop.unzip();
         Ok(Finished {
+            ran_for: started.elapsed(),
             status: if stopped.is_some() { None } else { Some(status) },
             stdout: String::from_utf8_lossy(&raw_stdout).into_owned(),
             raw_stdout,
@@ -224,12 +251,17 @@ fn supervise(
     limit: Duration,
     shown: &str,
     quiet: bool,
+    stop_when_stuck: bool,
 ) -> std::io::Result<Option<(Stopped, String)>> {
     let started = Instant::now();
     let mut allowed = limit;
+    let mut stuck = StuckWatch::default();
     loop {
         if has_exited(child)? {
             return Ok(None);
+        }
+        if stop_when_stuck && stuck.deadlocked(child.id()) {
+            return Ok(Some((Stopped::Blocked, describe_threads(child.id()))));
         }
         if started.elapsed() < allowed {
             std::thread::sleep(POLL);
@@ -244,6 +276,42 @@ fn supervise(
             continue;
         }
         return Ok(Some((verdict, describe_threads(child.id()))));
+    }
+}
+
+/// Looks, now and then, whether a group cannot move; remembers since when
+/// and with how much CPU used.
+#[derive(Default)]
+struct StuckWatch {
+    last_look: Option<Instant>,
+    since: Option<(Instant, std::collections::HashMap<u32, u64>)>,
+}
+
+impl StuckWatch {
+    /// True once group `pgid` has been unable to move, with no CPU used, for [`STUCK_FOR`].
+    #[cfg(target_os = "linux")]
+    fn deadlocked(&mut self, pgid: u32) -> bool {
+        if self.last_look.is_some_and(|at| at.elapsed() < STUCK_LOOK_EVERY) {
+            return false;
+        }
+        self.last_look = Some(Instant::now());
+        if !procfs::group_cannot_move(pgid) {
+            self.since = None;
+            return false;
+        }
+        let ticks = procfs::group_ticks(pgid);
+        match &self.since {
+            Some((since, before)) if procfs::ticks_between(before, &ticks) == 0 => since.elapsed() >= STUCK_FOR,
+            _ => {
+                self.since = Some((Instant::now(), ticks));
+                false
+            }
+        }
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn deadlocked(&mut self, _pgid: u32) -> bool {
+        false
     }
 }
 
@@ -506,6 +574,22 @@ mod tests {
             assert!(threads.starts_with("1 threads: 1 asleep"), "{threads}");
             assert_eq!(left_with_arg(&duration), vec![]);
         }
+    }
+
+    #[test]
+    #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+    fn a_deadlocked_child_is_stopped_early_and_a_sleeping_one_is_not() {
+        // A thread taking a lock it already holds waits forever, with no time limit.
+        let deadlock = "import threading; lock = threading.Lock(); lock.acquire(); lock.acquire()";
+        let out = Cmd::new("python3").args(["-c", deadlock]).quiet().stop_when_stuck().capture(Duration::from_secs(60));
+        let out = out.unwrap();
+        assert_eq!(out.stopped, Some(Stopped::Blocked));
+        assert!(out.ran_for < Duration::from_secs(20), "stopped after {:?}, not at the 60 s limit", out.ran_for);
+        // A sleep is a wait with a time limit: it runs to its end.
+        let sleep = "import time; time.sleep(3)";
+        let out = Cmd::new("python3").args(["-c", sleep]).quiet().stop_when_stuck().capture(Duration::from_secs(60));
+        let out = out.unwrap();
+        assert!(out.success(), "a 3 s sleep was stopped: {:?} after {:?}", out.stopped, out.ran_for);
     }
 
     #[test]

@@ -100,6 +100,7 @@ pub fn run_suite(
         SuiteRun { flavour, passed: 0, failed: Vec::new(), reached_todo: false, stop: None, details: String::new() };
     let test_binary = |exe: &Path| {
         let mut cmd = Cmd::new(exe)
+            .stop_when_stuck()
             .arg("--test-threads=1")
             .env("INSTA_UPDATE", "no")
             .env("INSTA_WORKSPACE_ROOT", &ws.root)
@@ -130,7 +131,7 @@ pub fn run_suite(
             }
             run.stop = Some(Stop {
                 kind: stop_kind(out.stopped),
-                limit_secs: limit.as_secs(),
+                after_secs: out.ran_for.as_secs().max(1),
                 test: running_test(&out.stdout),
                 threads: out.stuck_threads.clone().unwrap_or_default(),
             });
@@ -218,7 +219,7 @@ pub fn run_harness(ws: &Workspace, exe: &Path, request: &harness::Request, limit
     if out.timed_out() {
         let stop = Stop {
             kind: stop_kind(out.stopped),
-            limit_secs: limit.as_secs(),
+            after_secs: out.ran_for.as_secs().max(1),
             test: Some("the timing run".into()),
             threads: out.stuck_threads.clone().unwrap_or_default(),
         };

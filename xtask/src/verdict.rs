@@ -180,11 +180,13 @@ pub enum StopKind {
     MachineBusy,
 }
 
-/// A test binary stopped at its time limit.
+/// A test binary stopped at its time limit, or earlier once it surely
+/// could not move (`Cmd::stop_when_stuck`).
 #[derive(Debug, Clone)]
 pub struct Stop {
     pub kind: StopKind,
-    pub limit_secs: u64,
+    /// Seconds it ran before it was stopped.
+    pub after_secs: u64,
     /// The test that started and never finished.
     pub test: Option<String>,
     /// What its threads were doing ("3 threads: 3 asleep in futex_wait_queue …").
@@ -259,7 +261,7 @@ fn suite_outcome(run: &SuiteRun) -> Verdict {
 
 fn stopped(run: &SuiteRun, stop: &Stop) -> Verdict {
     let test = stop.test.as_deref().map_or("a test".to_string(), |t| format!("test `{t}`"));
-    let limit = stop.limit_secs;
+    let limit = stop.after_secs;
     let mut verdict = match stop.kind {
         StopKind::Blocked => Verdict::fail(
             Cause::Deadlock,
@@ -337,7 +339,7 @@ mod tests {
     }
 
     fn stop(kind: StopKind) -> Option<Stop> {
-        Some(Stop { kind, limit_secs: 15, test: Some("drains".into()), threads: "2 threads: 2 running".into() })
+        Some(Stop { kind, after_secs: 15, test: Some("drains".into()), threads: "2 threads: 2 running".into() })
     }
 
     #[test]

@@ -75,6 +75,72 @@ pub fn describe_group_threads(pgid: u32) -> String {
     format!("{total} threads{processes}: {}", parts.join(", "))
 }
 
+/// Whether nothing in group `pgid` can move by itself: every thread sleeps
+/// (state `S`) in a wait without a time limit — a lock, a condition variable,
+/// a join, a read or write on a pipe or socket, a wait for a child — and no
+/// process outside the group is a child of one inside it (it could be the
+/// one to wake them). A timed wait (a sleep, `recv_timeout`, `poll` with a
+/// timeout), a thread on a CPU or in disk I/O, a system call not known here,
+/// or anything unreadable: `false`. Only a sure deadlock may end a run early.
+pub fn group_cannot_move(pgid: u32) -> bool {
+    let members = group_members(pgid);
+    if members.is_empty() {
+        return false;
+    }
+    let pids: std::collections::HashSet<u32> = members.iter().map(|(pid, _)| *pid).collect();
+    for (pid, _) in &members {
+        let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else { return false };
+        for task in tasks.flatten() {
+            let path = task.path();
+            let asleep = std::fs::read_to_string(path.join("stat"))
+                .ok()
+                .and_then(|stat| parse_pid_stat(&stat))
+                .is_some_and(|stat| stat.state == 'S');
+            let untimed = std::fs::read_to_string(path.join("syscall")).is_ok_and(|call| waits_without_limit(&call));
+            if !(asleep && untimed) {
+                return false;
+            }
+        }
+    }
+    // A child that left the group (its own session or group) is not watched.
+    let Ok(entries) = std::fs::read_dir("/proc") else { return false };
+    !entries.flatten().filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok()).any(|pid| {
+        std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .ok()
+            .and_then(|stat| parse_pid_stat(&stat))
+            .is_some_and(|stat| stat.pgrp != pgid as i32 && stat.state != 'Z' && pids.contains(&(stat.ppid as u32)))
+    })
+}
+
+/// Whether a thread's `/proc/…/syscall` line ("202 0x7f… 0x89 0x2 0x0 …":
+/// the call's number and its six arguments) is a wait with no time limit.
+/// The numbers are x86-64's; elsewhere nothing is recognised.
+fn waits_without_limit(syscall: &str) -> bool {
+    if !cfg!(target_arch = "x86_64") {
+        return false;
+    }
+    let mut fields = syscall.split_whitespace();
+    let Some(Ok(number)) = fields.next().map(str::parse::<u64>) else { return false };
+    let args: Vec<u64> =
+        fields.take(6).filter_map(|a| u64::from_str_radix(a.trim_start_matches("0x"), 16).ok()).collect();
+    let Ok(args) = <[u64; 6]>::try_from(args) else { return false };
+    let no_timeout = |i: usize| args[i] == 0;
+    let infinite = |i: usize| args[i] as i32 == -1;
+    match number {
+        // futex: FUTEX_WAIT (0) or FUTEX_WAIT_BITSET (9), private or not, without a timeout.
+        202 => matches!(args[1] & 0x7f, 0 | 9) && no_timeout(3),
+        // read, write, readv, writev, pause, accept, sendto, recvfrom, sendmsg,
+        // recvmsg, wait4, rt_sigsuspend, waitid, accept4: block until someone acts.
+        0 | 1 | 19 | 20 | 34 | 43 | 44 | 45 | 46 | 47 | 61 | 130 | 247 | 288 => true,
+        // poll (timeout -1), select, ppoll, pselect6 (no timeout), epoll_wait and epoll_pwait (-1).
+        7 => infinite(2),
+        23 | 270 => no_timeout(4),
+        271 => no_timeout(2),
+        232 | 281 => infinite(3),
+        _ => false,
+    }
+}
+
 /// Every live process whose command line has an argument `matches` accepts:
 /// its pid and arguments. For tests that look for what they started.
 pub fn processes_with_arg(matches: impl Fn(&str) -> bool) -> Vec<(u32, Vec<String>)> {
@@ -101,6 +167,29 @@ mod tests {
         let before = HashMap::from([(1, 100), (2, 50), (3, 7)]);
         let after = HashMap::from([(1, 130), (2, 50), (4, 12)]);
         assert_eq!(ticks_between(&before, &after), 30 + 12);
+    }
+
+    #[test]
+    fn only_waits_without_a_time_limit_count_as_stuck() {
+        if !cfg!(target_arch = "x86_64") {
+            return;
+        }
+        // A mutex or join (FUTEX_WAIT_BITSET | PRIVATE, no timeout), a pipe read, poll(-1).
+        for call in ["202 0x7f00 0x89 0x2 0x0 0x0 0xffffffff 0x7ffc 0x7f01", "0 0x3 0x7f00 0x2000 0x0 0x0 0x0 0x1 0x2"]
+        {
+            assert!(waits_without_limit(call), "{call}");
+        }
+        assert!(waits_without_limit("7 0x7f00 0x1 0xffffffffffffffff 0x0 0x0 0x0 0x1 0x2"));
+        // recv_timeout (a futex with a timeout), a sleep, poll with 100 ms, running, unreadable.
+        for call in [
+            "202 0x7f00 0x89 0x2 0x7ffc1234 0x0 0xffffffff 0x7ffc 0x7f01",
+            "230 0x1 0x0 0x7ffc 0x0 0x0 0x0 0x1 0x2",
+            "7 0x7f00 0x1 0x64 0x0 0x0 0x0 0x1 0x2",
+            "running",
+            "",
+        ] {
+            assert!(!waits_without_limit(call), "{call}");
+        }
     }
 
     #[test]
