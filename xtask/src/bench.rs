@@ -421,6 +421,36 @@ fn print_report(r: &Results, export: Option<&Path>) {
         anstream::println!();
         print_exercise(e, r.probes.memory_read_bytes_per_second, r.machine.described.cores);
     }
+    if let Some(line) = python_summary(&r.exercises) {
+        anstream::println!();
+        anstream::println!("{line}");
+    }
+}
+
+/// The reference's speed over the best correct Python column, per exercise
+/// that has both, as a geometric mean: "how much faster than what you do today".
+fn python_summary(exercises: &[ExerciseResult]) -> Option<String> {
+    let ratios: Vec<(f64, &str)> = exercises
+        .iter()
+        .filter_map(|e| {
+            let reference = e.implementations.iter().find(|i| i.name == "reference")?.stats.median_seconds;
+            let best = e.python.iter().filter(|p| p.correct).map(|p| p.compute_seconds).reduce(f64::min)?;
+            (reference > 0.0).then_some((best / reference, e.id.as_str()))
+        })
+        .collect();
+    let (lowest, highest) =
+        (ratios.iter().min_by(|a, b| a.0.total_cmp(&b.0))?, ratios.iter().max_by(|a, b| a.0.total_cmp(&b.0))?);
+    let mean = (ratios.iter().map(|(r, _)| r.ln()).sum::<f64>() / ratios.len() as f64).exp();
+    Some(format!(
+        "{} the references against the best Python column: {mean:.1}× faster (geometric mean over {} exercise(s); \
+         from {:.1}× in {} to {:.1}× in {})",
+        ui::bold("Rust vs Python:"),
+        ratios.len(),
+        lowest.0,
+        lowest.1,
+        highest.0,
+        highest.1
+    ))
 }
 
 fn print_exercise(e: &ExerciseResult, bandwidth: f64, cores: usize) {
@@ -516,5 +546,53 @@ fn print_exercise(e: &ExerciseResult, bandwidth: f64, cores: usize) {
     }
     if let Some(report) = &e.criterion_report {
         anstream::println!("  criterion detail: {report}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::PythonResult;
+
+    fn measured(id: &str, reference_seconds: f64, python: &[(f64, bool)]) -> ExerciseResult {
+        let input = InputFile {
+            kind: "u32".into(),
+            size: 8,
+            seed: 1,
+            bytes: 32,
+            hash: "h".into(),
+            path: std::path::PathBuf::new(),
+        };
+        let mut e = ExerciseResult::unmeasured(id, input, LearnerStatus::NotSolved);
+        let stats = benches::paired::ImplStats {
+            median_seconds: reference_seconds,
+            min_seconds: reference_seconds,
+            max_seconds: reference_seconds,
+            cpu_per_wall: 1.0,
+        };
+        e.implementations = vec![Implementation { name: "reference".into(), stats, throughput_bytes_per_second: 1.0 }];
+        e.python = python
+            .iter()
+            .map(|&(seconds, correct)| PythonResult {
+                mode: "pool".into(),
+                flavour: String::new(),
+                rounds: 1,
+                compute_seconds: seconds,
+                process_seconds: seconds,
+                correct,
+            })
+            .collect();
+        e
+    }
+
+    #[test]
+    fn the_python_summary_is_a_geometric_mean_of_the_best_correct_columns() {
+        // 01: best correct 2 s over 1 s = 2×; 02: 8 s over 1 s = 8× (the wrong 0.1 s answer does not count).
+        let exercises =
+            [measured("01-a", 1.0, &[(2.0, true), (4.0, true)]), measured("02-b", 1.0, &[(8.0, true), (0.1, false)])];
+        let line = python_summary(&exercises).expect("two exercises with both");
+        assert!(line.contains("4.0× faster") && line.contains("over 2 exercise(s)"), "{line}");
+        assert!(line.contains("2.0× in 01-a") && line.contains("8.0× in 02-b"), "{line}");
+        assert_eq!(python_summary(&[measured("03-c", 1.0, &[(5.0, false)])]), None);
     }
 }
