@@ -17,7 +17,7 @@ use crate::{loom, report, ui};
 /// Seconds the gate may add rounds before it says "inconclusive".
 pub const GATE_BUDGET_SECS: f64 = 10.0;
 
-/// `verify` checks two exercises at a time. Builds and test runs may share
+/// `verify` checks several exercises at a time. Builds and test runs may share
 /// the machine; a timing gate must have it to itself, or the other lane's
 /// work would be measured as the learner's. Everything that starts programs
 /// here holds this lock: the gate for writing, the rest for reading (std's
