@@ -223,12 +223,19 @@ mod tests {
         let fifo = std::ffi::CString::new(dir.join("fifo").to_str().unwrap()).unwrap();
         // SAFETY: mkfifo reads a NUL-terminated path.
         assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
-        let _socket = std::os::unix::net::UnixListener::bind(dir.join("socket")).unwrap();
         symlink(dir.join("file"), dir.join("link")).unwrap();
-        for (name, kind) in [("fifo", "FIFO"), ("socket", "socket"), ("link", "symlink"), ("", "folder")] {
+        for (name, kind) in [("fifo", "FIFO"), ("link", "symlink"), ("", "folder")] {
             let e = refuse_unless_regular(&dir.join(name)).expect_err(name).to_string();
             assert!(e.contains(kind) && e.contains("not a regular file"), "{name}: {e}");
         }
+        // A socket's path must fit in 108 bytes: made in the temporary folder.
+        let socket = std::env::temp_dir().join(format!("workbench-socket-{}", std::process::id()));
+        let _ = std::fs::remove_file(&socket);
+        let listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+        let e = refuse_unless_regular(&socket).expect_err("a socket").to_string();
+        drop(listener);
+        let _ = std::fs::remove_file(&socket);
+        assert!(e.contains("socket") && e.contains("not a regular file"), "{e}");
         let null = refuse_unless_regular(Path::new("/dev/null")).expect_err("a device").to_string();
         assert!(null.contains("character device"), "{null}");
     }
