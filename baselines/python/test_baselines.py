@@ -115,6 +115,20 @@ def sample_text():
     return "".join(parts).encode("utf-8")
 
 
+def write_u32(path, values):
+    """`values` as little-endian u32s at `path`, as `cargo xtask gen u32` writes them."""
+    path.write_bytes(struct.pack(f"<{len(values)}I", *values))
+    return path
+
+
+def env_without_numpy(root):
+    """An environment in which `import numpy` fails: a stub `numpy` in `root`, found before any real one."""
+    blocker = root / "no_numpy"
+    blocker.mkdir()
+    (blocker / "numpy.py").write_text("raise ImportError('NumPy hidden by the test')\n")
+    return dict(os.environ, PYTHONPATH=str(blocker))
+
+
 def run(script, *args, env=None):
     return subprocess.run(
         [sys.executable, str(script), *args], capture_output=True, text=True, timeout=60, env=env
@@ -137,11 +151,7 @@ class Baselines(unittest.TestCase):
         cls.text.write_bytes(sample_text())
         cls.empty = root / "empty.txt"
         cls.empty.write_bytes(b"")
-        # A `numpy` that cannot be imported, found before any real one.
-        blocker = root / "no_numpy"
-        blocker.mkdir()
-        (blocker / "numpy.py").write_text("raise ImportError('NumPy hidden by test_baselines')\n")
-        cls.env_without_numpy = dict(os.environ, PYTHONPATH=str(blocker))
+        cls.env_without_numpy = env_without_numpy(root)
 
     @classmethod
     def tearDownClass(cls):

@@ -5,14 +5,13 @@
 Standard library only (Python 3.11); the numpy mode is tested where NumPy is installed.
 """
 
-import os
 import struct
 import tempfile
 import unittest
 from pathlib import Path
 
 import test_baselines as base
-from test_baselines import WORKERS, numpy_importable, run
+from test_baselines import WORKERS, env_without_numpy, numpy_importable, run, write_u32
 
 SCRIPT = Path(__file__).resolve().parent / "contended_counter.py"
 ALL_MODES = ["sequential", "pool", "value-lock", "value-once"]
@@ -29,11 +28,6 @@ def oracle_digest(values):
     return f"{events} events"
 
 
-def write_u32(path, values):
-    path.write_bytes(struct.pack(f"<{len(values)}I", *values))
-    return path
-
-
 class ContendedCounter(unittest.TestCase):
     assert_ok_line = base.Baselines.assert_ok_line
     assert_error = base.Baselines.assert_error
@@ -43,10 +37,7 @@ class ContendedCounter(unittest.TestCase):
     def setUpClass(cls):
         cls.tmp = tempfile.TemporaryDirectory()
         cls.root = Path(cls.tmp.name)
-        blocker = cls.root / "no_numpy"
-        blocker.mkdir()
-        (blocker / "numpy.py").write_text("raise ImportError('NumPy hidden by test_contended_counter')\n")
-        cls.env_without_numpy = dict(os.environ, PYTHONPATH=str(blocker))
+        cls.env_without_numpy = env_without_numpy(cls.root)
 
     @classmethod
     def tearDownClass(cls):

@@ -5,14 +5,13 @@
 Standard library only (Python 3.11); the numpy mode is tested where NumPy is installed.
 """
 
-import os
 import struct
 import tempfile
 import unittest
 from pathlib import Path
 
 import test_baselines as base
-from test_baselines import WORKERS, numpy_importable, run
+from test_baselines import WORKERS, env_without_numpy, numpy_importable, run, write_u32
 
 SCRIPT = Path(__file__).resolve().parent / "heat_stencil.py"
 ALL_MODES = ["sequential", "pool", "shared-memory"]
@@ -56,11 +55,6 @@ def oracle_digest(cells):
     return f"{len(cells)} cells, bit hash {h:016x}"
 
 
-def write_u32(path, values):
-    path.write_bytes(struct.pack(f"<{len(values)}I", *values))
-    return path
-
-
 class HeatStencil(unittest.TestCase):
     assert_ok_line = base.Baselines.assert_ok_line
     assert_error = base.Baselines.assert_error
@@ -70,10 +64,7 @@ class HeatStencil(unittest.TestCase):
     def setUpClass(cls):
         cls.tmp = tempfile.TemporaryDirectory()
         cls.root = Path(cls.tmp.name)
-        blocker = cls.root / "no_numpy"
-        blocker.mkdir()
-        (blocker / "numpy.py").write_text("raise ImportError('NumPy hidden by test_heat_stencil')\n")
-        cls.env_without_numpy = dict(os.environ, PYTHONPATH=str(blocker))
+        cls.env_without_numpy = env_without_numpy(cls.root)
 
     @classmethod
     def tearDownClass(cls):

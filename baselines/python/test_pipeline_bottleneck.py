@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pipeline_bottleneck
 import test_baselines
-from test_baselines import WORKERS, run
+from test_baselines import WORKERS, run, write_u32
 
 SCRIPT = Path(__file__).resolve().parent / "pipeline_bottleneck.py"
 MODES = ["sequential", "pool", "pipeline-one-per-stage", "pipeline"]
@@ -37,11 +37,6 @@ def oracle_digest(path):
     for x in struct.unpack(f"<{len(data) // 4}I", data):
         total = (total + oracle_stage(2, oracle_stage(1, oracle_stage(0, x)))) % 2**64
     return str(total)
-
-
-def write_u32(path, values):
-    path.write_bytes(struct.pack(f"<{len(values)}I", *values))
-    return path
 
 
 class PipelineBottleneck(unittest.TestCase):

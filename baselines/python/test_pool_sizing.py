@@ -6,7 +6,6 @@ subprocess on small files written to a temporary directory.
 Standard library only (Python 3.11).
 """
 
-import os
 import random
 import struct
 import tempfile
@@ -14,7 +13,7 @@ import unittest
 from pathlib import Path
 
 import test_baselines
-from test_baselines import WORKERS, numpy_importable, run
+from test_baselines import WORKERS, env_without_numpy, numpy_importable, run, write_u32
 
 SCRIPT = Path(__file__).resolve().parent / "pool_sizing.py"
 MODES = ["sequential", "pool", "threadpool"]
@@ -32,19 +31,6 @@ def oracle_kernel(x):
 def oracle_digest(path):
     data = Path(path).read_bytes()
     return str(sum(oracle_kernel(x) for x in struct.unpack(f"<{len(data) // 4}I", data)))
-
-
-def write_u32(path, values):
-    path.write_bytes(struct.pack(f"<{len(values)}I", *values))
-    return path
-
-
-def numpy_blocker(root):
-    """An environment in which `import numpy` fails, as in test_baselines."""
-    blocker = root / "no_numpy"
-    blocker.mkdir()
-    (blocker / "numpy.py").write_text("raise ImportError('NumPy hidden by the test')\n")
-    return dict(os.environ, PYTHONPATH=str(blocker))
 
 
 class PoolSizing(unittest.TestCase):
@@ -65,7 +51,7 @@ class PoolSizing(unittest.TestCase):
         cls.empty = write_u32(root / "empty.bin", [])
         cls.odd = root / "odd.bin"
         cls.odd.write_bytes(b"\x01\x00\x00\x00\x02")
-        cls.env_without_numpy = numpy_blocker(root)
+        cls.env_without_numpy = env_without_numpy(root)
 
     @classmethod
     def tearDownClass(cls):
