@@ -40,7 +40,7 @@ import multiprocessing
 import sys
 import time
 
-from parallel_sum import ITEM_BYTES, as_u32, load
+from parallel_sum import as_u32, chunks_of, load
 from workbench_baseline import Outcome, main, warm_pool
 
 
@@ -56,13 +56,6 @@ def count_chunk(chunk):
         if is_event(x):
             count += 1
     return count
-
-
-def chunks_of(data, pieces):
-    """About `pieces` chunks of raw bytes, each a whole number of items; the last may be shorter."""
-    items = len(data) // ITEM_BYTES
-    per_chunk = max(1, -(-items // pieces)) * ITEM_BYTES
-    return [data[start : start + per_chunk] for start in range(0, len(data), per_chunk)]
 
 
 def run_sequential(data, workers):

@@ -34,7 +34,7 @@ python3 -m pip install numpy
 import sys
 import time
 
-from parallel_sum import ITEM_BYTES, as_u32, load
+from parallel_sum import as_u32, chunks_of, load
 from workbench_baseline import Outcome, main, warm_pool
 
 MASK = (1 << 64) - 1
@@ -54,13 +54,6 @@ def cheap(x):
 def chunk_sum(chunk):
     """Runs in a worker process: the sum of cheap(x) over one chunk of raw bytes."""
     return sum(map(cheap, as_u32(chunk)))
-
-
-def chunks_of(data, pieces):
-    """About `pieces` chunks of raw bytes, each a whole number of items; the last may be shorter."""
-    items = len(data) // ITEM_BYTES
-    per_chunk = max(1, -(-items // pieces)) * ITEM_BYTES
-    return [data[start : start + per_chunk] for start in range(0, len(data), per_chunk)]
 
 
 def run_sequential(data, workers):

@@ -59,10 +59,10 @@ def chunk_sum(chunk):
     return sum(as_u32(chunk))
 
 
-def chunks_of(data, workers):
-    """About four chunks per worker, so a slow worker does not hold up the rest; each a whole number of items."""
+def chunks_of(data, pieces):
+    """About `pieces` chunks of raw bytes, each a whole number of items; the last may be shorter."""
     items = len(data) // ITEM_BYTES
-    per_chunk = max(1, -(-items // (workers * 4))) * ITEM_BYTES
+    per_chunk = max(1, -(-items // pieces)) * ITEM_BYTES
     return [data[start : start + per_chunk] for start in range(0, len(data), per_chunk)]
 
 
@@ -75,7 +75,8 @@ def run_sequential(data, workers):
 def run_pool(data, workers):
     with warm_pool(workers) as pool:
         start = time.perf_counter()
-        chunks = chunks_of(data, workers)
+        # About four chunks per worker, so a slow worker does not hold up the rest.
+        chunks = chunks_of(data, workers * 4)
         total = sum(pool.map(chunk_sum, chunks, chunksize=1))
         seconds = time.perf_counter() - start
     return Outcome(seconds, f"multiprocessing.Pool({workers}), {len(chunks)} chunks, chunksize=1", total)

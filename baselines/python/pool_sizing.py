@@ -73,7 +73,7 @@ def run_sequential(data, workers):
 def run_pool(data, workers):
     with warm_pool(workers) as pool:
         start = time.perf_counter()
-        chunks = chunks_of(data, workers)
+        chunks = chunks_of(data, workers * 4)
         total = sum(pool.map(chunk_total, chunks, chunksize=1))
         seconds = time.perf_counter() - start
     return Outcome(seconds, f"multiprocessing.Pool({workers}), {len(chunks)} chunks, chunksize=1", total)
@@ -82,7 +82,7 @@ def run_pool(data, workers):
 def run_threadpool(data, workers):
     with ThreadPool(workers) as pool:  # its threads start here, before the clock
         start = time.perf_counter()
-        chunks = chunks_of(data, workers)
+        chunks = chunks_of(data, workers * 4)
         total = sum(pool.map(chunk_total, chunks, chunksize=1))
         seconds = time.perf_counter() - start
     flavour = f"multiprocessing.pool.ThreadPool({workers}), {len(chunks)} chunks, chunksize=1 (one GIL)"
