@@ -14,7 +14,7 @@
 mod rng;
 mod text;
 
-pub use text::{STATION_COUNT, station_names};
+pub use text::{CHALLENGE_STATION_COUNT, STATION_COUNT, challenge_station_names, station_names};
 
 use std::io::{self, Write};
 use std::str::FromStr;
@@ -28,20 +28,26 @@ pub enum Kind {
     U32,
     /// Zipf-distributed words (some non-ASCII) with punctuation and newlines.
     Text,
-    /// One-billion-row-challenge rows `<station>;<temp>\n`.
+    /// One-billion-row-challenge rows `<station>;<temp>\n`: the workbench's
+    /// own, harder shape (10 000 stations, names of 1 to 100 bytes, shared prefixes).
     Stations,
+    /// The same rows shaped like the public challenge's data: 413 stations
+    /// with short, mostly ASCII names, temperatures normal around each
+    /// station's mean with a spread of 10 degrees.
+    Challenge,
     /// Log lines, a chosen share of them malformed.
     Logs,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::U32, Kind::Text, Kind::Stations, Kind::Logs];
+    pub const ALL: [Kind; 5] = [Kind::U32, Kind::Text, Kind::Stations, Kind::Challenge, Kind::Logs];
 
     pub fn name(self) -> &'static str {
         match self {
             Kind::U32 => "u32",
             Kind::Text => "text",
             Kind::Stations => "stations",
+            Kind::Challenge => "challenge",
             Kind::Logs => "logs",
         }
     }
@@ -51,7 +57,7 @@ impl Kind {
         match self {
             Kind::U32 => "items",
             Kind::Text => "bytes",
-            Kind::Stations | Kind::Logs => "rows",
+            Kind::Stations | Kind::Challenge | Kind::Logs => "rows",
         }
     }
 
@@ -60,7 +66,7 @@ impl Kind {
         match self {
             Kind::U32 => 1 << 16,
             Kind::Text => 1 << 20,
-            Kind::Stations | Kind::Logs => 1 << 14,
+            Kind::Stations | Kind::Challenge | Kind::Logs => 1 << 14,
         }
     }
 }
@@ -111,6 +117,7 @@ impl Spec {
             }
             Kind::Text => text::words(&mut rng, len as usize, out),
             Kind::Stations => text::station_rows(&mut rng, len, out),
+            Kind::Challenge => text::challenge_rows(&mut rng, len, out),
             Kind::Logs => {
                 let first_row = index * self.kind.block_units();
                 text::log_lines(&mut rng, first_row, len, self.malformed_ppm, out)
@@ -184,6 +191,11 @@ pub fn zipf_text(bytes: usize, seed: u64) -> String {
 /// `rows` station rows `<name>;<temp>\n`.
 pub fn station_rows(rows: usize, seed: u64) -> String {
     into_string(Spec::new(Kind::Stations, rows as u64, seed).generate())
+}
+
+/// `rows` station rows shaped like the public challenge's (see [`Kind::Challenge`]).
+pub fn challenge_rows(rows: usize, seed: u64) -> String {
+    into_string(Spec::new(Kind::Challenge, rows as u64, seed).generate())
 }
 
 /// `rows` log lines, `malformed_ppm` per million of them malformed.

@@ -137,6 +137,76 @@ pub fn station_rows(rng: &mut SplitMix64, rows: u64, out: &mut Vec<u8>) {
     }
 }
 
+/// As many stations as the public challenge's list has.
+pub const CHALLENGE_STATION_COUNT: usize = 413;
+
+const ONSETS: &[&str] = &[
+    "b", "d", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "br", "ch", "gr", "kh", "sh", "tr", "h", "j",
+];
+const NUCLEI: &[&str] = &["a", "a", "e", "i", "o", "u", "ai", "ou", "é", "ü", "ö", "ã"];
+const CODAS: &[&str] = &["", "", "", "n", "r", "s", "l", "m", "k", "t"];
+
+/// City-like names: one word of two or three syllables mostly, two words in
+/// one of twelve, three in one of 120; about one in six has an accented vowel.
+/// Lengths and the share of non-ASCII names follow the public list's.
+fn challenge_stations() -> &'static [Station] {
+    static STATIONS: OnceLock<Vec<Station>> = OnceLock::new();
+    STATIONS.get_or_init(|| {
+        let mut seen = std::collections::HashSet::new();
+        let mut list: Vec<Station> = Vec::with_capacity(CHALLENGE_STATION_COUNT);
+        let mut i = 0u64;
+        while list.len() < CHALLENGE_STATION_COUNT {
+            let mut rng = SplitMix64::for_block(VOCABULARY_SEED ^ 0xC4A1, i);
+            i += 1;
+            let words = match rng.below(120) {
+                0 => 3,
+                1..=10 => 2,
+                _ => 1,
+            };
+            let mut name = String::new();
+            for w in 0..words {
+                if w > 0 {
+                    name.push(' ');
+                }
+                let start = name.len();
+                for _ in 0..2 + rng.below(2) {
+                    name.push_str(pick(&mut rng, ONSETS));
+                    // Accents only now and then: most names stay ASCII.
+                    let nucleus = pick(&mut rng, NUCLEI);
+                    name.push_str(if nucleus.is_ascii() || rng.below(4) == 0 { nucleus } else { "a" });
+                    name.push_str(pick(&mut rng, CODAS));
+                }
+                name[start..start + 1].make_ascii_uppercase();
+            }
+            if seen.insert(name.clone()) {
+                // Means between -10 and 30 degrees, as the public list's mostly are.
+                list.push(Station { name, mean_tenths: rng.range_i64(-100, 300) });
+            }
+        }
+        list
+    })
+}
+
+/// The distinct station names used by [`challenge_rows`](crate::challenge_rows).
+pub fn challenge_station_names() -> impl Iterator<Item = &'static str> {
+    challenge_stations().iter().map(|s| s.name.as_str())
+}
+
+pub fn challenge_rows(rng: &mut SplitMix64, rows: u64, out: &mut Vec<u8>) {
+    let stations = challenge_stations();
+    for _ in 0..rows {
+        let station = &stations[rng.below(stations.len() as u64) as usize];
+        // Normal with a spread of 100 tenths, in integers: the sum of twelve
+        // uniform draws from 0..1000 has a standard deviation of 1000.
+        let sum: i64 = (0..12).map(|_| rng.below(1000) as i64).sum();
+        let tenths = (station.mean_tenths + (sum - 6000) / 10).clamp(-999, 999);
+        out.extend_from_slice(station.name.as_bytes());
+        out.push(b';');
+        push_tenths(tenths, out);
+        out.push(b'\n');
+    }
+}
+
 /// `-12.3`, `0.5`, `-0.5`; never `-0.0`.
 fn push_tenths(tenths: i64, out: &mut Vec<u8>) {
     if tenths < 0 {

@@ -1,0 +1,416 @@
+//! Reference solution of exercise 29-stations-fastest: the capstone at the
+//! speed of the machine. Every step is explained, with measurements, in
+//! `book/src/ch08-capstone/fastest.md`.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+pub use stations::{Problem, RowError};
+use stations::MAX_NAME;
+use stations_parallel::newline_chunks;
+use stations_straightforward::{Stats, format_unsorted, parse_row};
+
+// ANCHOR: plan
+/// Bytes per piece of work: small enough that no thread waits long for the
+/// last one, large enough that taking one costs nothing.
+const PIECE: usize = 2 << 20;
+/// Rows read side by side in one thread: independent cursors let the CPU
+/// overlap one row's cache misses and branches with another's work.
+const CURSORS: usize = 4;
+/// The fast path reads whole words from a row's start: at most the longest
+/// row (100 + 1 + 5 + 1 = 107 bytes) rounded up to words, and one more.
+const READ_AHEAD: usize = 128;
+
+pub fn aggregate(input: &[u8]) -> Result<String, RowError> {
+    let pieces = newline_chunks(input, input.len().div_ceil(PIECE));
+    let next = AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(pieces.len().max(1));
+    // Each thread takes the next piece until none is left, into a table of its own.
+    let per_thread: Vec<(Vec<Table>, Option<RowError>)> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut tables = vec![Table::new()];
+                    let mut first_error: Option<RowError> = None;
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(&(start, piece)) = pieces.get(i) else { break };
+                        let table = tables.last_mut().expect("one table at least");
+                        if !table.has_room_for(piece.len()) {
+                            tables.push(Table::new());
+                        }
+                        let table = tables.last_mut().expect("just pushed");
+                        if let Err(e) = table.summarize(input, start as usize, start as usize + piece.len()) {
+                            first_error = earliest(first_error, e);
+                        }
+                    }
+                    (tables, first_error)
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().expect("a summarizing thread panicked")).collect()
+    });
+    // Errors can surface in any order: the earliest in the input wins.
+    let mut first_error = None;
+    let mut total: Vec<(&[u8], Stats)> = Vec::new();
+    let mut index: std::collections::HashMap<&[u8], usize> = std::collections::HashMap::new();
+    for (tables, error) in per_thread {
+        if let Some(e) = error {
+            first_error = earliest(first_error, e);
+        }
+        for (name, stats) in tables.into_iter().flat_map(Table::into_entries) {
+            match index.entry(name) {
+                std::collections::hash_map::Entry::Occupied(at) => total[*at.get()].1.merge(&stats),
+                std::collections::hash_map::Entry::Vacant(at) => {
+                    at.insert(total.len());
+                    total.push((name, stats));
+                }
+            }
+        }
+    }
+    match first_error {
+        Some(e) => Err(e),
+        None => Ok(format_unsorted(total)),
+    }
+}
+
+fn earliest(known: Option<RowError>, found: RowError) -> Option<RowError> {
+    Some(match known {
+        Some(k) if k.offset <= found.offset => k,
+        _ => found,
+    })
+}
+// ANCHOR_END: plan
+
+// ANCHOR: words
+/// The 8 bytes at `at`, the first in the lowest bits (as in memory on a
+/// little-endian machine, and by definition everywhere else).
+#[inline(always)]
+fn word(input: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(input[at..at + 8].try_into().expect("8 bytes"))
+}
+
+/// The high bit of every byte of `w` equal to `byte`, exact up to the first
+/// one (above it a borrow can set bits of its own): ask only for the lowest.
+#[inline(always)]
+fn bytes_equal(w: u128, byte: u8) -> u128 {
+    const ONES: u128 = u128::MAX / 255;
+    let x = w ^ (ONES * u128::from(byte));
+    x.wrapping_sub(ONES) & !x & (ONES << 7)
+}
+
+// ANCHOR_END: words
+
+// ANCHOR: temperature
+/// The temperature at the start of `w` (a row's bytes after its `;`) in
+/// tenths, and how many bytes it takes with its `\n`: `-?D?D.D\n` read with
+/// shifts, masks and conditional moves, no branch on the data. `None` for
+/// any other shape (a short last row without `\n` included).
+#[inline(always)]
+fn temperature(w: u64) -> Option<(i32, usize)> {
+    let negative = w & 0xFF == u64::from(b'-');
+    let w = if negative { w >> 8 } else { w };
+    // `D.D` is made `0D.D`, so that every value has the shape `DD.D\n`.
+    let one_digit = (w >> 8) & 0xFF == u64::from(b'.');
+    let w = if one_digit { (w << 8) | u64::from(b'0') } else { w };
+    // Bytes 0, 1 and 3 are digits (high half 3, low half at most 9), byte 2 a '.', byte 4 a '\n'.
+    let shape = w & 0xFF_F0_FF_F0_F0 == 0x0A_30_2E_30_30;
+    let low_halves_are_digits = ((w & 0x00_0F_00_0F_0F) + 0x00_06_00_06_06) & 0x00_F0_00_F0_F0 == 0;
+    if !(shape && low_halves_are_digits) {
+        return None;
+    }
+    let value = (w & 0x0F) as i32 * 100 + ((w >> 8) & 0x0F) as i32 * 10 + ((w >> 24) & 0x0F) as i32;
+    let len = 5 + usize::from(negative) - usize::from(one_digit);
+    Some((if negative { -value } else { value }, len))
+}
+// ANCHOR_END: temperature
+
+// ANCHOR: table
+/// A station's key and numbers in 32 bytes: two share a 64-byte cache line.
+#[derive(Clone, Copy)]
+#[repr(C, align(32))]
+struct Station {
+    /// A short name (1 to 15 bytes) is its own key: its bytes in two words,
+    /// the rest zero, and its length in the top byte. A long name's key is
+    /// `[hash, LONG]`, and its bytes are compared as well.
+    key: [u64; 2],
+    sum: i64,
+    count: u32,
+    min: i16,
+    max: i16,
+}
+
+/// The second word of every long name's key: a length byte of 255.
+const LONG: u64 = u64::MAX;
+
+/// Open addressing with linear probing over a small array of numbers,
+/// each 0 (empty) or 1 + the index of a station in a dense array. The
+/// public data's 413 stations take 13 KiB side by side, and the 2 048
+/// slots 8 KiB: both stay in the first level of cache, where a table of
+/// 2 048 stations' slots (64 KiB) would not. The slots double at half full.
+struct Table<'a> {
+    slots: Vec<u32>,
+    stations: Vec<Station>,
+    /// Each station's name, for long keys and for the result.
+    names: Vec<&'a [u8]>,
+    /// 64 minus log2 of the slot count: a hash's top bits pick the slot.
+    shift: u32,
+    /// Input bytes summarized into this table: a station counts in 32 bits.
+    bytes: usize,
+}
+
+/// Rows are at least 6 bytes (`a;0.0\n`): a table that has read fewer than
+/// 6 · 2^32 bytes has no count over 2^32. A thread starts a new table well before.
+const TABLE_BYTES: usize = 16 << 30;
+
+impl<'a> Table<'a> {
+    fn new() -> Table<'a> {
+        Table { slots: vec![0; 2048], stations: Vec::new(), names: Vec::new(), shift: 64 - 11, bytes: 0 }
+    }
+
+    fn has_room_for(&self, bytes: usize) -> bool {
+        self.bytes + bytes <= TABLE_BYTES
+    }
+
+    /// The slot to start probing at: the top bits of the hash times an odd constant.
+    #[inline(always)]
+    fn home(&self, hash: u64) -> usize {
+        (hash.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+
+    /// Adds a reading of a short name; `false` if the station is new and its
+    /// name is not valid (the caller reports the row).
+    #[inline(always)]
+    fn add_short(&mut self, key: [u64; 2], input: &'a [u8], at: usize, len: usize, tenths: i32) -> bool {
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(key[0] ^ key[1].rotate_left(29));
+        loop {
+            match self.slots[i] {
+                0 => return self.insert(i, key, &input[at..at + len], tenths),
+                s if self.stations[s as usize - 1].key == key => {
+                    self.stations[s as usize - 1].add(tenths);
+                    return true;
+                }
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+
+    /// Adds a reading of a long name (16 to 100 bytes): its hash, then its bytes.
+    fn add_long(&mut self, name: &'a [u8], tenths: i32) -> bool {
+        let key = [hash_long(name), LONG];
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(key[0]);
+        loop {
+            match self.slots[i] {
+                0 => return self.insert(i, key, name, tenths),
+                s if self.stations[s as usize - 1].key == key && self.names[s as usize - 1] == name => {
+                    self.stations[s as usize - 1].add(tenths);
+                    return true;
+                }
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+
+    /// A new station: its name is checked once, here, not on every row.
+    /// (A row without `;` reaches here with the next row's `;`: its name holds a `\n`.)
+    #[cold]
+    fn insert(&mut self, i: usize, key: [u64; 2], name: &'a [u8], tenths: i32) -> bool {
+        let valid = (1..=MAX_NAME).contains(&name.len()) && !name.contains(&b'\n') && std::str::from_utf8(name).is_ok();
+        if !valid {
+            return false;
+        }
+        let t = tenths as i16;
+        self.stations.push(Station { key, sum: i64::from(tenths), count: 1, min: t, max: t });
+        self.names.push(name);
+        self.slots[i] = self.stations.len() as u32;
+        if self.stations.len() * 2 > self.slots.len() {
+            self.grow();
+        }
+        true
+    }
+
+    /// Twice the slots, every station moved to its new home.
+    fn grow(&mut self) {
+        self.slots = vec![0; self.slots.len() * 2];
+        self.shift -= 1;
+        let mask = self.slots.len() - 1;
+        for (n, station) in self.stations.iter().enumerate() {
+            let [k0, k1] = station.key;
+            let mut i = self.home(if k1 == LONG { k0 } else { k0 ^ k1.rotate_left(29) });
+            while self.slots[i] != 0 {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = n as u32 + 1;
+        }
+    }
+
+    fn into_entries(self) -> impl Iterator<Item = (&'a [u8], Stats)> {
+        self.names.into_iter().zip(self.stations).map(|(name, s)| {
+            (name, Stats { min: s.min.into(), max: s.max.into(), sum: s.sum, count: s.count.into() })
+        })
+    }
+}
+
+impl Station {
+    #[inline(always)]
+    fn add(&mut self, tenths: i32) {
+        let t = tenths as i16;
+        self.min = self.min.min(t);
+        self.max = self.max.max(t);
+        self.sum += i64::from(tenths);
+        self.count += 1;
+    }
+}
+
+/// FxHash-style over 8-byte words, for the few names longer than 15 bytes.
+fn hash_long(name: &[u8]) -> u64 {
+    let mut h = name.len() as u64;
+    let mut words = name.chunks_exact(8);
+    for w in &mut words {
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(w.try_into().expect("8 bytes"))).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    let mut last = [0u8; 8];
+    last[..words.remainder().len()].copy_from_slice(words.remainder());
+    (h.rotate_left(5) ^ u64::from_le_bytes(last)).wrapping_mul(0x517c_c1b7_2722_0a95)
+}
+// ANCHOR_END: table
+
+// ANCHOR: row
+/// What one step of a cursor found.
+enum Step {
+    /// The row was added; the next starts here.
+    Next(usize),
+    /// No `;` in the first 16 bytes: a long name.
+    Long,
+    /// Not a shape the fast path reads: the careful path takes this row.
+    Careful,
+}
+
+impl<'a> Table<'a> {
+    /// One row at `at` with a name of at most 15 bytes, read from words.
+    /// `READ_AHEAD` bytes of input must follow `at` (they may belong to
+    /// later rows: they are only read).
+    #[inline(always)]
+    fn fast_row(&mut self, input: &'a [u8], at: usize) -> Step {
+        // One bounds check for the whole row: the reads below are within the window.
+        let window: &[u8; READ_AHEAD] = input[at..at + READ_AHEAD].try_into().expect("READ_AHEAD bytes");
+        // The row's first 16 bytes as one 128-bit number: no branch on
+        // whether the name ends in the first word or the second.
+        let w = u128::from_le_bytes(window[..16].try_into().expect("16 bytes"));
+        let semi = bytes_equal(w, b';');
+        if semi == 0 {
+            return Step::Long;
+        }
+        let len = (semi.trailing_zeros() / 8) as usize;
+        let name = w & ((1u128 << (8 * len)) - 1);
+        let key = [name as u64, (name >> 64) as u64 | (len as u64) << 56];
+        let t = u64::from_le_bytes(window[len + 1..len + 9].try_into().expect("8 bytes"));
+        let Some((tenths, t_len)) = temperature(t) else { return Step::Careful };
+        // A row without `;` took the next row's: its name holds a `\n`, and
+        // so does an empty name's key never match — `insert` refuses both.
+        if !self.add_short(key, input, at, len, tenths) {
+            return Step::Careful;
+        }
+        Step::Next(at + len + 1 + t_len)
+    }
+
+    /// A row whose name is 16 bytes or longer: find its end with `memchr`,
+    /// its `;` 4 to 6 bytes before the end, and hash the whole name.
+    /// `None` for anything unusual: the careful path decides.
+    #[inline]
+    fn long_row(&mut self, input: &'a [u8], at: usize) -> Option<usize> {
+        let end = at + memchr::memchr(b'\n', &input[at..])?;
+        let semi = (end.checked_sub(6)?..end - 3).rev().find(|&i| input[i] == b';')?;
+        let (tenths, t_len) = temperature(word(input, semi + 1))?;
+        let name = &input[at..semi];
+        (semi + 1 + t_len == end + 1 && name.len() > 15 && self.add_long(name, tenths)).then_some(end + 1)
+    }
+
+    /// The row at `at` the careful way, for any shape and the input's last
+    /// bytes: find its end, and let `parse_row` read it — or say exactly
+    /// what is wrong with it.
+    #[cold]
+    fn careful_row(&mut self, input: &'a [u8], at: usize) -> Result<usize, RowError> {
+        let end = memchr::memchr(b'\n', &input[at..]).map_or(input.len(), |i| at + i);
+        let (name, tenths) = parse_row(&input[at..end], at as u64)?;
+        let added = if name.len() <= 15 {
+            let mut bytes = [0u8; 16];
+            bytes[..name.len()].copy_from_slice(name);
+            let w0 = u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes"));
+            let w1 = u64::from_le_bytes(bytes[8..].try_into().expect("8 bytes"));
+            self.add_short([w0, w1 | (name.len() as u64) << 56], input, at, name.len(), tenths)
+        } else {
+            self.add_long(name, tenths)
+        };
+        assert!(added, "parse_row accepted the name, so the table does");
+        Ok(end + 1)
+    }
+}
+// ANCHOR_END: row
+
+// ANCHOR: cursors
+/// A position in the input, and where its part of a piece ends.
+#[derive(Clone, Copy)]
+struct Cursor {
+    at: usize,
+    end: usize,
+}
+
+impl<'a> Table<'a> {
+    /// The rows that start in `start..end` of `input`, on `CURSORS` cursors
+    /// that take turns; the first malformed row of the range, if any.
+    fn summarize(&mut self, input: &'a [u8], start: usize, end: usize) -> Result<(), RowError> {
+        self.bytes += end - start;
+        // Each cursor has its own newline-aligned part of the range.
+        let mut cursors = [Cursor { at: end, end }; CURSORS];
+        for (cursor, &(offset, part)) in cursors.iter_mut().zip(&newline_chunks(&input[start..end], CURSORS)) {
+            let at = start + offset as usize;
+            *cursor = Cursor { at, end: at + part.len() };
+        }
+        // Past `safe`, a row might be too close to the input's end to read words from.
+        let safe = input.len().saturating_sub(READ_AHEAD);
+        let mut first_error = None;
+        // The hot loop: one row from every cursor per turn, while all can read ahead.
+        let fast_until = cursors.map(|c| c.end.min(safe));
+        while cursors.iter().zip(&fast_until).all(|(c, &until)| c.at < until) {
+            for c in &mut cursors {
+                c.at = match self.fast_row(input, c.at) {
+                    Step::Next(next) => next,
+                    step => self.other_row(input, c, step, &mut first_error),
+                };
+            }
+        }
+        // What is left, one cursor at a time.
+        for c in &mut cursors {
+            while c.at < c.end {
+                let step = if c.at < safe { self.fast_row(input, c.at) } else { Step::Careful };
+                c.at = match step {
+                    Step::Next(next) => next,
+                    step => self.other_row(input, c, step, &mut first_error),
+                };
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+
+    /// A row the fast path did not take: a long name, or the careful path.
+    /// After a malformed row the cursor jumps to its part's end: the part's
+    /// first error is found, and nothing after it matters.
+    #[inline(never)]
+    fn other_row(&mut self, input: &'a [u8], c: &Cursor, step: Step, first_error: &mut Option<RowError>) -> usize {
+        if let Step::Long = step
+            && let Some(next) = self.long_row(input, c.at)
+        {
+            return next;
+        }
+        match self.careful_row(input, c.at) {
+            Ok(next) => next,
+            Err(e) => {
+                *first_error = earliest(*first_error, e);
+                c.end
+            }
+        }
+    }
+}
+// ANCHOR_END: cursors
