@@ -7,7 +7,7 @@ temperatures in tenths printed with one decimal, the mean rounded half up
 (floor((2*sum + n) / (2*n)) tenths). Usage (protocol in README.md):
 
     python3 stations.py FILE --mode MODE [--workers N]   # one JSON line
-    python3 stations.py --list-modes                     # ["sequential", "pool"]
+    python3 stations.py --list-modes                     # ["sequential", "pool", ...]
 
 Modes:
   sequential  one process: split the bytes into rows, one dict of
@@ -16,7 +16,9 @@ Modes:
               about four pieces per worker at row boundaries, each worker
               maps the file itself (mmap: no bytes are sent to it), builds
               its own dict for its piece, and sends the dict back; the dicts
-              are merged in the parent.
+              are merged in the parent;
+  polars      Polars, a lazy CSV scan and a group-by (if Polars imports);
+  duckdb      DuckDB, one SQL query over the file (if DuckDB imports).
 
 The digest is "<stations> stations, fnv1a64 <16 hex digits>", the hash of the
 result line's UTF-8 bytes, as `benches::load::stations_digest` on the Rust
@@ -26,7 +28,7 @@ excludes interpreter start-up, reading the file (the cut points need it) and
 starting the pool's processes. Building the result line is left out on both
 sides' Python modes alike.
 
-Standard library only (Python 3.11).
+Standard library only (Python 3.11), and Polars and DuckDB for their modes.
 """
 
 import mmap
@@ -140,7 +142,60 @@ def result(stations):
     return {"stations": len(stations), "first": line[:80]}
 
 
-MODES = {"sequential": run_sequential, "pool": run_pool}
+def from_rows(rows):
+    """name (str) -> [min, max, sum, count], from (name, min, max, sum, count) rows."""
+    return {name.encode("utf-8"): [low, high, total, count] for name, low, high, total, count in rows}
+
+
+def run_polars(data, workers):
+    """What a data-frame user writes: a lazy CSV scan, a group-by, on all cores."""
+    import polars as pl
+
+    start = time.perf_counter()
+    frame = (
+        pl.scan_csv(
+            data.path,
+            separator=";",
+            has_header=False,
+            new_columns=["name", "t"],
+            schema_overrides={"name": pl.String, "t": pl.Float64},
+            quote_char=None,
+        )
+        .with_columns((pl.col("t") * 10).round().cast(pl.Int64).alias("tenths"))
+        .group_by("name")
+        .agg(
+            pl.col("tenths").min().alias("low"),
+            pl.col("tenths").max().alias("high"),
+            pl.col("tenths").sum().alias("total"),
+            pl.len().alias("count"),
+        )
+        .collect()
+    )
+    stations = from_rows(frame.iter_rows())
+    seconds = time.perf_counter() - start
+    return Outcome(seconds, f"Polars {pl.__version__}: scan_csv, group_by, all cores", stations)
+
+
+def run_duckdb(data, workers):
+    """What a SQL user writes: one query over the file, on all cores."""
+    import duckdb
+
+    path = data.path.replace("'", "''")
+    query = f"""
+        SELECT name, min(v), max(v), sum(v), count(*) FROM (
+            SELECT name, CAST(round(t * 10) AS BIGINT) AS v
+            FROM read_csv('{path}', delim=';', header=false, quote='', escape='',
+                          columns={{'name': 'VARCHAR', 't': 'DOUBLE'}})
+        ) GROUP BY name
+    """
+    start = time.perf_counter()
+    with duckdb.connect() as db:
+        stations = from_rows(db.sql(query).fetchall())
+    seconds = time.perf_counter() - start
+    return Outcome(seconds, f"DuckDB {duckdb.__version__}: read_csv, GROUP BY, all cores", stations)
+
+
+MODES = {"sequential": run_sequential, "pool": run_pool, "polars": run_polars, "duckdb": run_duckdb}
 
 if __name__ == "__main__":
     sys.exit(main(__doc__, MODES, load, digest=digest, result=result))

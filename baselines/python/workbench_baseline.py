@@ -7,11 +7,14 @@ its modes, and this module does the rest:
         prints one JSON line and exits 0:
         {"impl": MODE, "flavour": "...", "compute_seconds": 0.42,
          "digest": "...", "result": ...}
+    python3 SCRIPT.py --list-all-modes
+        prints a JSON list of every mode the script has;
     python3 SCRIPT.py --list-modes
         prints a JSON list of the modes runnable here, e.g. ["sequential", "pool"];
-        "numpy" is listed only if the script has it and `import numpy` works.
+        "numpy", "polars" and "duckdb" are listed only if the script has the
+        mode and the module of that name imports.
 
-Any problem (missing file, bad file, NumPy missing, bad argument) is one
+Any problem (missing file, bad file, a module missing, bad argument) is one
 stderr line starting `error:`, with exit code 2.
 
 compute_seconds is measured by each mode itself: it covers the work, including
@@ -19,14 +22,15 @@ cutting the data into chunks, sending them to the workers and getting the
 results back; it excludes interpreter start-up, imports, reading the file and
 starting the pool's processes (`warm_pool` starts them before the clock does).
 
-Standard library only (Python 3.11). NumPy, for the modes named "numpy":
-python3 -m pip install numpy
+Standard library only (Python 3.11). NumPy, Polars and DuckDB, for the modes
+of those names: `cargo xtask prefetch` installs them into .tools/python.
 """
 
 from __future__ import annotations  # `X | None` in annotations on Python 3.8 and 3.9
 
 import argparse
 import json
+import importlib.util
 import os
 import sys
 import time
@@ -34,7 +38,10 @@ from contextlib import contextmanager
 from multiprocessing import Pool
 from typing import Any, Callable, NamedTuple
 
-NUMPY_INSTALL = "python3 -m pip install numpy"
+# Modes that need a module beyond the standard library: listed only where it imports.
+# `cargo xtask prefetch` installs all three into the project's .tools/python.
+OPTIONAL_MODULES = {"numpy": "numpy", "polars": "polars", "duckdb": "duckdb"}
+INSTALL_HINT = "`cargo xtask prefetch` installs NumPy, Polars and DuckDB into .tools/python, which `bench` uses"
 
 FNV_OFFSET = 0xCBF29CE484222325
 FNV_PRIME = 0x100000001B3
@@ -61,12 +68,12 @@ def fnv1a64(data: bytes) -> int:
     return h
 
 
+def module_available(name: str) -> bool:
+    return importlib.util.find_spec(name) is not None
+
+
 def numpy_available() -> bool:
-    try:
-        import numpy  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    return module_available("numpy")
 
 
 def read_bytes(path: str) -> bytes:
@@ -108,7 +115,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def runnable_modes(modes) -> list:
-    return [m for m in modes if m != "numpy" or numpy_available()]
+    return [m for m in modes if m not in OPTIONAL_MODULES or module_available(OPTIONAL_MODULES[m])]
 
 
 def main(
@@ -122,7 +129,7 @@ def main(
 ) -> int:
     """Runs the protocol and returns the exit code.
 
-    modes: name -> function(data, workers) -> Outcome; a mode named "numpy" needs NumPy.
+    modes: name -> function(data, workers) -> Outcome; a mode named in OPTIONAL_MODULES needs that module.
     load: path -> data, raising BaselineError for a file of the wrong shape.
     digest: answer -> the string the Rust side prints for the same input.
     result: answer -> something JSON-serialisable and readable.
@@ -134,12 +141,16 @@ def main(
         parser.add_argument("--mode", choices=list(modes), default="pool" if "pool" in modes else None)
         parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="pool size (default: all cores)")
         parser.add_argument("--list-modes", action="store_true", help="print the modes runnable here as JSON")
+        parser.add_argument("--list-all-modes", action="store_true", help="print every mode of the script as JSON")
         if digest_of is not None:
             parser.add_argument("--digest-of", metavar="TEXT", help="print the digest of TEXT and exit")
         args = parser.parse_args(argv)
 
         if args.list_modes:
             print(json.dumps(runnable_modes(modes)))
+            return 0
+        if args.list_all_modes:
+            print(json.dumps(list(modes)))
             return 0
         if digest_of is not None and args.digest_of is not None:
             print(digest_of(args.digest_of))
@@ -150,8 +161,9 @@ def main(
             raise BaselineError(f"--mode is required: one of {', '.join(modes)}")
         if args.workers < 1:
             raise BaselineError(f"--workers must be at least 1, got {args.workers}")
-        if args.mode == "numpy" and not numpy_available():
-            raise BaselineError(f"--mode numpy needs NumPy, which is not installed; install it with `{NUMPY_INSTALL}`")
+        needs = OPTIONAL_MODULES.get(args.mode)
+        if needs is not None and not module_available(needs):
+            raise BaselineError(f"--mode {args.mode} needs {needs}, which is not installed; {INSTALL_HINT}")
 
         data = load(args.file)
         outcome = modes[args.mode](data, args.workers)

@@ -82,7 +82,7 @@ pub struct BenchRun {
     pub baseline: String,
 }
 
-/// Measures `exercise` on `input` until the main interval is narrow enough or
+/// Measures `exercise` (and the stages `beside` it) on `input` until the main interval is narrow enough or
 /// the budget is spent. A learner that panics or answers wrongly is not timed;
 /// the reference and sequential baseline still are. Every timed call's output
 /// is checked: a learner that goes wrong later is dropped from the numbers.
@@ -90,7 +90,12 @@ pub struct BenchRun {
 /// # Panics
 /// If the reference or the sequential baseline gives another answer (a bug in
 /// this repository).
-pub fn run<I, O: PartialEq + Debug>(exercise: &Exercise<I, O>, input: &I, config: &BenchConfig) -> BenchRun {
+pub fn run<I, O: PartialEq + Debug>(
+    exercise: &Exercise<I, O>,
+    input: &I,
+    config: &BenchConfig,
+    beside: &[crate::Beside<I, O>],
+) -> BenchRun {
     let started = Instant::now();
     let c = &exercise.contenders;
     let expected = c.reference_output(input);
@@ -104,6 +109,8 @@ pub fn run<I, O: PartialEq + Debug>(exercise: &Exercise<I, O>, input: &I, config
         Err(msg) => (LearnerStatus::Wrong, Some(format!("panicked: {msg}"))),
     };
     let mut contenders = vec![("reference", c.reference), ("sequential", c.sequential)];
+    // Earlier stages, in the same rounds: their answers are checked like the reference's.
+    contenders.extend(beside.iter().copied());
     if learner_status == LearnerStatus::Solved {
         contenders.insert(0, ("learner", c.learner));
     }

@@ -81,7 +81,11 @@ pub fn write_report(path: &Path, report: &Report) -> Result<(), String> {
 
 /// Serves `request` for `exercise`: a [`Report::Error`] for anything that
 /// goes wrong, a panic of the harness included.
-pub fn serve<I, O: PartialEq + std::fmt::Debug>(exercise: &Exercise<I, O>, request: &Request) -> Report {
+pub fn serve<I, O: PartialEq + std::fmt::Debug>(
+    exercise: &Exercise<I, O>,
+    request: &Request,
+    beside: &[crate::Beside<I, O>],
+) -> Report {
     let served = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match request {
         Request::Gate { size: 0, .. } => Report::Error("a gate request needs a positive size".into()),
         Request::Gate { size, seed, config } => {
@@ -93,7 +97,7 @@ pub fn serve<I, O: PartialEq + std::fmt::Debug>(exercise: &Exercise<I, O>, reque
             Report::Gate(gate::run(exercise.id, &inputs, &fresh, bytes, &exercise.contenders, config))
         }
         Request::BenchRun { input, config } => match crate::load_file(exercise, input) {
-            Ok(data) => Report::BenchRun(bench_run::run(exercise, &data, config)),
+            Ok(data) => Report::BenchRun(bench_run::run(exercise, &data, config, beside)),
             Err(e) => Report::Error(e),
         },
     }));
@@ -112,7 +116,11 @@ pub fn serve<I, O: PartialEq + std::fmt::Debug>(exercise: &Exercise<I, O>, reque
 /// from this binary do not serve the request again), serves the request and
 /// writes the report. Returns the exit code: 0, or 2 for a [`Report::Error`].
 #[cfg(feature = "criterion")]
-pub(crate) fn main<I, O: PartialEq + std::fmt::Debug>(exercise: &Exercise<I, O>, request: std::ffi::OsString) -> i32 {
+pub(crate) fn main<I, O: PartialEq + std::fmt::Debug>(
+    exercise: &Exercise<I, O>,
+    request: std::ffi::OsString,
+    beside: &[crate::Beside<I, O>],
+) -> i32 {
     let report_path = std::env::var_os(REPORT_ENV);
     // SAFETY: called first thing in `main`, before this process starts any thread.
     unsafe {
@@ -124,7 +132,7 @@ pub(crate) fn main<I, O: PartialEq + std::fmt::Debug>(exercise: &Exercise<I, O>,
         return 2;
     };
     let report = match request.to_str().map(Request::from_env_value) {
-        Some(Ok(request)) => serve(exercise, &request),
+        Some(Ok(request)) => serve(exercise, &request, beside),
         Some(Err(e)) => Report::Error(e),
         None => Report::Error(format!("{REQUEST_ENV} is not UTF-8")),
     };

@@ -90,8 +90,19 @@ fn load_file<I, O>(exercise: &Exercise<I, O>, path: &std::path::Path) -> Result<
 /// else runs the criterion group.
 #[cfg(feature = "criterion")]
 pub fn main<I, O: PartialEq + Debug>(exercise: Exercise<I, O>) {
+    main_beside(exercise, &[]);
+}
+
+/// An earlier stage measured beside the contenders by `cargo xtask bench`
+/// (never by the gate): its name in the report, and the function.
+pub type Beside<I, O> = (&'static str, fn(&I) -> O);
+
+/// [`main`], with earlier stages that `cargo xtask bench` measures in the
+/// same rounds, so one run shows how each step paid off.
+#[cfg(feature = "criterion")]
+pub fn main_beside<I, O: PartialEq + Debug>(exercise: Exercise<I, O>, beside: &[Beside<I, O>]) {
     match std::env::var_os(harness::REQUEST_ENV) {
-        Some(request) => std::process::exit(harness::main(&exercise, request)),
+        Some(request) => std::process::exit(harness::main(&exercise, request, beside)),
         None => criterion_group(&exercise),
     }
 }

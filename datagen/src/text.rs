@@ -140,9 +140,8 @@ pub fn station_rows(rng: &mut SplitMix64, rows: u64, out: &mut Vec<u8>) {
 /// As many stations as the public challenge's list has.
 pub const CHALLENGE_STATION_COUNT: usize = 413;
 
-const ONSETS: &[&str] = &[
-    "b", "d", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "br", "ch", "gr", "kh", "sh", "tr", "h", "j",
-];
+const ONSETS: &[&str] =
+    &["b", "d", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "br", "ch", "gr", "kh", "sh", "tr", "h", "j"];
 const NUCLEI: &[&str] = &["a", "a", "e", "i", "o", "u", "ai", "ou", "é", "ü", "ö", "ã"];
 const CODAS: &[&str] = &["", "", "", "n", "r", "s", "l", "m", "k", "t"];
 

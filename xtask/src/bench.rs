@@ -63,7 +63,7 @@ pub fn run(ws: &Workspace, options: &Options) -> Result<ExitCode> {
     let machine = probe::machine();
     let probes = probe::run();
     ui::clear_status();
-    let python = Python::detect();
+    let python = Python::detect(&ws.root);
 
     // One exercise's trouble (a harness that fails, a disk that fills) is
     // reported and the others are still measured.
@@ -302,18 +302,24 @@ fn run_python(
     let Some(name) = ex.perf.as_ref().and_then(|p| p.python.as_ref()) else {
         return (Vec::new(), Some("no Python baseline for this exercise".into()));
     };
-    if python.is_none() {
+    let Some(python) = python else {
         return (Vec::new(), Some("python3 not found — install Python 3 to see the baseline".into()));
-    }
+    };
     let script = ws.root.join("baselines/python").join(format!("{name}.py"));
-    let modes = match python::modes(&script) {
+    let (modes, skipped) = match python::modes(python, &script) {
         Ok(modes) => modes,
         Err(e) => return (Vec::new(), Some(format!("{e:#}"))),
     };
     let (mut done, mut problems) = (Vec::new(), Vec::new());
+    for mode in skipped {
+        problems.push(format!(
+            "{mode} column skipped: `import {mode}` fails here (`cargo xtask prefetch` installs it into {})",
+            python::VENV
+        ));
+    }
     for mode in modes {
         ui::status(&format!("{step}: Python {mode} ({} rounds)", effort.python_rounds));
-        match python::run(&script, &input.path, &mode, effort.python_rounds, digest) {
+        match python::run(python, &script, &input.path, &mode, effort.python_rounds, digest) {
             Ok((result, got)) => {
                 if !result.correct {
                     problems.push(format!("{mode}: its answer `{got}` differs from the reference's `{digest}`"));
@@ -390,6 +396,8 @@ fn tools(ws: &Workspace, python: Option<&Python>, exercises: &[&Exercise]) -> To
         rustc: Cmd::new("rustc").arg("--version").output_if_ok().unwrap_or_else(|| "unknown".into()),
         python: python.map(|p| p.version.clone()),
         numpy: python.and_then(|p| p.numpy.clone()),
+        polars: python.and_then(|p| p.polars.clone()),
+        duckdb: python.and_then(|p| p.duckdb.clone()),
         git_commit: Cmd::new("git").args(["rev-parse", "--short", "HEAD"]).dir(&ws.root).output_if_ok(),
     }
 }
@@ -520,16 +528,7 @@ fn print_exercise(e: &ExerciseResult, bandwidth: f64, cores: usize) {
     // Inputs counted in rows are quoted in rows per second per core (the
     // one-billion-row results are): a figure that compares across machines.
     if datagen_unit(&e.input.kind) == "rows" {
-        let per_core: Vec<String> = e
-            .implementations
-            .iter()
-            .map(|imp| {
-                let name = if imp.name == "learner" { "yours" } else { imp.name.as_str() };
-                let rate = e.input.size as f64 / imp.stats.median_seconds / cores.max(1) as f64;
-                format!("{name} {}", ui::human(rate).trim_end())
-            })
-            .collect();
-        anstream::println!("  rows/s per core ({cores} cores): {}", per_core.join(", "));
+        print_rows_per_core(e, bandwidth, cores);
     }
     for p in &e.python {
         anstream::println!(
@@ -546,6 +545,41 @@ fn print_exercise(e: &ExerciseResult, bandwidth: f64, cores: usize) {
     }
     if let Some(report) = &e.criterion_report {
         anstream::println!("  criterion detail: {report}");
+    }
+}
+
+/// Rows per second per core for every column of one run, the capstone's
+/// table: by wall time over all cores (the same formula for every column,
+/// Python's included) and, for the Rust columns, by the CPU time they used.
+fn print_rows_per_core(e: &ExerciseResult, bandwidth: f64, cores: usize) {
+    let rows = e.input.size as f64;
+    let cores = cores.max(1) as f64;
+    anstream::println!(
+        "  {:<26} {:>18} {:>18} {:>12}",
+        format!("rows/s per core ({cores} cores)"),
+        "by wall ÷ cores",
+        "by CPU time",
+        "memory read"
+    );
+    for imp in &e.implementations {
+        let name = if imp.name == "learner" { "yours" } else { imp.name.as_str() };
+        let wall = imp.stats.median_seconds;
+        let cpu = wall * imp.stats.cpu_per_wall;
+        anstream::println!(
+            "  {name:<26} {:>18} {:>18} {:>12}",
+            ui::human(rows / wall / cores).trim_end(),
+            if cpu > 0.0 { ui::human(rows / cpu).trim_end().to_string() } else { "–".into() },
+            ui::percent(imp.throughput_bytes_per_second / bandwidth),
+        );
+    }
+    for p in e.python.iter().filter(|p| p.correct) {
+        anstream::println!(
+            "  {:<26} {:>18} {:>18} {:>12}",
+            format!("Python {}", p.mode),
+            ui::human(rows / p.compute_seconds / cores).trim_end(),
+            "–",
+            ui::percent(e.input.bytes as f64 / p.compute_seconds / bandwidth),
+        );
     }
 }
 

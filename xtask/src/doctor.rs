@@ -37,7 +37,7 @@ fn found(level: Level, what: impl Into<String>, fix: Option<&str>) -> Finding {
 }
 
 pub fn run(ws: &Workspace) -> Result<ExitCode> {
-    let python = Python::detect();
+    let python = Python::detect(&ws.root);
     let findings = vec![
         toolchain(ws),
         crates_offline(ws),
@@ -45,7 +45,7 @@ pub fn run(ws: &Workspace) -> Result<ExitCode> {
         memory(),
         disk(&ws.root),
         python_found(python.as_ref()),
-        numpy(python.as_ref()),
+        python_columns(ws, python.as_ref()),
         mdbook(ws),
         inputs(ws),
         location(&ws.root),
@@ -169,14 +169,26 @@ fn python_found(python: Option<&Python>) -> Finding {
     }
 }
 
-fn numpy(python: Option<&Python>) -> Finding {
-    match python.and_then(|p| p.numpy.clone()) {
-        Some(v) => found(Level::Ok, format!("NumPy {v} (the NumPy flavour of the sum baseline runs)"), None),
-        None => found(
-            Level::Hint,
-            "NumPy not installed (optional: adds a NumPy row to the sum benchmark)",
-            Some("`python3 -m pip install numpy`"),
-        ),
+/// NumPy, Polars and DuckDB: optional columns of `bench`, from the project's `.tools/python`.
+fn python_columns(ws: &Workspace, python: Option<&Python>) -> Finding {
+    let Some(p) = python else {
+        return found(Level::Hint, "no NumPy, Polars or DuckDB columns without Python", None);
+    };
+    let missing: Vec<&str> = [("NumPy", &p.numpy), ("Polars", &p.polars), ("DuckDB", &p.duckdb)]
+        .into_iter()
+        .filter(|(_, v)| v.is_none())
+        .map(|(name, _)| name)
+        .collect();
+    let what = format!("Python for the baselines: {}", p.described(&ws.root));
+    if missing.is_empty() {
+        found(Level::Ok, what, None)
+    } else {
+        let fix = format!(
+            "`cargo xtask prefetch` makes {} and installs {} into it (about a minute; `bench` skips those columns until then)",
+            crate::python::VENV,
+            crate::python::PACKAGES.join(", ")
+        );
+        found(Level::Hint, format!("{what} — {} missing: their columns are skipped", missing.join(", ")), Some(&fix))
     }
 }
 

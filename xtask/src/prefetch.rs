@@ -1,6 +1,6 @@
 //! `cargo xtask prefetch`: everything a workshop needs, fetched and prepared
-//! while the network is good — crates, the pinned mdbook, the benchmark
-//! inputs, and (unless `--no-build`) the builds, so the first `check` is fast.
+//! while the network is good — crates, the pinned mdbook, the Python columns'
+//! packages (a virtual environment in `.tools/python`), the benchmark inputs, and (unless `--no-build`) the builds, so the first `check` is fast.
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -18,6 +18,16 @@ pub fn run(ws: &Workspace, build: bool) -> Result<ExitCode> {
         Cmd::cargo_in(ws).args(["fetch", "--locked", "--target", &tools::host_target()?]).run()
     })?;
     ui::step("mdbook", || tools::mdbook(ws).map(|_| ()))?;
+    // Optional columns: a failure here is a line, never a failed prefetch.
+    ui::step("Python columns: NumPy, Polars, DuckDB in .tools/python", || {
+        if let Err(e) = crate::python::install_venv(&ws.root) {
+            anstream::println!("  {} {e:#}", ui::yellow("!"));
+        }
+        if let Some(python) = crate::python::Python::detect(&ws.root) {
+            anstream::println!("  {}", python.described(&ws.root));
+        }
+        Ok(())
+    })?;
     ui::step("benchmark inputs", || {
         for ex in &ws.manifest.exercises {
             if let Some(perf) = &ex.perf {

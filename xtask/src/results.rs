@@ -47,6 +47,10 @@ pub struct Tools {
     pub rustc: String,
     pub python: Option<String>,
     pub numpy: Option<String>,
+    #[serde(default)]
+    pub polars: Option<String>,
+    #[serde(default)]
+    pub duckdb: Option<String>,
     pub git_commit: Option<String>,
     /// The blob id of the `pristine.toml` the checker was published with.
     #[serde(default)]

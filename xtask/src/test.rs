@@ -51,7 +51,7 @@ pub fn run(ws: &Workspace) -> Result<ExitCode> {
 /// The baselines' own unit tests; without python3 they are skipped with a
 /// line, except in CI, where they are mandatory.
 fn python_tests(ws: &Workspace) -> Result<()> {
-    if crate::python::Python::detect().is_none() {
+    if crate::python::Python::detect(&ws.root).is_none() {
         if crate::process::in_ci() {
             bail!("python3 is required in CI for the baselines' tests");
         }

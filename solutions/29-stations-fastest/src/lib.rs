@@ -4,8 +4,8 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-pub use stations::{Problem, RowError};
 use stations::MAX_NAME;
+pub use stations::{Problem, RowError};
 use stations_parallel::newline_chunks;
 use stations_straightforward::{Stats, format_unsorted, parse_row};
 
@@ -246,9 +246,10 @@ impl<'a> Table<'a> {
     }
 
     fn into_entries(self) -> impl Iterator<Item = (&'a [u8], Stats)> {
-        self.names.into_iter().zip(self.stations).map(|(name, s)| {
-            (name, Stats { min: s.min.into(), max: s.max.into(), sum: s.sum, count: s.count.into() })
-        })
+        self.names
+            .into_iter()
+            .zip(self.stations)
+            .map(|(name, s)| (name, Stats { min: s.min.into(), max: s.max.into(), sum: s.sum, count: s.count.into() }))
     }
 }
 

@@ -49,6 +49,8 @@ fn participant(name: &str, exercises: Vec<ExerciseResult>) -> Participant {
                 rustc: "rustc".into(),
                 python: None,
                 numpy: None,
+                polars: None,
+                duckdb: None,
                 git_commit: None,
                 checker_digest: None,
                 modified: vec![],
