@@ -1,5 +1,6 @@
 //! Repository hygiene as tests: the manifest, the folders, the book, the
-//! benches, the baselines, `pristine.toml` and the README agree.
+//! benches, the baselines, `pristine.toml` and the README agree, and the
+//! book's pages follow their rules (`tidy/pages.rs`).
 //! Run by `cargo test -p xtask` (so by `cargo xtask test`) and on scaffolds.
 
 use std::collections::BTreeSet;
@@ -9,6 +10,8 @@ use anyhow::Result;
 
 use crate::integrity::Pristine;
 use crate::manifest::Manifest;
+
+pub mod pages;
 
 fn names_in(dir: &Path, keep: impl Fn(&str) -> bool) -> BTreeSet<String> {
     std::fs::read_dir(dir)
@@ -83,6 +86,7 @@ pub fn problems(root: &Path) -> Result<Vec<String>> {
     for id in pristine.exercise.keys().filter(|id| !ids.contains(*id)) {
         problems.push(format!("pristine.toml records {id}, which exercises.toml does not list"));
     }
+    problems.extend(pages::book_problems(root)?);
     Ok(problems)
 }
 
