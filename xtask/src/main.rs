@@ -20,6 +20,7 @@ mod prefetch;
 mod process;
 mod process_cleanup;
 mod progress;
+mod published;
 mod python;
 mod report;
 mod reset;

@@ -86,6 +86,7 @@ pub fn problems(root: &Path) -> Result<Vec<String>> {
     for id in pristine.exercise.keys().filter(|id| !ids.contains(*id)) {
         problems.push(format!("pristine.toml records {id}, which exercises.toml does not list"));
     }
+    problems.extend(crate::published::problems(root, &pristine)?);
     problems.extend(pages::book_problems(root)?);
     Ok(problems)
 }

@@ -4,6 +4,8 @@
 //! - The reference solution is folded: every `{{#include}}` of `solutions/`
 //!   sits inside `<details>`, after a **Solution ahead** line. A blank line
 //!   follows `<summary>` (without it the Markdown inside renders as text).
+//! - A stub is shown as published: included from `book/published/`
+//!   (`published.rs`), never from `exercises/*/src/`, which the learner edits.
 
 use std::path::Path;
 
@@ -38,6 +40,12 @@ pub fn problems(text: &str) -> Vec<String> {
             problems.push(format!("line {n}: no blank line after <summary>: the Markdown inside renders as text"));
         }
         for path in include_paths(line) {
+            if path.contains("exercises/") && path.contains("/src/") {
+                let published = path.split_once("exercises/").map_or(path, |(_, rest)| rest);
+                problems.push(format!(
+                    "line {n}: includes the learner's {path}, which shows their edits: include book/published/{published} (the stub as published)"
+                ));
+            }
             if path.contains("solutions/") {
                 if open_details.is_none() {
                     problems.push(format!("line {n}: the reference ({path}) is shown open: fold it in <details>"));
@@ -105,6 +113,15 @@ mod tests {
         assert!(problems(&cramped)[0].contains("no blank line after <summary>"), "{:?}", problems(&cramped));
         let unclosed = FOLDED.replace("</details>", "");
         assert!(problems(&unclosed)[0].contains("never closed"), "{:?}", problems(&unclosed));
+    }
+
+    #[test]
+    fn a_stub_comes_from_the_published_copy() {
+        let live = "```rust\n{{#include ../../../exercises/01-x/src/lib.rs}}\n```\n";
+        assert!(problems(live)[0].contains("include book/published/01-x/src/lib.rs"), "{:?}", problems(live));
+        let tests = "{{#include ../../../exercises/01-x/tests/snapshots/suite__a.snap:5:}}\n";
+        assert_eq!(problems(tests), Vec::<String>::new(), "tests are protected: check refuses edited ones");
+        assert_eq!(problems("{{#include ../../published/01-x/src/lib.rs:stub}}\n"), Vec::<String>::new());
     }
 
     #[test]
