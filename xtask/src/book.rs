@@ -1,6 +1,8 @@
 //! `cargo xtask book`: build the book with the pinned mdbook, fail on what
 //! mdbook lets pass (a missing include or anchor, leftover `{{#`, empty code
-//! blocks, broken internal links), then serve it and open a browser.
+//! blocks, broken internal links), then serve it and open a browser. Before
+//! it builds, it rewrites what the book includes from the manifest
+//! (`contents.rs`).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -29,6 +31,9 @@ pub fn run(ws: &Workspace, serve: bool) -> Result<ExitCode> {
 /// Builds into `target/book` and runs the strict checks; returns the output folder.
 pub fn build(ws: &Workspace) -> Result<PathBuf> {
     let mdbook = tools::mdbook(ws)?;
+    if crate::contents::refresh(&ws.root)? > 0 {
+        anstream::println!("rewrote {} from exercises.toml", crate::contents::DIR);
+    }
     let out = ws.target_dir().join("book");
     let result = Cmd::new(&mdbook)
         .args(["build", "--dest-dir"])

@@ -6,6 +6,7 @@ mod book;
 mod browser;
 mod check;
 mod compare;
+mod contents;
 mod data;
 mod doctor;
 mod fsutil;
