@@ -60,10 +60,9 @@ pub fn run(ws: &Workspace, after: After) -> Result<ExitCode> {
 /// display to show it on). `$BROWSER` wins when set.
 fn browser_opener() -> Option<std::ffi::OsString> {
     // `$BROWSER` may list several, separated by colons: the first.
-    if let Some(browser) = std::env::var("BROWSER").ok().and_then(|b| b.split(':').next().map(str::to_string)) {
-        if !browser.is_empty() {
-            return Some(browser.into());
-        }
+    let first = std::env::var("BROWSER").ok().and_then(|b| b.split(':').next().map(str::to_string));
+    if let Some(browser) = first.filter(|b| !b.is_empty()) {
+        return Some(browser.into());
     }
     let on_path = |name: &str| {
         std::env::var_os("PATH").is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(name).is_file()))

@@ -111,7 +111,9 @@ mod tests {
         assert_eq!(files[0], ("book/generated/exercise-count.txt".to_string(), "3".to_string()));
         let table = &files[1].1;
         assert!(table.contains("The course has 3 exercises in 2 chapters:"), "{table}");
-        assert!(table.contains("| 1. [Measure](ch01-a/index.md) | [01 Sum](ch01-a/sum.md) · [02 Count](ch01-a/count.md) |"));
+        assert!(
+            table.contains("| 1. [Measure](ch01-a/index.md) | [01 Sum](ch01-a/sum.md) · [02 Count](ch01-a/count.md) |")
+        );
         assert!(table.contains("| 2. [Pipes](ch02-b/index.md) | [03 Pipe](ch02-b/pipe.md) |"), "{table}");
     }
 }

@@ -63,7 +63,10 @@ pub fn render(rows: &[Row], next: Option<&str>) -> String {
     let chapter_w = width("ch", &|r| r.chapter.to_string());
     let id_w = width("exercise", &|r| r.id.to_string());
     let title_w = width("title", &|r| r.title.to_string());
-    let header = format!("{:<state_w$}  {:>chapter_w$}  {:<id_w$}  {:<title_w$}  last ratio", "state", "ch", "exercise", "title");
+    let header = format!(
+        "{:<state_w$}  {:>chapter_w$}  {:<id_w$}  {:<title_w$}  last ratio",
+        "state", "ch", "exercise", "title"
+    );
     out.push_str(&crate::ui::bold(&header));
     out.push('\n');
     for r in rows {

@@ -42,7 +42,9 @@ pub fn problems(text: &str, chapter_exercises: Option<usize>) -> Vec<String> {
             if (next == "half-finished" || next == "chapters") && number(word).is_some() {
                 problems.push(format!("line {n}: a count written by hand (`{word} {next}`)"));
             }
-            if next == "exercises" && let Some(count) = number(word) {
+            if next == "exercises"
+                && let Some(count) = number(word)
+            {
                 match chapter_exercises {
                     Some(has) if has == count => {}
                     Some(has) => problems
@@ -75,7 +77,8 @@ pub fn repository_problems(root: &Path, manifest: &Manifest) -> Result<Vec<Strin
             continue;
         }
         let name = crate::integrity::relative(&src, &page);
-        let own_chapter = chapters.values().find(|exercises| format!("{}/README.md", contents::page_folder(exercises[0])) == name);
+        let own_chapter =
+            chapters.values().find(|exercises| format!("{}/README.md", contents::page_folder(exercises[0])) == name);
         let text = std::fs::read_to_string(&page)?;
         found.extend(problems(&text, own_chapter.map(Vec::len)).into_iter().map(|p| format!("book/src/{name}: {p}")));
     }

@@ -126,6 +126,9 @@ mod tests {
 
     #[test]
     fn include_paths_drop_anchors_and_line_ranges() {
-        assert_eq!(include_paths("{{#include ../a/lib.rs:stub}} and {{#include b.snap:5:}}"), ["../a/lib.rs", "b.snap"]);
+        assert_eq!(
+            include_paths("{{#include ../a/lib.rs:stub}} and {{#include b.snap:5:}}"),
+            ["../a/lib.rs", "b.snap"]
+        );
     }
 }
