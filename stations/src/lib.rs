@@ -24,8 +24,10 @@ pub mod suite;
 
 use std::fmt;
 
+// ANCHOR: max_name
 /// Longest station name, in bytes.
 pub const MAX_NAME: usize = 100;
+// ANCHOR_END: max_name
 
 // ANCHOR: errors
 /// What is wrong with a row.

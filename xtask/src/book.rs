@@ -1,6 +1,9 @@
 //! `cargo xtask book`: build the book with the pinned mdbook, fail on what
 //! mdbook lets pass (a missing include or anchor, leftover `{{#`, empty code
-//! blocks, broken internal links), then serve it and open a browser.
+//! blocks, broken internal links), open it in a browser and return;
+//! `--serve` serves it and rebuilds on every save instead. Before
+//! it builds, it rewrites what the book includes from the manifest
+//! (`contents.rs`).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -12,23 +15,76 @@ use crate::manifest::Workspace;
 use crate::process::Cmd;
 use crate::{tools, ui};
 
-pub fn run(ws: &Workspace, serve: bool) -> Result<ExitCode> {
+/// What `book` does once the book is built and checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum After {
+    /// Open it in a browser, if this machine has one, and return.
+    Open,
+    /// Serve it and rebuild on every save, until Ctrl-C.
+    Serve,
+    /// Print where it is.
+    Nothing,
+}
+
+pub fn run(ws: &Workspace, after: After) -> Result<ExitCode> {
     let out = build(ws)?;
-    anstream::println!("{} book built and checked: {}", ui::green("✓"), out.join("index.html").display());
-    if serve {
-        anstream::println!("serving on http://localhost:3000 — Ctrl-C to stop");
-        Cmd::new(tools::mdbook(ws)?)
-            .args(["serve", "--open", "--dest-dir"])
-            .arg(&out)
-            .arg(ws.root.join("book"))
-            .run()?;
+    let index = out.join("index.html");
+    anstream::println!("{} book built and checked: {}", ui::green("✓"), index.display());
+    match after {
+        After::Nothing => {}
+        After::Open => match browser_opener() {
+            Some(opener) => {
+                Cmd::new(opener).arg(&index).start_detached()?;
+                anstream::println!("  opened in your browser · `cargo xtask book --serve` rebuilds it on every save");
+            }
+            None => anstream::println!(
+                "  no browser found here: open file://{} · `cargo xtask book --serve` serves it on http://localhost:3000",
+                index.display()
+            ),
+        },
+        After::Serve => {
+            anstream::println!("serving on http://localhost:3000, rebuilt on every save — Ctrl-C to stop");
+            // mdbook serve builds again without our strict checks: `cargo xtask book` runs them.
+            Cmd::new(tools::mdbook(ws)?)
+                .args(["serve", "--open", "--dest-dir"])
+                .arg(&out)
+                .arg(ws.root.join("book"))
+                .run()?;
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The program that opens a file in this machine's browser, if there is one:
+/// `open` on macOS; `wslview` under WSL; `xdg-open` on a Linux desktop (a
+/// display to show it on). `$BROWSER` wins when set.
+fn browser_opener() -> Option<std::ffi::OsString> {
+    // `$BROWSER` may list several, separated by colons: the first.
+    let first = std::env::var("BROWSER").ok().and_then(|b| b.split(':').next().map(str::to_string));
+    if let Some(browser) = first.filter(|b| !b.is_empty()) {
+        return Some(browser.into());
+    }
+    let on_path = |name: &str| {
+        std::env::var_os("PATH").is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(name).is_file()))
+    };
+    let candidate = if cfg!(target_os = "macos") {
+        "open"
+    } else if std::fs::read_to_string("/proc/version").is_ok_and(|v| v.to_lowercase().contains("microsoft")) {
+        "wslview"
+    } else if std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some() {
+        "xdg-open"
+    } else {
+        return None;
+    };
+    on_path(candidate).then(|| candidate.into())
 }
 
 /// Builds into `target/book` and runs the strict checks; returns the output folder.
 pub fn build(ws: &Workspace) -> Result<PathBuf> {
     let mdbook = tools::mdbook(ws)?;
+    if crate::contents::refresh(&ws.root)? > 0 {
+        anstream::println!("rewrote {} from exercises.toml", crate::contents::DIR);
+    }
     let out = ws.target_dir().join("book");
     let result = Cmd::new(&mdbook)
         .args(["build", "--dest-dir"])
@@ -138,7 +194,18 @@ pub fn strict_checks(out: &Path) -> Result<Vec<String>> {
 
 #[cfg(test)]
 mod tests {
+    use clap::Parser;
+
     use super::fence_problems;
+
+    #[test]
+    fn book_opens_by_default_and_serves_only_when_asked() {
+        let parse = |args: &[&str]| crate::Cli::try_parse_from(["cargo xtask", "book"].iter().chain(args));
+        let Ok(crate::Cli { command: crate::Command::Book { serve, no_open }, .. }) = parse(&[]) else { panic!() };
+        assert!(!serve && !no_open, "plain `book` builds, opens and returns");
+        assert!(parse(&["--serve"]).is_ok() && parse(&["--no-open"]).is_ok());
+        assert!(parse(&["--serve", "--no-open"]).is_err(), "serving opens a browser of its own");
+    }
 
     #[test]
     fn a_fence_closed_with_text_after_it_is_a_problem() {

@@ -50,7 +50,7 @@ fn check_in_order(ws: &Workspace) -> Result<ExitCode> {
 /// Checks the learner's crate of `ex`, records the verdict and says what to do next.
 fn check_and_record(ws: &Workspace, ex: &Exercise) -> Result<Verdict> {
     let mut verdict = check_crate(ws, ex)?;
-    Progress::load(ws).record(ws, ex, verdict.outcome)?;
+    Progress::load(ws).record(ws, ex, verdict.outcome, verdict.ratio)?;
     if verdict.outcome == Outcome::Pass {
         if let Some(next) = ws.manifest.exercises.iter().skip_while(|e| e.id != ex.id).nth(1) {
             verdict

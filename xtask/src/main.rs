@@ -6,6 +6,7 @@ mod book;
 mod browser;
 mod check;
 mod compare;
+mod contents;
 mod data;
 mod doctor;
 mod fsutil;
@@ -20,6 +21,7 @@ mod prefetch;
 mod process;
 mod process_cleanup;
 mod progress;
+mod published;
 mod python;
 mod report;
 mod reset;
@@ -89,11 +91,14 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
-    /// Build the book with strict checks, then serve it and open a browser.
+    /// Build the book with strict checks and open it in a browser, then return.
     Book {
-        /// Build and check only.
+        /// Serve the book on localhost and rebuild it on every save (Ctrl-C stops it).
         #[arg(long)]
-        no_serve: bool,
+        serve: bool,
+        /// Build and check only: print the path, open nothing.
+        #[arg(long, conflicts_with = "serve")]
+        no_open: bool,
     },
     /// Generate a data file: u32, text, stations or logs.
     Gen {
@@ -209,7 +214,14 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
         Command::Hint { id, all } => hint::run(&ws, id.as_deref(), all),
         Command::Reset { id, tests } => reset::run(&ws, &id, tests),
         Command::Run { reference, id, args } => run::run(&ws, &id, reference, &args),
-        Command::Book { no_serve } => book::run(&ws, !no_serve),
+        Command::Book { serve, no_open } => {
+            let after = match (serve, no_open) {
+                (true, _) => book::After::Serve,
+                (false, true) => book::After::Nothing,
+                (false, false) => book::After::Open,
+            };
+            book::run(&ws, after)
+        }
         Command::Bench { ids, all, name, export, force, quick } => {
             bench::run(&ws, &bench::Options { ids, all, name, export, force, quick })
         }

@@ -106,7 +106,16 @@ pub fn scaffold(ws: &Workspace, id: &str, chapter: u32, timing: Timing) -> Resul
     pristine.exercise.insert(n.id.clone(), integrity::exercise_record(root, ex)?);
     pristine.shared = integrity::shared_now(root)?;
     pristine.save(root)?;
-    written.extend([manifest::FILE.into(), "book/src/SUMMARY.md".into(), integrity::FILE.into()]);
+    // What the book shows of the course: the stub as published, the count and contents.
+    crate::published::refresh(root, &pristine)?;
+    crate::contents::refresh(root)?;
+    written.extend([
+        manifest::FILE.into(),
+        "book/src/SUMMARY.md".into(),
+        integrity::FILE.into(),
+        crate::published::DIR.into(),
+        crate::contents::DIR.into(),
+    ]);
     if timing == Timing::Timed {
         written.push("benches/Cargo.toml".into());
     }
@@ -264,7 +273,10 @@ fn page(n: &Names) -> String {
         "# {title}\n\n**Goal:** (what the learner can do afterwards).\n\n**Read first:** (the pages this builds on).\n\n\
          ## The task\n\nImplement `process` in `exercises/{id}/src/lib.rs`.\n\n## Check it\n\n```console\n\
          cargo xtask check {id}\n```\n\n## Python corner\n\n(The `multiprocessing` equivalent, with measured numbers.)\n\n\
-         ## After you solve it\n\n```rust,ignore\n{{{{#include ../../../solutions/{id}/src/lib.rs:solution}}}}\n```\n",
+         ## After you solve it\n\n**Solution ahead.** The reference is folded below: open it once `check` passes.\n\n\
+         <details>\n<summary>The reference solution, <code>solutions/{id}/src/lib.rs</code></summary>\n\n\
+         ```rust,ignore\n{{{{#include ../../../solutions/{id}/src/lib.rs:solution}}}}\n```\n\n</details>\n\n\
+         (Why it is fast.)\n",
         title = n.title,
         id = n.id
     )
@@ -324,7 +336,8 @@ pub fn smoke_test(ws: &Workspace) -> Result<()> {
     let ids = [("99-scaffold-smoke", Timing::Timed), ("98-scaffold-untimed", Timing::Untimed)];
     for (id, timing) in ids {
         let copy = Workspace::open_scratch(&scratch)?;
-        scaffold(&copy, id, 1, timing)?;
+        // A chapter of their own: no chapter page's count of its exercises goes stale (tidy/counts.rs).
+        scaffold(&copy, id, 10, timing)?;
     }
     let mut copy = Workspace::open_scratch(&scratch)?;
     // The scaffold rewrote pristine.toml: this copy is published with the new one.

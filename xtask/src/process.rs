@@ -184,6 +184,22 @@ impl Cmd {
         Ok(())
     }
 
+    /// Starts a program meant to outlive xtask (a browser opening the book)
+    /// and returns at once: stdio closed, a process group of its own so a
+    /// Ctrl-C in this terminal leaves it alone, and not registered with the
+    /// watchdog. The one kind of child xtask does not end.
+    pub fn start_detached(mut self) -> Result<()> {
+        anstream::eprintln!("{}", ui::dim(&format!("$ {}", self.shown)));
+        self.command.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
+        // Not `in_own_group`: no parent-death signal, the browser stays when xtask ends.
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut self.command, 0);
+        let child = self.command.spawn().with_context(|| format!("could not start `{}`", self.shown))?;
+        // Reaped by init once xtask is gone; xtask does not wait for it.
+        drop(child);
+        Ok(())
+    }
+
     /// Runs with output captured in a process group of its own, stopped
     /// when `limit` passes — a limit stretched up to three times while other
     /// programs hold the cores. The command is shown on the status line

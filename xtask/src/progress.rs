@@ -26,15 +26,25 @@ pub enum State {
 }
 
 impl State {
-    /// `✓ done`, `~ inconclusive`, `✗ failing`, `· untried`, padded to one width.
-    pub fn label(self) -> String {
-        let (paint, text): (fn(&str) -> String, &str) = match self {
-            State::Done => (crate::ui::green, "✓ done"),
-            State::Inconclusive => (crate::ui::yellow, "~ inconclusive"),
-            State::Failing => (crate::ui::red, "✗ failing"),
-            State::Untried => (crate::ui::dim, "· untried"),
+    /// `✓ done`, `~ inconclusive`, `✗ failing`, `· untried`.
+    pub fn text(self) -> &'static str {
+        match self {
+            State::Done => "✓ done",
+            State::Inconclusive => "~ inconclusive",
+            State::Failing => "✗ failing",
+            State::Untried => "· untried",
+        }
+    }
+
+    /// `text` padded to `width` characters, then coloured (the colour codes take no room).
+    pub fn label(self, width: usize) -> String {
+        let paint: fn(&str) -> String = match self {
+            State::Done => crate::ui::green,
+            State::Inconclusive => crate::ui::yellow,
+            State::Failing => crate::ui::red,
+            State::Untried => crate::ui::dim,
         };
-        paint(&format!("{text:<14}"))
+        paint(&format!("{:<width$}", self.text()))
     }
 }
 
@@ -42,6 +52,9 @@ impl State {
 struct Entry {
     outcome: Outcome,
     fingerprint: String,
+    /// The learner's time over the reference's, when the gate measured it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ratio: Option<f64>,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -78,9 +91,14 @@ impl Progress {
         }
     }
 
-    /// Records the verdict on the files as they are now, replacing any earlier one.
-    pub fn record(&mut self, ws: &Workspace, ex: &Exercise, outcome: Outcome) -> Result<()> {
-        self.exercises.insert(ex.id.clone(), Entry { outcome, fingerprint: Self::fingerprint(ws, ex)? });
+    /// The ratio to the reference of the last check, if it measured one.
+    pub fn last_ratio(&self, ex: &Exercise) -> Option<f64> {
+        self.exercises.get(&ex.id).and_then(|entry| entry.ratio)
+    }
+
+    /// Records the verdict (and the ratio it measured) on the files as they are now, replacing any earlier one.
+    pub fn record(&mut self, ws: &Workspace, ex: &Exercise, outcome: Outcome, ratio: Option<f64>) -> Result<()> {
+        self.exercises.insert(ex.id.clone(), Entry { outcome, fingerprint: Self::fingerprint(ws, ex)?, ratio });
         crate::fsutil::write_atomic(&Self::path(ws), serde_json::to_string_pretty(self)?.as_bytes())
     }
 
@@ -123,16 +141,17 @@ mod tests {
         let ex = &ws.manifest.exercises[0];
         let mut progress = Progress::load(&ws);
         assert_eq!(progress.state(&ws, ex), State::Untried);
-        progress.record(&ws, ex, Outcome::Pass).unwrap();
+        progress.record(&ws, ex, Outcome::Pass, Some(1.02)).unwrap();
         assert_eq!(Progress::load(&ws).state(&ws, ex), State::Done, "kept in .workbench/");
+        assert_eq!(Progress::load(&ws).last_ratio(ex), Some(1.02));
         // A later non-pass replaces the pass.
-        progress.record(&ws, ex, Outcome::Fail).unwrap();
+        progress.record(&ws, ex, Outcome::Fail, None).unwrap();
         assert_eq!(Progress::load(&ws).state(&ws, ex), State::Failing);
-        progress.record(&ws, ex, Outcome::Inconclusive).unwrap();
+        progress.record(&ws, ex, Outcome::Inconclusive, Some(1.4)).unwrap();
         assert_eq!(Progress::load(&ws).state(&ws, ex), State::Inconclusive);
         assert_eq!(Progress::load(&ws).current(&ws).map(|e| e.id.as_str()), Some("01-sum"), "inconclusive is not done");
         // A pass on other files does not count for these.
-        progress.record(&ws, ex, Outcome::Pass).unwrap();
+        progress.record(&ws, ex, Outcome::Pass, None).unwrap();
         std::fs::write(ws.root.join("exercises/01-sum/src/lib.rs"), "1").unwrap();
         assert_eq!(Progress::load(&ws).state(&ws, ex), State::Untried);
         assert_eq!(Progress::load(&ws).done_count(&ws), 0);

@@ -1,5 +1,7 @@
 //! Repository hygiene as tests: the manifest, the folders, the book, the
-//! benches, the baselines, `pristine.toml` and the README agree.
+//! benches, the baselines, `pristine.toml` and the README agree, and the
+//! book's pages follow their rules (`tidy/pages.rs`) and count nothing by
+//! hand (`tidy/counts.rs`).
 //! Run by `cargo test -p xtask` (so by `cargo xtask test`) and on scaffolds.
 
 use std::collections::BTreeSet;
@@ -9,6 +11,9 @@ use anyhow::Result;
 
 use crate::integrity::Pristine;
 use crate::manifest::Manifest;
+
+pub mod counts;
+pub mod pages;
 
 fn names_in(dir: &Path, keep: impl Fn(&str) -> bool) -> BTreeSet<String> {
     std::fs::read_dir(dir)
@@ -83,6 +88,9 @@ pub fn problems(root: &Path) -> Result<Vec<String>> {
     for id in pristine.exercise.keys().filter(|id| !ids.contains(*id)) {
         problems.push(format!("pristine.toml records {id}, which exercises.toml does not list"));
     }
+    problems.extend(crate::published::problems(root, &pristine)?);
+    problems.extend(pages::book_problems(root)?);
+    problems.extend(counts::repository_problems(root, &manifest)?);
     Ok(problems)
 }
 

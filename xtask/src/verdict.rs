@@ -149,6 +149,9 @@ pub struct Verdict {
     /// The tests that failed, and the one stopped at its time limit: what
     /// `verify` compares with a known-bad variant's `//! failing:` line.
     pub failed_tests: Vec<String>,
+    /// The learner's time over the reference's (median of the paired rounds),
+    /// when the timing gate measured one: what `list` shows as the last ratio.
+    pub ratio: Option<f64>,
 }
 
 impl Verdict {
@@ -165,7 +168,7 @@ impl Verdict {
     }
 
     pub fn new(outcome: Outcome, causes: Vec<Cause>, headline: String, details: String) -> Self {
-        Self { outcome, causes, headline, next: vec![], details, failed_tests: vec![] }
+        Self { outcome, causes, headline, next: vec![], details, failed_tests: vec![], ratio: None }
     }
 }
 
@@ -314,7 +317,8 @@ pub fn gate(report: &GateReport, tests_headline: &str, summary: &str) -> Verdict
         Outcome::Inconclusive => vec!["not done yet: check again when the machine is idle".into()],
         _ => vec![],
     };
-    Verdict { next, ..Verdict::new(outcome, causes, headline, String::new()) }
+    let ratio = report.ratio_to_reference.as_ref().map(|r| r.median);
+    Verdict { next, ratio, ..Verdict::new(outcome, causes, headline, String::new()) }
 }
 
 /// At most three names, then how many more.

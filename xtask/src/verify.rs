@@ -234,11 +234,13 @@ fn bless_record(ws: &Workspace, exercises: &[&Exercise]) -> Result<String> {
         pristine.exercise.insert(ex.id.clone(), record);
     }
     let digest = pristine.save(&ws.root)?;
+    let copied = crate::published::refresh(&ws.root, &pristine)?;
     anstream::println!(
-        "recorded {} exercise(s) in {} (its digest in {}, built into the next xtask)",
+        "recorded {} exercise(s) in {} (its digest in {}, built into the next xtask); {copied} stub cop(ies) changed in {}",
         exercises.len(),
         integrity::FILE,
-        integrity::DIGEST_FILE
+        integrity::DIGEST_FILE,
+        crate::published::DIR
     );
     Ok(digest)
 }

@@ -1,0 +1,5 @@
+//! `stations-straightforward FILE` prints the result line for FILE.
+
+fn main() -> std::process::ExitCode {
+    stations::program_main(|path| Ok(stations_straightforward::aggregate(&std::fs::read(path)?)?))
+}
