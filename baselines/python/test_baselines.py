@@ -31,12 +31,16 @@ WORKERS = 2
 PIECES = WORKERS * 4
 
 
-def numpy_importable():
+def module_importable(name):
     try:
-        import numpy  # noqa: F401
+        __import__(name)
     except ImportError:
         return False
     return True
+
+
+def numpy_importable():
+    return module_importable("numpy")
 
 
 # --- Oracles: written independently of the scripts, as plainly as possible. ---
@@ -121,12 +125,16 @@ def write_u32(path, values):
     return path
 
 
-def env_without_numpy(root):
-    """An environment in which `import numpy` fails: a stub `numpy` in `root`, found before any real one."""
-    blocker = root / "no_numpy"
-    blocker.mkdir()
-    (blocker / "numpy.py").write_text("raise ImportError('NumPy hidden by the test')\n")
+def env_without(root, module):
+    """An environment in which `import MODULE` fails: a stub in `root`, found before any real one."""
+    blocker = root / f"no_{module}"
+    blocker.mkdir(exist_ok=True)
+    (blocker / f"{module}.py").write_text(f"raise ImportError('{module} hidden by the test')\n")
     return dict(os.environ, PYTHONPATH=str(blocker))
+
+
+def env_without_numpy(root):
+    return env_without(root, "numpy")
 
 
 def run(script, *args, env=None):
@@ -226,7 +234,7 @@ class Baselines(unittest.TestCase):
 
     def test_parallel_sum_numpy_mode_without_numpy_says_how_to_install(self):
         proc = run(PARALLEL_SUM, str(self.u32), "--mode", "numpy", env=self.env_without_numpy)
-        self.assert_error(proc, "python3 -m pip install numpy")
+        self.assert_error(proc, "cargo xtask prefetch")
 
     # --- word_count ---
 
@@ -266,11 +274,32 @@ class Baselines(unittest.TestCase):
         path.write_bytes(("\n".join(rows) + "\n").encode("utf-8"))
         line = oracle_stations_line(path.read_bytes())
         expected = f"{len(set(names))} stations, fnv1a64 {oracle_fnv1a64(line.encode('utf-8')):016x}"
-        self.assertEqual(self.list_modes(STATIONS), ["sequential", "pool"])
-        for mode in self.list_modes(STATIONS):
+        frames = [m for m in ("polars", "duckdb") if module_importable(m)]
+        self.assertEqual(self.list_modes(STATIONS), ["sequential", "pool"] + frames)
+        for mode in ["sequential", "pool"]:
             with self.subTest(mode=mode):
                 proc = run(STATIONS, str(path), "--mode", mode, "--workers", str(WORKERS))
                 self.assertEqual(self.assert_ok_line(proc, mode)["digest"], expected)
+
+    def test_stations_data_frame_modes_give_the_oracle_digest(self):
+        # A CSV reader splits at every ';', so these names have none (as the format says).
+        names = ["Oslo", "Zürich", "東京", "a", "St. John's", "Ōsaka", "x" * 100, '"quoted"']
+        rows = [f"{names[i % len(names)]};{(i * 37 % 1999 - 999) / 10:.1f}" for i in range(3000)]
+        path = Path(self.tmp.name) / "stations-frames.txt"
+        path.write_bytes(("\n".join(rows) + "\n").encode("utf-8"))
+        line = oracle_stations_line(path.read_bytes())
+        expected = f"{len(set(names))} stations, fnv1a64 {oracle_fnv1a64(line.encode('utf-8')):016x}"
+        frames = [m for m in ("polars", "duckdb") if module_importable(m)]
+        if not frames:
+            self.skipTest("neither Polars nor DuckDB is installed (`cargo xtask prefetch` installs them)")
+        for mode in frames:
+            with self.subTest(mode=mode):
+                proc = run(STATIONS, str(path), "--mode", mode, "--workers", str(WORKERS))
+                self.assertEqual(self.assert_ok_line(proc, mode)["digest"], expected)
+
+    def test_stations_data_frame_mode_without_its_module_says_how_to_install(self):
+        proc = run(STATIONS, str(self.empty), "--mode", "polars", env=env_without(Path(self.tmp.name), "polars"))
+        self.assert_error(proc, "cargo xtask prefetch")
 
     def test_stations_missing_file(self):
         self.assert_error(run(STATIONS, "no-such-file.txt", "--mode", "pool"), "no-such-file.txt")

@@ -117,7 +117,7 @@ class HeatStencil(unittest.TestCase):
     def test_numpy_mode_without_numpy_says_how_to_install(self):
         path = write_u32(self.root / "small.bin", [1, 2, 3])
         proc = run(SCRIPT, str(path), "--mode", "numpy", env=self.env_without_numpy)
-        self.assert_error(proc, "python3 -m pip install numpy")
+        self.assert_error(proc, "cargo xtask prefetch")
 
 
 if __name__ == "__main__":

@@ -86,7 +86,7 @@ class PoolSizing(unittest.TestCase):
 
     def test_numpy_mode_without_numpy_says_how_to_install(self):
         proc = run(SCRIPT, str(self.file), "--mode", "numpy", env=self.env_without_numpy)
-        self.assert_error(proc, "python3 -m pip install numpy")
+        self.assert_error(proc, "cargo xtask prefetch")
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ from __future__ import annotations  # `X | None` in annotations on Python 3.8 an
 
 import argparse
 import json
-import importlib.util
+import importlib
 import os
 import sys
 import time
@@ -69,7 +69,11 @@ def fnv1a64(data: bytes) -> int:
 
 
 def module_available(name: str) -> bool:
-    return importlib.util.find_spec(name) is not None
+    try:
+        importlib.import_module(name)
+    except ImportError:
+        return False
+    return True
 
 
 def numpy_available() -> bool:

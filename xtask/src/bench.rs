@@ -562,7 +562,11 @@ fn print_rows_per_core(e: &ExerciseResult, bandwidth: f64, cores: usize) {
         "memory read"
     );
     for imp in &e.implementations {
-        let name = if imp.name == "learner" { "yours" } else { imp.name.as_str() };
+        let name = match (imp.name.as_str(), &e.baseline) {
+            ("learner", _) => "yours",
+            ("sequential", Some(baseline)) => baseline.as_str(),
+            (name, _) => name,
+        };
         let wall = imp.stats.median_seconds;
         let cpu = wall * imp.stats.cpu_per_wall;
         anstream::println!(
