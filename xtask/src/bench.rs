@@ -218,7 +218,8 @@ fn bench_exercise(
             .map(|i| i.throughput_bytes_per_second / probes.memory_read_bytes_per_second)
     };
 
-    let (python_results, python_missing) = run_python(ws, ex, python, &input, &run.reference_digest, effort, step);
+    let (python_results, python_missing, python_skipped) =
+        run_python(ws, ex, python, &input, &run.reference_digest, effort, step);
     let learner_median = implementations.iter().find(|i| i.name == "learner").map(|i| i.stats.median_seconds);
     let speedup_vs_python = match (python_results.iter().find(|p| p.correct), learner_median) {
         (Some(p), Some(l)) => Some(p.compute_seconds / l),
@@ -243,6 +244,7 @@ fn bench_exercise(
         probe_cpu_per_wall: run.probe_cpu_per_wall,
         python: python_results,
         python_missing,
+        python_skipped,
         speed_vs_reference: run.speed_vs_reference,
         speedup_vs_sequential: run.speedup_vs_sequential,
         reference_speedup_vs_sequential: Some(run.reference_speedup_vs_sequential),
@@ -298,25 +300,28 @@ fn run_python(
     digest: &str,
     effort: &Effort,
     step: &str,
-) -> (Vec<results::PythonResult>, Option<String>) {
+) -> (Vec<results::PythonResult>, Option<String>, Vec<String>) {
     let Some(name) = ex.perf.as_ref().and_then(|p| p.python.as_ref()) else {
-        return (Vec::new(), Some("no Python baseline for this exercise".into()));
+        return (Vec::new(), Some("no Python baseline for this exercise".into()), Vec::new());
     };
     let Some(python) = python else {
-        return (Vec::new(), Some("python3 not found — install Python 3 to see the baseline".into()));
+        return (Vec::new(), Some("python3 not found — install Python 3 to see the baseline".into()), Vec::new());
     };
     let script = ws.root.join("baselines/python").join(format!("{name}.py"));
     let (modes, skipped) = match python::modes(python, &script) {
         Ok(modes) => modes,
-        Err(e) => return (Vec::new(), Some(format!("{e:#}"))),
+        Err(e) => return (Vec::new(), Some(format!("{e:#}")), Vec::new()),
     };
+    let skipped = skipped
+        .into_iter()
+        .map(|mode| {
+            format!(
+                "{mode} column skipped: `import {mode}` fails here (`cargo xtask prefetch` installs it into {})",
+                python::VENV
+            )
+        })
+        .collect();
     let (mut done, mut problems) = (Vec::new(), Vec::new());
-    for mode in skipped {
-        problems.push(format!(
-            "{mode} column skipped: `import {mode}` fails here (`cargo xtask prefetch` installs it into {})",
-            python::VENV
-        ));
-    }
     for mode in modes {
         ui::status(&format!("{step}: Python {mode} ({} rounds)", effort.python_rounds));
         match python::run(python, &script, &input.path, &mode, effort.python_rounds, digest) {
@@ -329,7 +334,7 @@ fn run_python(
             Err(e) => problems.push(format!("{e:#}")),
         }
     }
-    (done, (!problems.is_empty()).then(|| problems.join("; ")))
+    (done, (!problems.is_empty()).then(|| problems.join("; ")), skipped)
 }
 
 /// Criterion's group with short settings on the same file; its HTML report.
@@ -542,6 +547,9 @@ fn print_exercise(e: &ExerciseResult, bandwidth: f64, cores: usize) {
     }
     if let Some(missing) = &e.python_missing {
         anstream::println!("  Python: {missing}");
+    }
+    for skipped in &e.python_skipped {
+        anstream::println!("  Python: {skipped}");
     }
     if let Some(report) = &e.criterion_report {
         anstream::println!("  criterion detail: {report}");

@@ -79,6 +79,10 @@ pub struct ExerciseResult {
     pub python: Vec<PythonResult>,
     /// Why no Python figure exists (no `python3`, no baseline for this exercise…).
     pub python_missing: Option<String>,
+    /// Columns not run because their module is not installed (NumPy, Polars,
+    /// DuckDB): one line each saying so. Not a failure.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub python_skipped: Vec<String>,
     /// Reference time / learner time per round: above 1 is faster than the reference.
     pub speed_vs_reference: Option<Interval>,
     /// Sequential time / learner time per round.
@@ -146,6 +150,7 @@ impl ExerciseResult {
             implementations: Vec::new(),
             python: Vec::new(),
             python_missing: None,
+            python_skipped: Vec::new(),
             speed_vs_reference: None,
             speedup_vs_sequential: None,
             reference_speedup_vs_sequential: None,

@@ -110,15 +110,16 @@ fn names_that_differ_only_by_nul_bytes_are_different_stations() {
     suite::assert_like_oracle(aggregate, &input, "names that differ only by NUL bytes");
 }
 
-/// A row without `;` is followed by a row with one: reading 16 bytes from
-/// the first finds the second's `;`. The first row is the error.
+/// A row without `;` between two good rows: reading 16 bytes from it finds
+/// the next row's `;` (or none, before a long name), and a search that
+/// looks back from its end finds the previous row's. The row is the error.
 #[test]
 fn a_row_without_separator_does_not_borrow_the_next_rows() {
-    for bad in [&b"ab"[..], b"abcdefg", b"abcdefghijk", b"Lima 19.0", b"x"] {
-        for next in ["a;1.0", "Oslo;-12.3", "Riga;1.5"] {
-            let middle = [bad, b"\n", next.as_bytes(), b"\n"].concat();
+    for bad in [&b"ab"[..], b"abcdefg", b"abcdefghijk", b"Lima 19.0", b"x", b""] {
+        for next in ["a;1.0", "Oslo;-12.3", "Riga;1.5", "Petropavlovsk-Kamchatsky;-5.0"] {
+            let middle = [&b"Lima;1.0\n"[..], bad, b"\n", next.as_bytes(), b"\n"].concat();
             let before = datagen::station_rows(20_000, 41).into_bytes();
-            let want = RowError { offset: before.len() as u64, problem: Problem::NoSeparator };
+            let want = RowError { offset: before.len() as u64 + 9, problem: Problem::NoSeparator };
             let got = aggregate(&deep_inside(&middle)).err();
             assert_eq!(got, Some(want), "{:?} then {next:?}", String::from_utf8_lossy(bad));
         }

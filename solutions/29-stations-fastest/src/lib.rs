@@ -322,7 +322,8 @@ impl<'a> Table<'a> {
     #[inline]
     fn long_row(&mut self, input: &'a [u8], at: usize) -> Option<usize> {
         let end = at + memchr::memchr(b'\n', &input[at..])?;
-        let semi = (end.checked_sub(6)?..end - 3).rev().find(|&i| input[i] == b';')?;
+        // Never before `at`: a short row's window would reach into the row before it.
+        let semi = (end.saturating_sub(6).max(at)..end.saturating_sub(3)).rev().find(|&i| input[i] == b';')?;
         let (tenths, t_len) = temperature(word(input, semi + 1))?;
         let name = &input[at..semi];
         (semi + 1 + t_len == end + 1 && name.len() > 15 && self.add_long(name, tenths)).then_some(end + 1)
