@@ -267,13 +267,16 @@ class Baselines(unittest.TestCase):
     def test_stations_oracle_matches_a_line_worked_by_hand(self):
         self.assertEqual(oracle_stations_line(b"b;-0.5\na;1.0\nb;0.4\na;2.0\n"), "{a=1.0/1.5/2.0, b=-0.5/0.0/0.4}")
 
-    def test_stations_every_mode_gives_the_oracle_digest(self):
-        names = ["Oslo", "Zürich", "東京", "a", "A;b", "Ōsaka", "x" * 100]
+    def stations_file(self, file_name, names):
+        """3 000 rows over `names`, and the digest the oracle gives for them."""
         rows = [f"{names[i % len(names)]};{(i * 37 % 1999 - 999) / 10:.1f}" for i in range(3000)]
-        path = Path(self.tmp.name) / "stations.txt"
+        path = Path(self.tmp.name) / file_name
         path.write_bytes(("\n".join(rows) + "\n").encode("utf-8"))
         line = oracle_stations_line(path.read_bytes())
-        expected = f"{len(set(names))} stations, fnv1a64 {oracle_fnv1a64(line.encode('utf-8')):016x}"
+        return path, f"{len(set(names))} stations, fnv1a64 {oracle_fnv1a64(line.encode('utf-8')):016x}"
+
+    def test_stations_every_mode_gives_the_oracle_digest(self):
+        path, expected = self.stations_file("stations.txt", ["Oslo", "Zürich", "東京", "a", "A;b", "Ōsaka", "x" * 100])
         frames = [m for m in ("polars", "duckdb") if module_importable(m)]
         self.assertEqual(self.list_modes(STATIONS), ["sequential", "pool"] + frames)
         for mode in ["sequential", "pool"]:
@@ -284,11 +287,7 @@ class Baselines(unittest.TestCase):
     def test_stations_data_frame_modes_give_the_oracle_digest(self):
         # A CSV reader splits at every ';', so these names have none (as the format says).
         names = ["Oslo", "Zürich", "東京", "a", "St. John's", "Ōsaka", "x" * 100, '"quoted"']
-        rows = [f"{names[i % len(names)]};{(i * 37 % 1999 - 999) / 10:.1f}" for i in range(3000)]
-        path = Path(self.tmp.name) / "stations-frames.txt"
-        path.write_bytes(("\n".join(rows) + "\n").encode("utf-8"))
-        line = oracle_stations_line(path.read_bytes())
-        expected = f"{len(set(names))} stations, fnv1a64 {oracle_fnv1a64(line.encode('utf-8')):016x}"
+        path, expected = self.stations_file("stations-frames.txt", names)
         frames = [m for m in ("polars", "duckdb") if module_importable(m)]
         if not frames:
             self.skipTest("neither Polars nor DuckDB is installed (`cargo xtask prefetch` installs them)")

@@ -51,20 +51,13 @@ pub fn aggregate(input: &[u8]) -> Result<String, RowError> {
     });
     // Errors can surface in any order: the earliest in the input wins.
     let mut first_error = None;
-    let mut total: Vec<(&[u8], Stats)> = Vec::new();
-    let mut index: std::collections::HashMap<&[u8], usize> = std::collections::HashMap::new();
+    let mut total: std::collections::HashMap<&[u8], Stats> = std::collections::HashMap::new();
     for (tables, error) in per_thread {
         if let Some(e) = error {
             first_error = earliest(first_error, e);
         }
         for (name, stats) in tables.into_iter().flat_map(Table::into_entries) {
-            match index.entry(name) {
-                std::collections::hash_map::Entry::Occupied(at) => total[*at.get()].1.merge(&stats),
-                std::collections::hash_map::Entry::Vacant(at) => {
-                    at.insert(total.len());
-                    total.push((name, stats));
-                }
-            }
+            total.entry(name).and_modify(|s| s.merge(&stats)).or_insert(stats);
         }
     }
     match first_error {
@@ -142,6 +135,20 @@ struct Station {
 /// The second word of every long name's key: a length byte of 255.
 const LONG: u64 = u64::MAX;
 
+/// The key of a name of at most 15 bytes, from its first 16 bytes read as
+/// one number: the name's bytes, the rest zero, its length in the top byte.
+#[inline(always)]
+fn short_key(words: u128, len: usize) -> [u64; 2] {
+    let name = words & ((1u128 << (8 * len)) - 1);
+    [name as u64, (name >> 64) as u64 | (len as u64) << 56]
+}
+
+/// What picks a key's slot: a long key's first word is already a hash.
+#[inline(always)]
+fn key_hash([k0, k1]: [u64; 2]) -> u64 {
+    if k1 == LONG { k0 } else { k0 ^ k1.rotate_left(29) }
+}
+
 /// Open addressing with linear probing over a small array of numbers,
 /// each 0 (empty) or 1 + the index of a station in a dense array. The
 /// public data's 413 stations take 13 KiB side by side, and the 2 048
@@ -182,7 +189,7 @@ impl<'a> Table<'a> {
     #[inline(always)]
     fn add_short(&mut self, key: [u64; 2], input: &'a [u8], at: usize, len: usize, tenths: i32) -> bool {
         let mask = self.slots.len() - 1;
-        let mut i = self.home(key[0] ^ key[1].rotate_left(29));
+        let mut i = self.home(key_hash(key));
         loop {
             match self.slots[i] {
                 0 => return self.insert(i, key, &input[at..at + len], tenths),
@@ -199,7 +206,7 @@ impl<'a> Table<'a> {
     fn add_long(&mut self, name: &'a [u8], tenths: i32) -> bool {
         let key = [hash_long(name), LONG];
         let mask = self.slots.len() - 1;
-        let mut i = self.home(key[0]);
+        let mut i = self.home(key_hash(key));
         loop {
             match self.slots[i] {
                 0 => return self.insert(i, key, name, tenths),
@@ -236,8 +243,7 @@ impl<'a> Table<'a> {
         self.shift -= 1;
         let mask = self.slots.len() - 1;
         for (n, station) in self.stations.iter().enumerate() {
-            let [k0, k1] = station.key;
-            let mut i = self.home(if k1 == LONG { k0 } else { k0 ^ k1.rotate_left(29) });
+            let mut i = self.home(key_hash(station.key));
             while self.slots[i] != 0 {
                 i = (i + 1) & mask;
             }
@@ -304,8 +310,7 @@ impl<'a> Table<'a> {
             return Step::Long;
         }
         let len = (semi.trailing_zeros() / 8) as usize;
-        let name = w & ((1u128 << (8 * len)) - 1);
-        let key = [name as u64, (name >> 64) as u64 | (len as u64) << 56];
+        let key = short_key(w, len);
         let t = u64::from_le_bytes(window[len + 1..len + 9].try_into().expect("8 bytes"));
         let Some((tenths, t_len)) = temperature(t) else { return Step::Careful };
         // A row without `;` took the next row's: its name holds a `\n`, and
@@ -339,9 +344,7 @@ impl<'a> Table<'a> {
         let added = if name.len() <= 15 {
             let mut bytes = [0u8; 16];
             bytes[..name.len()].copy_from_slice(name);
-            let w0 = u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes"));
-            let w1 = u64::from_le_bytes(bytes[8..].try_into().expect("8 bytes"));
-            self.add_short([w0, w1 | (name.len() as u64) << 56], input, at, name.len(), tenths)
+            self.add_short(short_key(u128::from_le_bytes(bytes), name.len()), input, at, name.len(), tenths)
         } else {
             self.add_long(name, tenths)
         };
