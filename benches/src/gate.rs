@@ -13,7 +13,7 @@ use crate::Contenders;
 use crate::paired::Rounds;
 use crate::paired::idle_group_cores;
 pub use crate::paired::{BUSY_PROBE_THRESHOLD, ImplStats, OTHER_CORES_THRESHOLD};
-use crate::stats::{Interval, bootstrap_median, median};
+use crate::stats::{Interval, bootstrap_median, upper_quartile};
 
 /// What the gate requires; `cargo xtask check` fills it from `exercises.toml`.
 /// Missing fields take their [`Default`] values.
@@ -143,14 +143,24 @@ const SEQUENTIAL: usize = 2;
 
 /// The evidence from the rounds a verdict rests on (`rounds`), with the
 /// probe and the all-rounds ratio taken from every round (`all`).
+///
+/// CPU/wall is compared at each contender's upper quartile over those rounds,
+/// not as a median of per-round shares. Its noise is one-sided: a pool thread
+/// the scheduler wakes late (measured here: up to 7 ms late on a 2-core VM,
+/// in about a third of 10 ms calls) lowers one call's reading and nothing
+/// raises it, so a median of shares failed the reference against itself now
+/// and then; the upper quartile shows what the code does when it is let run,
+/// and sequential code never reads above 1.0 there either.
 fn evidence(rounds: &Rounds, all: &Rounds, cores: usize) -> Evidence {
+    let learner_cpu_per_wall = upper_quartile(&rounds.cpu_per_walls(LEARNER));
+    let reference_cpu_per_wall = upper_quartile(&rounds.cpu_per_walls(REFERENCE));
     Evidence {
         cores,
         quiet_rounds: rounds.len(),
         probe_cpu_per_wall: all.probe_median(),
-        cpu_share_of_reference: median(&rounds.cpu_shares(LEARNER, REFERENCE)),
-        learner_cpu_per_wall: rounds.stats(LEARNER).cpu_per_wall,
-        reference_cpu_per_wall: rounds.stats(REFERENCE).cpu_per_wall,
+        cpu_share_of_reference: learner_cpu_per_wall / reference_cpu_per_wall,
+        learner_cpu_per_wall,
+        reference_cpu_per_wall,
         ratio_to_reference: bootstrap_median(&rounds.ratios(LEARNER, REFERENCE)),
         ratio_to_reference_all_rounds: bootstrap_median(&all.ratios(LEARNER, REFERENCE)),
         ratio_to_sequential: bootstrap_median(&rounds.ratios(LEARNER, SEQUENTIAL)),
@@ -167,7 +177,8 @@ pub struct Evidence {
     pub quiet_rounds: usize,
     /// Cores left to us in the median round (cores − other programs' use).
     pub probe_cpu_per_wall: f64,
-    /// Median over rounds of learner CPU/wall divided by the reference's in the same round.
+    /// The learner's CPU/wall divided by the reference's, each the upper
+    /// quartile over the same rounds.
     pub cpu_share_of_reference: f64,
     pub learner_cpu_per_wall: f64,
     pub reference_cpu_per_wall: f64,
@@ -585,6 +596,46 @@ mod tests {
         let (outcome, findings) = verdict(&config(), &e, SEQ);
         assert_eq!(outcome, Outcome::Fail);
         assert_eq!(reasons(&findings), [Reason::NotParallel, Reason::NotFasterThanSequential, Reason::TooSlow]);
+    }
+
+    /// Rounds of 10 ms calls on 2 cores with the given CPU/wall per round
+    /// (learner, reference; the sequential baseline at 20 ms, 1.0).
+    fn rounds(readings: &[(f64, f64)]) -> Rounds {
+        let call = |cpu_per_wall: f64, wall_ms: u64| crate::clock::Sample {
+            wall: Duration::from_millis(wall_ms),
+            cpu: Duration::from_secs_f64(cpu_per_wall * wall_ms as f64 / 1000.0),
+        };
+        let mut r = Rounds::new(3);
+        r.cores = 2;
+        for &(learner, reference) in readings {
+            r.samples[LEARNER].push(call(learner, 10));
+            r.samples[REFERENCE].push(call(reference, 10));
+            r.samples[SEQUENTIAL].push(call(1.0, 20));
+            r.other_cores.push(0.0);
+        }
+        r
+    }
+
+    #[test]
+    fn a_thread_woken_late_in_many_rounds_does_not_make_the_reference_sequential() {
+        // The reference against itself, as recorded on a 2-core VM: each side
+        // loses its second core for part of a call in about half the rounds,
+        // in different rounds. The median of per-round shares reads 0.70 here.
+        let r =
+            rounds(&[(1.24, 1.92), (1.31, 1.91), (1.37, 1.87), (1.33, 1.89), (1.92, 1.22), (1.19, 1.92), (1.9, 1.9)]);
+        let e = evidence(&r, &r, 2);
+        assert!(e.cpu_share_of_reference >= MIN_CPU_SHARE_OF_REFERENCE, "{e:?}");
+        assert!(!reasons(&verdict(&config(), &e, SEQ).1).contains(&Reason::NotParallel));
+    }
+
+    #[test]
+    fn sequential_code_stays_not_parallel_when_the_reference_starts_late() {
+        // One thread reads 1.0 in every round; the reference loses a core in
+        // three rounds of seven.
+        let r = rounds(&[(1.0, 1.0), (1.0, 1.95), (1.0, 1.1), (1.0, 1.9), (1.0, 1.92), (1.0, 1.2), (1.0, 1.97)]);
+        let e = evidence(&r, &r, 2);
+        assert!(e.cpu_share_of_reference < 0.6, "{e:?}");
+        assert!(reasons(&verdict(&config(), &e, SEQ).1).contains(&Reason::NotParallel));
     }
 
     #[test]

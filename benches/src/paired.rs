@@ -174,9 +174,9 @@ impl Rounds {
             .collect()
     }
 
-    /// Per-round CPU/wall of `a` divided by that of `b`.
-    pub fn cpu_shares(&self, a: usize, b: usize) -> Vec<f64> {
-        self.samples[a].iter().zip(&self.samples[b]).map(|(a, b)| a.cpu_per_wall() / b.cpu_per_wall()).collect()
+    /// CPU/wall of contender `who`, per round.
+    pub fn cpu_per_walls(&self, who: usize) -> Vec<f64> {
+        self.samples[who].iter().map(Sample::cpu_per_wall).collect()
     }
 
     pub fn stats(&self, who: usize) -> ImplStats {

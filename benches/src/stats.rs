@@ -26,6 +26,18 @@ pub fn median(values: &[f64]) -> f64 {
     if sorted.len() % 2 == 1 { sorted[mid] } else { (sorted[mid - 1] + sorted[mid]) / 2.0 }
 }
 
+/// The value three quarters of the way up `values` (linear interpolation
+/// between the nearest ranks).
+pub fn upper_quartile(values: &[f64]) -> f64 {
+    assert!(!values.is_empty(), "quartile of no values");
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let rank = 0.75 * (sorted.len() - 1) as f64;
+    let (below, frac) = (rank.floor() as usize, rank.fract());
+    let above = (below + 1).min(sorted.len() - 1);
+    sorted[below] + frac * (sorted[above] - sorted[below])
+}
+
 const RESAMPLES: usize = 2000;
 
 /// Median of `values` with a percentile-bootstrap 95% CI. Deterministic:
@@ -50,6 +62,13 @@ mod tests {
     fn median_of_odd_and_even() {
         assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
         assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), 2.5);
+    }
+
+    #[test]
+    fn upper_quartile_of_small_sets() {
+        assert_eq!(upper_quartile(&[7.0]), 7.0);
+        assert_eq!(upper_quartile(&[5.0, 1.0, 3.0, 2.0, 4.0]), 4.0);
+        assert_eq!(upper_quartile(&[1.0, 2.0, 3.0, 4.0]), 3.25);
     }
 
     #[test]
