@@ -8,6 +8,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail, ensure};
+use toml_edit::{Array, ArrayOfTables, DocumentMut, InlineTable, Item, Table, value};
 
 use crate::integrity::{self, Pristine};
 use crate::manifest::{self, Workspace};
@@ -69,36 +70,105 @@ fn names(ws: &Workspace, id: &str, chapter: u32) -> Result<Names> {
     })
 }
 
+/// The files of a new exercise, written from `xtask/templates/`: `{{name}}`
+/// stands for one of the names below, and anything else between double
+/// braces (the book's `{{#include …}}`) is left for mdBook.
+mod templates {
+    pub const EXERCISE_MANIFEST: &str = include_str!("../templates/exercise.Cargo.toml.tmpl");
+    pub const SOLUTION_MANIFEST: &str = include_str!("../templates/solution.Cargo.toml.tmpl");
+    pub const DOC: &str = include_str!("../templates/doc.rs.tmpl");
+    pub const STUB: &str = include_str!("../templates/stub.rs.tmpl");
+    pub const REFERENCE: &str = include_str!("../templates/reference.rs.tmpl");
+    pub const SUITE: &str = include_str!("../templates/suite.rs.tmpl");
+    pub const KNOWN_BAD_SEQUENTIAL: &str = include_str!("../templates/known_bad_sequential.rs.tmpl");
+    pub const KNOWN_BAD_LOST_ITEM: &str = include_str!("../templates/known_bad_lost_item.rs.tmpl");
+    pub const BENCH: &str = include_str!("../templates/bench.rs.tmpl");
+    pub const BASELINE: &str = include_str!("../templates/baseline.py.tmpl");
+    pub const PAGE: &str = include_str!("../templates/page.md.tmpl");
+}
+
+/// The placeholder task's work for one item: a few multiplications, so the
+/// task is bound by the cores, not by memory, and its reference is clearly
+/// parallel (a plain sum of `u32`s reads memory as fast on one core as on two
+/// on some machines, and the scaffold's "sequential" known-bad would pass).
+const WORK: &str = "{ let h = (u64::from(x) ^ 0x9e37_79b9_7f4a_7c15).wrapping_mul(0xbf58_476d_1ce4_e5b9); \
+                    (h ^ (h >> 31)).wrapping_mul(0x94d0_49bb_1331_11eb) >> 40 }";
+
+impl Names {
+    /// What each `{{name}}` of a template stands for.
+    fn placeholders(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("id", self.id.clone()),
+            ("slug", self.slug.clone()),
+            ("lib", self.lib.clone()),
+            ("title", self.title.clone()),
+            ("page", self.page.clone()),
+            ("doc", templates::DOC.to_string()),
+            ("work", WORK.to_string()),
+        ]
+    }
+
+    fn render(&self, template: &str) -> Result<String> {
+        render(template, &self.placeholders())
+    }
+}
+
+/// Replaces every `{{name}}` (lowercase letters and `_`) with its value; an
+/// unknown name is an error, so a typo in a template cannot reach a file.
+fn render(template: &str, values: &[(&str, String)]) -> Result<String> {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find("{{") {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 2..];
+        let name_len = after.bytes().take_while(|b| b.is_ascii_lowercase() || *b == b'_').count();
+        if name_len > 0 && after[name_len..].starts_with("}}") {
+            let name = &after[..name_len];
+            let (_, value) = values
+                .iter()
+                .find(|(n, _)| *n == name)
+                .with_context(|| format!("a template names `{{{{{name}}}}}`, which the scaffold does not know"))?;
+            out.push_str(value);
+            rest = &after[name_len + 2..];
+        } else {
+            out.push_str("{{");
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
 /// Writes every file of a new exercise; returns their repository paths.
 pub fn scaffold(ws: &Workspace, id: &str, chapter: u32, timing: Timing) -> Result<Vec<String>> {
     let n = names(ws, id, chapter)?;
     let root = &ws.root;
     let mut written = Vec::new();
-    let mut write = |path: String, text: String| -> Result<()> {
+    let mut write = |path: String, template: &str| -> Result<()> {
         let full = root.join(&path);
         ensure!(!full.exists(), "{path} already exists");
         std::fs::create_dir_all(full.parent().expect("a file has a folder"))?;
-        std::fs::write(&full, text)?;
+        std::fs::write(&full, n.render(template)?)?;
         written.push(path);
         Ok(())
     };
-    write(format!("exercises/{}/Cargo.toml", n.id), crate_manifest(&n, false))?;
-    write(format!("exercises/{}/src/lib.rs", n.id), stub(&n))?;
-    write(format!("exercises/{}/tests/suite.rs", n.id), suite(&n))?;
-    write(format!("solutions/{}/Cargo.toml", n.id), crate_manifest(&n, true))?;
-    write(format!("solutions/{}/src/lib.rs", n.id), reference(&n))?;
-    write(format!("book/src/{}", n.page), page(&n))?;
+    write(format!("exercises/{}/Cargo.toml", n.id), templates::EXERCISE_MANIFEST)?;
+    write(format!("exercises/{}/src/lib.rs", n.id), templates::STUB)?;
+    write(format!("exercises/{}/tests/suite.rs", n.id), templates::SUITE)?;
+    write(format!("solutions/{}/Cargo.toml", n.id), templates::SOLUTION_MANIFEST)?;
+    write(format!("solutions/{}/src/lib.rs", n.id), templates::REFERENCE)?;
+    write(format!("book/src/{}", n.page), templates::PAGE)?;
     if timing == Timing::Timed {
-        write(format!("solutions/{}/known-bad/sequential.rs", n.id), known_bad_sequential(&n))?;
-        write(format!("benches/benches/{}.rs", n.lib), bench(&n))?;
-        write(format!("baselines/python/{}.py", n.lib), python(&n))?;
+        write(format!("solutions/{}/known-bad/sequential.rs", n.id), templates::KNOWN_BAD_SEQUENTIAL)?;
+        write(format!("benches/benches/{}.rs", n.lib), templates::BENCH)?;
+        write(format!("baselines/python/{}.py", n.lib), templates::BASELINE)?;
     } else {
-        write(format!("solutions/{}/known-bad/drops_the_last_item.rs", n.id), known_bad_lost_item(&n))?;
+        write(format!("solutions/{}/known-bad/drops_the_last_item.rs", n.id), templates::KNOWN_BAD_LOST_ITEM)?;
     }
-    append(root, manifest::FILE, &manifest_entry(&n, timing))?;
+    edit_toml(root, manifest::FILE, |doc| add_manifest_entry(doc, &n, timing))?;
     add_to_summary(root, &n)?;
     if timing == Timing::Timed {
-        add_bench_target(root, &n)?;
+        edit_toml(root, "benches/Cargo.toml", |doc| add_bench_target(doc, &n))?;
     }
     let ws = Workspace::open(root)?;
     let ex = ws.manifest.find(&n.id)?;
@@ -122,14 +192,46 @@ pub fn scaffold(ws: &Workspace, id: &str, chapter: u32, timing: Timing) -> Resul
     Ok(written)
 }
 
-fn append(root: &Path, file: &str, text: &str) -> Result<()> {
+/// Reads a TOML file, lets `edit` change it with its comments and layout
+/// kept (`toml_edit`), and writes it back.
+fn edit_toml(root: &Path, file: &str, edit: impl FnOnce(&mut DocumentMut) -> Result<()>) -> Result<()> {
     let path = root.join(file);
-    let mut current = std::fs::read_to_string(&path).with_context(|| format!("cannot read {file}"))?;
-    if !current.ends_with('\n') {
-        current.push('\n');
+    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {file}"))?;
+    let mut doc: DocumentMut = text.parse().with_context(|| format!("{file} is not valid TOML"))?;
+    edit(&mut doc).with_context(|| format!("cannot edit {file}"))?;
+    std::fs::write(path, doc.to_string())?;
+    Ok(())
+}
+
+/// Puts the exercise's `[[exercise]]` entry in its chapter: after the last
+/// entry of the same or an earlier chapter, so course order stays chapter order.
+fn add_manifest_entry(doc: &mut DocumentMut, n: &Names, timing: Timing) -> Result<()> {
+    let list = doc.get_mut("exercise").and_then(Item::as_array_of_tables_mut).context("no [[exercise]] entries")?;
+    let mut entries: Vec<Table> = list.iter().cloned().collect();
+    let at = entries
+        .iter()
+        .rposition(|e| e.get("chapter").and_then(Item::as_integer).is_some_and(|c| c <= i64::from(n.chapter)))
+        .map_or(0, |i| i + 1);
+    let mut entry = Table::new();
+    entry["id"] = value(&n.id);
+    entry["chapter"] = value(i64::from(n.chapter));
+    entry["title"] = value(&n.title);
+    entry["book"] = value(&n.page);
+    entry["kind"] = value("threads");
+    entry["hints"] = value(Array::from_iter(["(Scaffold) Write progressively stronger hints, the last one nearly the answer."]));
+    if timing == Timing::Timed {
+        let mut perf = Table::new();
+        perf["datagen"] = value("u32");
+        perf["check_size"] = value(33_554_432);
+        perf["bench_size"] = value(134_217_728);
+        perf["max_ratio"] = value(1.3);
+        perf["parallel"] = value(true);
+        perf["python"] = value(&n.lib);
+        entry["perf"] = Item::Table(perf);
     }
-    current.push_str(text);
-    std::fs::write(path, current)?;
+    entry.decor_mut().set_prefix("\n");
+    entries.insert(at, entry);
+    *list = entries.into_iter().collect::<ArrayOfTables>();
     Ok(())
 }
 
@@ -151,178 +253,28 @@ fn add_to_summary(root: &Path, n: &Names) -> Result<()> {
 }
 
 /// Adds the exercise's optional dependencies, feature and bench target.
-fn add_bench_target(root: &Path, n: &Names) -> Result<()> {
-    let path = root.join("benches/Cargo.toml");
-    let text = std::fs::read_to_string(&path)?;
-    let (deps, rest) = text.split_once("\n[features]\n").context("benches/Cargo.toml has no [features] section")?;
+fn add_bench_target(doc: &mut DocumentMut, n: &Names) -> Result<()> {
     let (id, slug, lib) = (&n.id, &n.slug, &n.lib);
-    let updated = format!(
-        "{deps}\nex-{slug} = {{ package = \"{slug}\", path = \"../exercises/{id}\", optional = true }}\n\
-         ref-{slug} = {{ package = \"{slug}-solution\", path = \"../solutions/{id}\", optional = true }}\n\
-         \n[features]\n{slug} = [\"dep:ex-{slug}\", \"dep:ref-{slug}\", \"criterion\"]\n{rest}\
-         \n[[bench]]\nname = \"{slug}\"\npath = \"benches/{lib}.rs\"\nharness = false\nrequired-features = [\"{slug}\"]\n"
-    );
-    std::fs::write(path, updated)?;
+    let dependency = |package: String, path: String| {
+        let mut d = InlineTable::new();
+        d.insert("package", package.into());
+        d.insert("path", path.into());
+        d.insert("optional", true.into());
+        value(d)
+    };
+    let deps = doc.get_mut("dependencies").and_then(Item::as_table_mut).context("no [dependencies]")?;
+    deps[&format!("ex-{slug}")] = dependency(slug.clone(), format!("../exercises/{id}"));
+    deps[&format!("ref-{slug}")] = dependency(format!("{slug}-solution"), format!("../solutions/{id}"));
+    let features = doc.get_mut("features").and_then(Item::as_table_mut).context("no [features]")?;
+    features[slug.as_str()] = value(Array::from_iter([format!("dep:ex-{slug}"), format!("dep:ref-{slug}"), "criterion".into()]));
+    let benches = doc.get_mut("bench").and_then(Item::as_array_of_tables_mut).context("no [[bench]] targets")?;
+    let mut target = Table::new();
+    target["name"] = value(slug.as_str());
+    target["path"] = value(format!("benches/{lib}.rs"));
+    target["harness"] = value(false);
+    target["required-features"] = value(Array::from_iter([slug.as_str()]));
+    benches.push(target);
     Ok(())
-}
-
-fn crate_manifest(n: &Names, solution: bool) -> String {
-    let (id, slug, lib) = (&n.id, &n.slug, &n.lib);
-    let (name, description, lib_section, test_path, lints) = if solution {
-        (
-            format!("{slug}-solution"),
-            format!("Reference solution of exercise {id}"),
-            format!("name = \"{lib}\"\npath = \"src/lib.rs\""),
-            format!("../../exercises/{id}/tests/suite.rs"),
-            "",
-        )
-    } else {
-        (
-            slug.to_string(),
-            format!("Exercise {id}: {}", n.title),
-            "path = \"src/lib.rs\"".to_string(),
-            "tests/suite.rs".to_string(),
-            "\n# The stub's parameters are unused until you write the body.\n[lints.rust]\nunused_variables = \"allow\"\n",
-        )
-    };
-    format!(
-        "[package]\nname = \"{name}\"\ndescription = \"{description}\"\nversion.workspace = true\n\
-         edition.workspace = true\nrust-version.workspace = true\nlicense.workspace = true\npublish.workspace = true\n\n\
-         [lib]\n{lib_section}\ntest = false\ndoctest = false\n\n[[test]]\nname = \"suite\"\npath = \"{test_path}\"\n\n\
-         [dependencies]\nrayon.workspace = true\n\n[dev-dependencies]\ndatagen.workspace = true\n\
-         proptest.workspace = true\ninsta.workspace = true\n{lints}"
-    )
-}
-
-/// The placeholder task's work for one item: a few multiplications, so the
-/// task is bound by the cores, not by memory, and its reference is clearly
-/// parallel (a plain sum of `u32`s reads memory as fast on one core as on two
-/// on some machines, and the scaffold's "sequential" known-bad would pass).
-const WORK: &str = "{ let h = (u64::from(x) ^ 0x9e37_79b9_7f4a_7c15).wrapping_mul(0xbf58_476d_1ce4_e5b9); \
-                    (h ^ (h >> 31)).wrapping_mul(0x94d0_49bb_1331_11eb) >> 40 }";
-
-const DOC: &str = "/// Sums `data` in parallel. (Placeholder task from `cargo xtask new`: replace it.)\n\
-///\n/// The model: split the work over all cores with rayon and add the partial sums.\n\
-///\n/// # Panics\n///\n/// Never.\n";
-
-fn stub(n: &Names) -> String {
-    format!(
-        "//! Exercise {} — {}. Read `book/src/{}`.\n\n{DOC}pub fn process(data: &[u32]) -> u64 {{\n    \
-         todo!(\"write the parallel version\")\n}}\n",
-        n.id, n.title, n.page
-    )
-}
-
-fn reference(n: &Names) -> String {
-    format!(
-        "//! Reference solution of exercise {}.\n\nuse rayon::prelude::*;\n\n{DOC}// ANCHOR: solution\n\
-         pub fn process(data: &[u32]) -> u64 {{\n    data.par_iter().map(|&x| {WORK}).sum()\n}}\n// ANCHOR_END: solution\n",
-        n.id
-    )
-}
-
-fn known_bad_sequential(n: &Names) -> String {
-    format!(
-        "//! expect: not-parallel\n//! Correct but sequential: one core does all the work.\n\n{DOC}\
-         pub fn process(data: &[u32]) -> u64 {{\n    data.iter().map(|&x| {WORK}).sum()\n}}\n// {}\n",
-        n.id
-    )
-}
-
-fn known_bad_lost_item(n: &Names) -> String {
-    format!(
-        "//! expect: tests-failed\n//! failing: matches_the_sequential_oracle\n//! Forgets the last item: the oracle comparison catches it.\n\n{DOC}\
-         pub fn process(data: &[u32]) -> u64 {{\n    let n = data.len().saturating_sub(1);\n    \
-         data[..n].iter().map(|&x| {WORK}).sum()\n}}\n// {}\n",
-        n.id
-    )
-}
-
-fn suite(n: &Names) -> String {
-    format!(
-        "//! The one test suite of exercise {id}, run against the learner's crate and the reference.\n\n\
-         use {lib}::process;\nuse proptest::prelude::*;\n\n\
-         fn oracle(data: &[u32]) -> u64 {{\n    data.iter().map(|&x| {WORK}).sum()\n}}\n\n\
-         #[test]\nfn empty_input() {{\n    assert_eq!(process(&[]), 0);\n}}\n\n\
-         proptest! {{\n    #![proptest_config(ProptestConfig {{ cases: 100, failure_persistence: None, ..ProptestConfig::default() }})]\n\n    \
-         #[test]\n    fn matches_the_sequential_oracle(data in prop::collection::vec(any::<u32>(), 0..1000)) {{\n        \
-         prop_assert_eq!(process(&data), oracle(&data));\n    }}\n}}\n",
-        id = n.id,
-        lib = n.lib
-    )
-}
-
-fn bench(n: &Names) -> String {
-    format!(
-        "//! Exercise {id}: learner, reference and a sequential baseline on the same input.\n\n\
-         use benches::{{Contenders, Exercise}};\n\nfn main() {{\n    benches::main(Exercise {{\n        \
-         id: \"{id}\",\n        generate: |size, seed| datagen::uniform_u32(size, seed),\n        \
-         load: benches::load::u32_le,\n        \
-         input_bytes: |data| std::mem::size_of_val(data.as_slice()) as u64,\n        \
-         digest: |total: &u64| total.to_string(),\n        contenders: Contenders {{\n            \
-         learner: |data| ex_{lib}::process(data),\n            reference: |data| ref_{lib}::process(data),\n            \
-         sequential: |data| data.iter().map(|&x| {WORK}).sum(),\n            \
-         baseline: benches::SEQUENTIAL_BASELINE,\n        }},\n    }});\n}}\n",
-        id = n.id,
-        lib = n.lib
-    )
-}
-
-fn page(n: &Names) -> String {
-    format!(
-        "# {title}\n\n**Goal:** (what the learner can do afterwards).\n\n**Read first:** (the pages this builds on).\n\n\
-         ## The task\n\nImplement `process` in `exercises/{id}/src/lib.rs`.\n\n## Check it\n\n```console\n\
-         cargo xtask check {id}\n```\n\n## Python corner\n\n(The `multiprocessing` equivalent, with measured numbers.)\n\n\
-         ## After you solve it\n\n**Solution ahead.** The reference is folded below: open it once `check` passes.\n\n\
-         <details>\n<summary>The reference solution, <code>solutions/{id}/src/lib.rs</code></summary>\n\n\
-         ```rust,ignore\n{{{{#include ../../../solutions/{id}/src/lib.rs:solution}}}}\n```\n\n</details>\n\n\
-         (Why it is fast.)\n",
-        title = n.title,
-        id = n.id
-    )
-}
-
-fn python(n: &Names) -> String {
-    format!(
-        "\"\"\"Python baseline for exercise {id}: multiprocessing.Pool over a datagen u32 file.\n\n\
-         Protocol, timing rules and NumPy: see README.md and workbench_baseline.py.\n\"\"\"\n\n\
-         import sys\nimport time\nfrom array import array\n\n\
-         from workbench_baseline import BaselineError, Outcome, main, read_bytes, warm_pool\n\n\n\
-         def load(path):\n    data = read_bytes(path)\n    if len(data) % 4:\n        \
-         raise BaselineError(f\"{{path}}: not a whole number of u32 values\")\n    return data\n\n\n\
-         MASK = (1 << 64) - 1\n\n\n\
-         def work(x):\n    \"\"\"The placeholder task's work for one item, as in the Rust reference.\"\"\"\n    \
-         h = ((x ^ 0x9E3779B97F4A7C15) * 0xBF58476D1CE4E5B9) & MASK\n    \
-         return (((h ^ (h >> 31)) * 0x94D049BB133111EB) & MASK) >> 40\n\n\n\
-         def chunk_sum(chunk):\n    values = array(\"I\")\n    values.frombytes(chunk)\n    return sum(work(x) for x in values)\n\n\n\
-         def run_pool(data, workers):\n    with warm_pool(workers) as pool:\n        start = time.perf_counter()\n        \
-         step = max(4, len(data) // (workers * 4) // 4 * 4)\n        \
-         chunks = [data[i : i + step] for i in range(0, len(data), step)]\n        \
-         total = sum(pool.map(chunk_sum, chunks, chunksize=1))\n        seconds = time.perf_counter() - start\n    \
-         return Outcome(seconds, f\"multiprocessing.Pool({{workers}}), {{len(chunks)}} chunks\", total)\n\n\n\
-         MODES = {{\"pool\": run_pool}}\n\n\
-         if __name__ == \"__main__\":\n    sys.exit(main(__doc__, MODES, load, digest=str))\n",
-        id = n.id
-    )
-}
-
-fn manifest_entry(n: &Names, timing: Timing) -> String {
-    let perf = match timing {
-        Timing::Timed => format!(
-            "\n[exercise.perf]\ndatagen = \"u32\"\ncheck_size = 33_554_432\nbench_size = 134_217_728\nmax_ratio = 1.3\n\
-             parallel = true\npython = \"{}\"\n",
-            n.lib
-        ),
-        Timing::Untimed => String::new(),
-    };
-    format!(
-        "\n[[exercise]]\nid = \"{id}\"\nchapter = {chapter}\ntitle = \"{title}\"\nbook = \"{page}\"\nkind = \"threads\"\n\
-         hints = [\"(Scaffold) Write progressively stronger hints, the last one nearly the answer.\"]\n{perf}",
-        id = n.id,
-        chapter = n.chapter,
-        title = n.title,
-        page = n.page,
-    )
 }
 
 /// Scaffolds a timed and an untimed exercise in a scratch copy and proves
@@ -347,4 +299,98 @@ pub fn smoke_test(ws: &Workspace) -> Result<()> {
     let code = verify::run(&copy, false, None, &ids.map(|(id, _)| id.to_string()))?;
     ensure!(code == ExitCode::SUCCESS, "verify rejected a scaffolded exercise");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::Manifest;
+
+    fn names(chapter: u32) -> Names {
+        Names {
+            id: "31-tiny-task".into(),
+            slug: "tiny-task".into(),
+            lib: "tiny_task".into(),
+            title: "Tiny task".into(),
+            chapter,
+            page: format!("ch{chapter:02}-draft/tiny-task.md"),
+        }
+    }
+
+    #[test]
+    fn render_fills_known_names_and_leaves_mdbook_directives() {
+        let values = [("id", "31-x".to_string())];
+        assert_eq!(render("a {{id}} b {{#include f.rs:x}} {{ id }}", &values).unwrap(), "a 31-x b {{#include f.rs:x}} {{ id }}");
+        let err = render("{{idd}}", &values).unwrap_err().to_string();
+        assert!(err.contains("`{{idd}}`"), "{err}");
+    }
+
+    #[test]
+    fn every_template_renders_and_its_toml_parses() {
+        let n = names(2);
+        for template in [
+            templates::EXERCISE_MANIFEST,
+            templates::SOLUTION_MANIFEST,
+            templates::STUB,
+            templates::REFERENCE,
+            templates::SUITE,
+            templates::KNOWN_BAD_SEQUENTIAL,
+            templates::KNOWN_BAD_LOST_ITEM,
+            templates::BENCH,
+            templates::BASELINE,
+            templates::PAGE,
+        ] {
+            let text = n.render(template).unwrap();
+            assert!(!text.contains("{{id}}") && !text.contains("{{work}}"), "{text}");
+        }
+        for manifest in [templates::EXERCISE_MANIFEST, templates::SOLUTION_MANIFEST] {
+            let parsed: toml::Table = toml::from_str(&n.render(manifest).unwrap()).unwrap();
+            assert!(parsed["package"]["name"].as_str().unwrap().starts_with("tiny-task"));
+        }
+        let page = n.render(templates::PAGE).unwrap();
+        assert!(page.contains("{{#include ../../../solutions/31-tiny-task/src/lib.rs:solution}}"), "{page}");
+    }
+
+    /// The chapters of the course's manifest, in file order, with the new entry added.
+    fn chapters_after_adding(chapter: u32) -> (Vec<(String, i64)>, String) {
+        let root = manifest::repo_root();
+        let text = std::fs::read_to_string(root.join(manifest::FILE)).unwrap();
+        let mut doc: DocumentMut = text.parse().unwrap();
+        add_manifest_entry(&mut doc, &names(chapter), Timing::Timed).unwrap();
+        let edited = doc.to_string();
+        let parsed: Manifest = toml::from_str(&edited).unwrap();
+        (parsed.exercises.iter().map(|e| (e.id.clone(), i64::from(e.chapter))).collect(), edited)
+    }
+
+    #[test]
+    fn the_manifest_entry_lands_in_its_chapter_with_the_rest_untouched() {
+        let root = manifest::repo_root();
+        let before = Manifest::load(&root).unwrap();
+        for chapter in [1, 4, 8, 12] {
+            let (after, edited) = chapters_after_adding(chapter);
+            let at = after.iter().position(|(id, _)| id == "31-tiny-task").unwrap();
+            assert!(after[..at].iter().all(|(_, c)| *c <= i64::from(chapter)), "chapter {chapter}: {after:?}");
+            assert!(after[at + 1..].iter().all(|(_, c)| *c > i64::from(chapter)), "chapter {chapter}: {after:?}");
+            let others: Vec<&String> = after.iter().map(|(id, _)| id).filter(|id| *id != "31-tiny-task").collect();
+            assert_eq!(others, before.exercises.iter().map(|e| &e.id).collect::<Vec<_>>());
+            // Comments and the hand-written layout of the other entries survive.
+            assert!(edited.contains("# The one manifest: every exercise, in course order."));
+            assert!(edited.contains("check_size = 32_000_000"), "underscores kept");
+            assert!(edited.contains("[exercise.perf]\ndatagen = \"u32\"\ncheck_size = 33554432"), "{edited}");
+        }
+    }
+
+    #[test]
+    fn the_bench_target_is_added_as_cargo_reads_it() {
+        let root = manifest::repo_root();
+        let text = std::fs::read_to_string(root.join("benches/Cargo.toml")).unwrap();
+        let mut doc: DocumentMut = text.parse().unwrap();
+        add_bench_target(&mut doc, &names(2)).unwrap();
+        let parsed: toml::Table = toml::from_str(&doc.to_string()).unwrap();
+        assert_eq!(parsed["dependencies"]["ref-tiny-task"]["package"].as_str(), Some("tiny-task-solution"));
+        assert_eq!(parsed["features"]["tiny-task"][0].as_str(), Some("dep:ex-tiny-task"));
+        let last = parsed["bench"].as_array().unwrap().last().unwrap().clone();
+        assert_eq!(last["path"].as_str(), Some("benches/tiny_task.rs"));
+        assert!(doc.to_string().starts_with(&text[..text.find("[dependencies]").unwrap()]), "the head is kept as written");
+    }
 }
