@@ -218,7 +218,8 @@ fn add_manifest_entry(doc: &mut DocumentMut, n: &Names, timing: Timing) -> Resul
     entry["title"] = value(&n.title);
     entry["book"] = value(&n.page);
     entry["kind"] = value("threads");
-    entry["hints"] = value(Array::from_iter(["(Scaffold) Write progressively stronger hints, the last one nearly the answer."]));
+    entry["hints"] =
+        value(Array::from_iter(["(Scaffold) Write progressively stronger hints, the last one nearly the answer."]));
     if timing == Timing::Timed {
         let mut perf = Table::new();
         perf["datagen"] = value("u32");
@@ -266,7 +267,8 @@ fn add_bench_target(doc: &mut DocumentMut, n: &Names) -> Result<()> {
     deps[&format!("ex-{slug}")] = dependency(slug.clone(), format!("../exercises/{id}"));
     deps[&format!("ref-{slug}")] = dependency(format!("{slug}-solution"), format!("../solutions/{id}"));
     let features = doc.get_mut("features").and_then(Item::as_table_mut).context("no [features]")?;
-    features[slug.as_str()] = value(Array::from_iter([format!("dep:ex-{slug}"), format!("dep:ref-{slug}"), "criterion".into()]));
+    features[slug.as_str()] =
+        value(Array::from_iter([format!("dep:ex-{slug}"), format!("dep:ref-{slug}"), "criterion".into()]));
     let benches = doc.get_mut("bench").and_then(Item::as_array_of_tables_mut).context("no [[bench]] targets")?;
     let mut target = Table::new();
     target["name"] = value(slug.as_str());
@@ -320,7 +322,10 @@ mod tests {
     #[test]
     fn render_fills_known_names_and_leaves_mdbook_directives() {
         let values = [("id", "31-x".to_string())];
-        assert_eq!(render("a {{id}} b {{#include f.rs:x}} {{ id }}", &values).unwrap(), "a 31-x b {{#include f.rs:x}} {{ id }}");
+        assert_eq!(
+            render("a {{id}} b {{#include f.rs:x}} {{ id }}", &values).unwrap(),
+            "a 31-x b {{#include f.rs:x}} {{ id }}"
+        );
         let err = render("{{idd}}", &values).unwrap_err().to_string();
         assert!(err.contains("`{{idd}}`"), "{err}");
     }
@@ -391,6 +396,9 @@ mod tests {
         assert_eq!(parsed["features"]["tiny-task"][0].as_str(), Some("dep:ex-tiny-task"));
         let last = parsed["bench"].as_array().unwrap().last().unwrap().clone();
         assert_eq!(last["path"].as_str(), Some("benches/tiny_task.rs"));
-        assert!(doc.to_string().starts_with(&text[..text.find("[dependencies]").unwrap()]), "the head is kept as written");
+        assert!(
+            doc.to_string().starts_with(&text[..text.find("[dependencies]").unwrap()]),
+            "the head is kept as written"
+        );
     }
 }

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{PoisonError, RwLock};
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
@@ -160,22 +161,31 @@ fn verify_in_lanes(
     let lane = || {
         let mut done = Vec::new();
         while let Some(ex) = exercises.get(next.fetch_add(1, Ordering::Relaxed)) {
+            let started = std::time::Instant::now();
             let result = verify_exercise(ws, scratch, pristine, ex, only);
+            let took = started.elapsed();
             if result.is_err() {
                 // Stop the other lane at its next exercise: the error ends the run.
                 next.store(exercises.len(), Ordering::Relaxed);
             }
-            done.push((ex.id.clone(), result));
+            done.push((ex.id.clone(), took, result));
         }
         done
     };
-    let mut results: Vec<(String, Result<Found>)> = std::thread::scope(|scope| {
+    let mut results: Vec<(String, Duration, Result<Found>)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..LANES).map(|_| scope.spawn(lane)).collect();
         handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
     });
-    results.sort_by_key(|(id, _)| ws.manifest.exercises.iter().position(|ex| ex.id == *id));
+    // Where the time went, for whoever makes verify faster: the lanes' slowest exercises.
+    results.sort_by_key(|(_, took, _)| std::cmp::Reverse(*took));
+    if results.len() > 3 {
+        let slowest: Vec<String> =
+            results.iter().take(6).map(|(id, took, _)| format!("{id} {:.0} s", took.as_secs_f64())).collect();
+        anstream::println!("  slowest exercises, each in its lane: {}", slowest.join(", "));
+    }
+    results.sort_by_key(|(id, _, _)| ws.manifest.exercises.iter().position(|ex| ex.id == *id));
     let (mut count, mut failures) = (0, Vec::new());
-    for (_, result) in results {
+    for (_, _, result) in results {
         let (cases, found) = result?;
         count += cases;
         failures.extend(found);
