@@ -15,6 +15,8 @@ use crate::manifest::Workspace;
 use crate::process::Cmd;
 use crate::{tools, ui};
 
+mod serve;
+
 /// What `book` does once the book is built and checked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum After {
@@ -42,15 +44,7 @@ pub fn run(ws: &Workspace, after: After) -> Result<ExitCode> {
                 index.display()
             ),
         },
-        After::Serve => {
-            anstream::println!("serving on http://localhost:3000, rebuilt on every save — Ctrl-C to stop");
-            // mdbook serve builds again without our strict checks: `cargo xtask book` runs them.
-            Cmd::new(tools::mdbook(ws)?)
-                .args(["serve", "--open", "--dest-dir"])
-                .arg(&out)
-                .arg(ws.root.join("book"))
-                .run()?;
-        }
+        After::Serve => serve::run(ws, &out)?,
     }
     Ok(ExitCode::SUCCESS)
 }

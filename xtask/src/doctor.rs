@@ -47,6 +47,7 @@ pub fn run(ws: &Workspace) -> Result<ExitCode> {
         python_found(python.as_ref()),
         python_columns(ws, python.as_ref()),
         mdbook(ws),
+        loom_build(ws),
         inputs(ws),
         location(&ws.root),
     ];
@@ -198,10 +199,53 @@ fn mdbook(ws: &Workspace) -> Finding {
     } else {
         found(
             Level::Hint,
-            format!("mdbook {} not installed yet", tools::MDBOOK_VERSION),
+            format!(
+                "mdbook {} not installed yet: building it takes {}",
+                tools::MDBOOK_VERSION,
+                first_build_estimate(MDBOOK_BUILD_CPU_SECONDS)
+            ),
             Some("`cargo xtask prefetch` (or the first `cargo xtask book`) installs it into .tools/"),
         )
     }
+}
+
+fn loom_build(ws: &Workspace) -> Finding {
+    if ws.cargo_target_dir().join("loom/release").is_dir() {
+        return found(Level::Ok, "loom's build is done (exercise 11's models start at once)", None);
+    }
+    found(
+        Level::Hint,
+        format!(
+            "the first `cargo xtask check 11-bounded-queue` builds loom's models first: {}",
+            first_build_estimate(LOOM_BUILD_CPU_SECONDS)
+        ),
+        Some("nothing to do: it is built once, then reused"),
+    )
+}
+
+/// CPU seconds (user + sys) of `cargo install` of the pinned mdbook with
+/// search only, on the 2-core machine (AMD EPYC, KVM) where
+/// `REFERENCE_CORE_OPS` was read.
+pub const MDBOOK_BUILD_CPU_SECONDS: f64 = 191.0;
+/// CPU seconds of the first loom build of exercise 11 (the clippy check of
+/// its shim and the models' build), on the same machine.
+pub const LOOM_BUILD_CPU_SECONDS: f64 = 79.0;
+/// `benches::probe::single_core_ops()` on that machine.
+const REFERENCE_CORE_OPS: f64 = 3.0e8;
+/// A cold Rust build keeps about this share of each core busy (linking and
+/// the longest crates run alone): 1.35 of 2 cores for mdbook (191 CPU s in
+/// 141 s), 1.9 for loom's (79 in 42), measured with other builds running.
+const BUILD_CORE_SHARE: f64 = 0.75;
+
+/// "about 3 minutes on this machine (2 cores)": a first build's CPU seconds,
+/// measured once on a reference machine, scaled by this machine's core speed
+/// and its cores.
+pub fn first_build_estimate(reference_cpu_seconds: f64) -> String {
+    let speed = (benches::probe::single_core_ops() / REFERENCE_CORE_OPS).clamp(0.1, 10.0);
+    let cores = benches::threads();
+    let seconds = reference_cpu_seconds / speed / (cores.min(8) as f64 * BUILD_CORE_SHARE).max(1.0);
+    let minutes = (seconds / 60.0).ceil().max(1.0);
+    format!("about {minutes:.0} minute{} on this machine ({cores} cores)", if minutes > 1.0 { "s" } else { "" })
 }
 
 fn inputs(ws: &Workspace) -> Finding {

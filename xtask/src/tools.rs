@@ -1,7 +1,7 @@
 //! Tools beyond cargo, pinned here and nowhere else, installed on demand into
 //! the project-local `.tools/` folder (no global installs).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
@@ -32,12 +32,59 @@ pub fn mdbook_installed(ws: &Workspace) -> bool {
         .is_ok_and(|out| out.stdout.contains(MDBOOK_VERSION))
 }
 
-/// The pinned mdbook, installed with `cargo install --locked --root .tools` when missing.
+/// What mdbook is built with: search, and nothing `book` does itself
+/// (`book --serve` is xtask's own server and watcher, see `book/serve.rs`).
+const MDBOOK_FEATURES: [&str; 3] = ["--no-default-features", "--features", "search"];
+
+/// Where a built mdbook is kept for every clone on this machine, so a second
+/// clone (or a CI machine that keeps its home folder) copies it instead of
+/// building it again: `$XDG_CACHE_HOME` or `~/.cache`, then this project's folder.
+fn machine_cache() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").filter(|v| !v.is_empty()).map(|h| PathBuf::from(h).join(".cache")))?;
+    Some(base.join("parallel-workbench").join(format!("mdbook-{MDBOOK_VERSION}-search")))
+}
+
+fn runs_as_pinned(exe: &Path) -> bool {
+    Cmd::new(exe)
+        .arg("--version")
+        .quiet()
+        .capture(std::time::Duration::from_secs(30))
+        .is_ok_and(|out| out.stdout.contains(MDBOOK_VERSION))
+}
+
+/// The pinned mdbook in `.tools/`: copied from the machine's cache when an
+/// earlier clone built it, else built with `cargo install --locked` (into
+/// the cache where there is one) and copied.
 pub fn mdbook(ws: &Workspace) -> Result<PathBuf> {
-    let root = ws.root.join(".tools");
-    if !mdbook_installed(ws) {
-        anstream::eprintln!("installing mdbook {MDBOOK_VERSION} into {} (once; about 2 minutes)", root.display());
-        Cmd::cargo().args(["install", "mdbook", "--version", MDBOOK_VERSION, "--locked", "--root"]).arg(&root).run()?;
+    let local = mdbook_path(ws);
+    if mdbook_installed(ws) {
+        return Ok(local);
     }
-    Ok(mdbook_path(ws))
+    let cache = machine_cache().filter(|dir| std::fs::create_dir_all(dir).is_ok());
+    let install_root = cache.clone().unwrap_or_else(|| ws.root.join(".tools"));
+    let built = install_root.join("bin").join(local.file_name().expect("a file name"));
+    if !runs_as_pinned(&built) {
+        anstream::eprintln!(
+            "installing mdbook {MDBOOK_VERSION} into {} (once per machine; {})",
+            install_root.display(),
+            crate::doctor::first_build_estimate(crate::doctor::MDBOOK_BUILD_CPU_SECONDS)
+        );
+        Cmd::cargo()
+            .args(["install", "mdbook", "--version", MDBOOK_VERSION, "--locked"])
+            .args(MDBOOK_FEATURES)
+            .arg("--root")
+            .arg(&install_root)
+            .run()?;
+    }
+    if built != local {
+        std::fs::create_dir_all(local.parent().expect("a folder"))?;
+        // Through a temporary name: an interrupted copy never looks installed.
+        let partial = local.with_extension("partial");
+        std::fs::copy(&built, &partial).with_context(|| format!("cannot copy {}", built.display()))?;
+        std::fs::rename(&partial, &local)?;
+    }
+    Ok(local)
 }

@@ -1,7 +1,7 @@
 //! `cargo xtask watch [ID]`: re-check on every save. File events come from
 //! notify; where they are unreliable (WSL on /mnt, network drives) it polls.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::mpsc;
 use std::time::Duration;
@@ -13,40 +13,69 @@ use crate::manifest::Workspace;
 use crate::{check, ui};
 
 pub fn run(ws: &Workspace, id: Option<&str>, poll: bool) -> Result<ExitCode> {
-    let poll = poll || unreliable_events(&ws.root);
-    let (tx, rx) = mpsc::channel();
-    let handler = move |event: notify::Result<notify::Event>| {
-        // Reading a file (the check itself opens them) is not a save.
-        if let Ok(event) = event
-            && !matches!(event.kind, notify::EventKind::Access(_))
-        {
-            let _ = tx.send(event.paths);
-        }
-    };
-    let config = notify::Config::default().with_poll_interval(Duration::from_millis(500));
-    let mut watcher: Box<dyn Watcher> = if poll {
-        Box::new(PollWatcher::new(handler, config)?)
-    } else {
-        Box::new(RecommendedWatcher::new(handler, config)?)
-    };
-    watcher.watch(&ws.root.join("exercises"), RecursiveMode::Recursive)?;
-    let mode = if poll { "polling" } else { "file events" };
+    let saves = Saves::watch(&ws.root, &[ws.root.join("exercises")], poll)?;
     loop {
         let _ = check::run(ws, id);
         anstream::println!(
             "{}",
-            ui::dim(&format!("watching exercises/ ({mode}); save a file to re-check, Ctrl-C to stop"))
+            ui::dim(&format!("watching exercises/ ({}); save a file to re-check, Ctrl-C to stop", saves.mode))
         );
-        // Wait for a change to a source file, then let a burst of saves settle.
+        saves.next(&["rs", "toml"])?;
+        anstream::println!();
+    }
+}
+
+/// Saved files under some folders, from file events or, where those are
+/// unreliable, from polling.
+pub struct Saves {
+    // Kept alive: dropping it stops the events.
+    _watcher: Box<dyn Watcher>,
+    events: mpsc::Receiver<Vec<PathBuf>>,
+    /// "file events" or "polling", for the user.
+    pub mode: &'static str,
+}
+
+impl Saves {
+    pub fn watch(root: &Path, dirs: &[PathBuf], poll: bool) -> Result<Saves> {
+        let poll = poll || unreliable_events(root);
+        let (tx, events) = mpsc::channel();
+        let handler = move |event: notify::Result<notify::Event>| {
+            // Reading a file (a check or a build opens them) is not a save.
+            if let Ok(event) = event
+                && !matches!(event.kind, notify::EventKind::Access(_))
+            {
+                let _ = tx.send(event.paths);
+            }
+        };
+        let config = notify::Config::default().with_poll_interval(Duration::from_millis(500));
+        let mut watcher: Box<dyn Watcher> = if poll {
+            Box::new(PollWatcher::new(handler, config)?)
+        } else {
+            Box::new(RecommendedWatcher::new(handler, config)?)
+        };
+        for dir in dirs {
+            watcher.watch(dir, RecursiveMode::Recursive)?;
+        }
+        Ok(Saves { _watcher: watcher, events, mode: if poll { "polling" } else { "file events" } })
+    }
+
+    /// Waits for a save of a file with one of `extensions`, then lets a
+    /// burst of saves settle.
+    pub fn next(&self, extensions: &[&str]) -> Result<()> {
         loop {
-            let paths = rx.recv()?;
-            if paths.iter().any(|p| p.extension().is_some_and(|e| e == "rs" || e == "toml")) {
+            let paths = self.events.recv()?;
+            if paths.iter().any(|p| p.extension().is_some_and(|e| extensions.iter().any(|x| e == *x))) {
                 break;
             }
         }
         std::thread::sleep(Duration::from_millis(200));
-        while rx.try_recv().is_ok() {}
-        anstream::println!();
+        self.drain();
+        Ok(())
+    }
+
+    /// Forgets the saves seen so far.
+    pub fn drain(&self) {
+        while self.events.try_recv().is_ok() {}
     }
 }
 
