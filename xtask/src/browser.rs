@@ -92,17 +92,44 @@ pub fn chromium(profile: &Path) -> Result<std::result::Result<Chromium, String>>
 impl Chromium {
     /// The DOM of `url` after its scripts ran (up to 5 s of virtual time).
     pub fn dump_dom(&self, url: &str) -> Result<String> {
-        let out = Cmd::new(&self.exe)
-            .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"])
-            // Without these it keeps dialling Google's hosts, which a closed network refuses.
-            .args(["--disable-background-networking", "--disable-component-update", "--disable-sync"])
-            .arg(format!("--user-data-dir={}", self.profile.display()))
-            .args(["--virtual-time-budget=5000", "--dump-dom", url])
-            .capture(Duration::from_secs(120))?;
+        self.dump_dom_after(url, Duration::from_secs(5), Duration::from_secs(120))
+    }
+
+    /// The DOM of `url` once its scripts had `virtual_time` (timers run
+    /// without waiting when nothing else is pending), within `limit` of real time.
+    pub fn dump_dom_after(&self, url: &str, virtual_time: Duration, limit: Duration) -> Result<String> {
+        let out = self
+            .headless()
+            .arg(format!("--virtual-time-budget={}", virtual_time.as_millis()))
+            .args(["--dump-dom", url])
+            .capture(limit)?;
         if !out.success() || out.stdout.trim().is_empty() {
             bail!("Chromium could not render {url} (exit {:?}):\n{}", out.status, out.stderr);
         }
         Ok(out.stdout)
+    }
+
+    /// A PNG of `url` in a window of `width` × `height` CSS pixels.
+    pub fn screenshot(&self, url: &str, (width, height): (u32, u32), png: &Path) -> Result<()> {
+        let out = self
+            .headless()
+            .args(["--hide-scrollbars", "--virtual-time-budget=3000"])
+            .arg(format!("--window-size={width},{height}"))
+            .arg(format!("--screenshot={}", png.display()))
+            .arg(url)
+            .capture(Duration::from_secs(120))?;
+        if !out.success() || !png.is_file() {
+            bail!("Chromium could not take a screenshot of {url} (exit {:?}):\n{}", out.status, out.stderr);
+        }
+        Ok(())
+    }
+
+    fn headless(&self) -> Cmd {
+        Cmd::new(&self.exe)
+            .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"])
+            // Without these it keeps dialling Google's hosts, which a closed network refuses.
+            .args(["--disable-background-networking", "--disable-component-update", "--disable-sync"])
+            .arg(format!("--user-data-dir={}", self.profile.display()))
     }
 }
 

@@ -162,8 +162,12 @@ enum Command {
         /// Only these exercises.
         ids: Vec<String>,
     },
-    /// Maintainer: fmt, clippy, tool tests and tidy, verify, strict book build.
-    Test,
+    /// Maintainer: everything CI runs — fmt, clippy, tool tests and tidy, verify, the book in a browser, the workshop path.
+    Test {
+        /// Only the steps whose name contains this text (`--only book`, `--only verify`).
+        #[arg(long, value_name = "TEXT")]
+        only: Option<String>,
+    },
     /// Maintainer: scaffold a new exercise (manifest entry, crates, tests, bench, book page, baseline).
     New {
         /// `NN-slug`, e.g. `03-balanced-ranges`.
@@ -229,7 +233,7 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
         Command::Doctor => doctor::run(&ws),
         Command::Prefetch { no_build } => prefetch::run(&ws, !no_build),
         Command::Verify { bless, only, ids } => verify::run(&ws, bless, only.as_deref(), &ids),
-        Command::Test => test::run(&ws),
+        Command::Test { only } => test::run(&ws, only.as_deref()),
         Command::New { id, chapter, untimed } => {
             let timing = if untimed { new::Timing::Untimed } else { new::Timing::Timed };
             new::run(&ws, &id, chapter, timing)

@@ -27,12 +27,27 @@ pub struct Site {
     build: AtomicU64,
 }
 
+impl Site {
+    pub fn new(root: &Path) -> Arc<Site> {
+        Arc::new(Site { root: root.to_path_buf(), build: AtomicU64::new(0) })
+    }
+}
+
+/// Serves the folder `root` on a free port of 127.0.0.1 until the program
+/// ends; its address. (The browser test of every page uses it.)
+pub fn serve_folder(root: &Path) -> Result<std::net::SocketAddr> {
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let addr = listener.local_addr()?;
+    spawn_server(listener, Site::new(root));
+    Ok(addr)
+}
+
 pub fn run(ws: &Workspace, out: &Path) -> Result<()> {
     let listener = (PORT..PORT + 10)
         .find_map(|port| TcpListener::bind(("127.0.0.1", port)).ok())
         .with_context(|| format!("ports {PORT}–{} on 127.0.0.1 are all taken", PORT + 9))?;
     let url = format!("http://localhost:{}/", listener.local_addr()?.port());
-    let site = Arc::new(Site { root: out.to_path_buf(), build: AtomicU64::new(0) });
+    let site = Site::new(out);
     spawn_server(listener, Arc::clone(&site));
     let sources = ["book", "solutions"].map(|dir| ws.root.join(dir));
     let saves = Saves::watch(&ws.root, &sources, false)?;
@@ -209,7 +224,7 @@ mod tests {
         std::fs::write(dir.join("style.css"), "p { color: red }").unwrap();
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
-        let site = Arc::new(Site { root: dir.to_path_buf(), build: AtomicU64::new(0) });
+        let site = Site::new(dir);
         spawn_server(listener, Arc::clone(&site));
         (site, addr)
     }
