@@ -3,6 +3,7 @@
 use std::fmt;
 use std::io;
 
+// ANCHOR: frame_error
 /// Why a frame could not be read.
 #[derive(Debug)]
 pub enum FrameError {
@@ -13,6 +14,7 @@ pub enum FrameError {
     /// The input ended inside a frame: `got` of `expected` bytes of its header or payload arrived.
     Truncated { expected: usize, got: usize },
 }
+// ANCHOR_END: frame_error
 
 impl fmt::Display for FrameError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -36,6 +38,7 @@ impl From<io::Error> for FrameError {
     }
 }
 
+// ANCHOR: worker_error
 /// A worker process that failed: which one, and how.
 #[derive(Debug)]
 pub struct WorkerError {
@@ -44,6 +47,7 @@ pub struct WorkerError {
     /// What happened, for a person: "exited with exit status: 3", "sent a malformed frame: …".
     pub reason: String,
 }
+// ANCHOR_END: worker_error
 
 impl fmt::Display for WorkerError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

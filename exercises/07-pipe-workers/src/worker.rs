@@ -1,3 +1,4 @@
+// ANCHOR: protocol
 //! The worker side (given): read job frames on stdin, answer each with a
 //! result frame on stdout, stop at the end of the input. `src/main.rs` runs
 //! [`serve_stdio`]; your `run_workers` starts that program.
@@ -16,6 +17,7 @@
 //!
 //! One option, for the tests too: with `--record DIR` the worker creates
 //! `DIR/<pid>` as it starts, so a test can count the processes started.
+// ANCHOR_END: protocol
 
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Write};

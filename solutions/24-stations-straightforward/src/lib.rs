@@ -9,6 +9,7 @@ use std::fmt;
 pub use stations::{MAX_NAME, Problem, RowError};
 
 // ANCHOR: stats
+// ANCHOR: api_stats
 /// One station's temperatures so far, in tenths of a degree.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Stats {
@@ -17,6 +18,7 @@ pub struct Stats {
     pub sum: i64,
     pub count: u64,
 }
+// ANCHOR_END: api_stats
 
 impl Stats {
     /// The statistics of one reading.
@@ -76,8 +78,10 @@ pub fn format_result<'a>(stations: impl IntoIterator<Item = (&'a [u8], &'a Stats
 }
 // ANCHOR_END: format
 
+// ANCHOR: api_format_unsorted
 /// [`format_result`] for stations in any order (a hash map's): sorted first.
 pub fn format_unsorted<'a>(stations: impl IntoIterator<Item = (&'a [u8], Stats)>) -> String {
+    // ANCHOR_END: api_format_unsorted
     let mut sorted: Vec<(&[u8], Stats)> = stations.into_iter().collect();
     sorted.sort_unstable_by_key(|&(name, _)| name);
     format_result(sorted.iter().map(|(name, stats)| (*name, stats)))
@@ -101,8 +105,10 @@ fn digit(b: u8) -> Option<i32> {
     b.is_ascii_digit().then(|| i32::from(b - b'0'))
 }
 
+// ANCHOR: api_parse_row
 /// Checks one row (without its `\n`) and splits it into name and tenths.
 pub fn parse_row(row: &[u8], offset: u64) -> Result<(&[u8], i32), RowError> {
+    // ANCHOR_END: api_parse_row
     let error = |problem| RowError { offset, problem };
     let split = row.iter().rposition(|&b| b == b';').ok_or(error(Problem::NoSeparator))?;
     let (name, temperature) = (&row[..split], &row[split + 1..]);

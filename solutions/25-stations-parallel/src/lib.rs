@@ -26,9 +26,11 @@ pub fn aggregate(input: &[u8]) -> Result<String, RowError> {
     Ok(format_unsorted(total))
 }
 
+// ANCHOR: api_newline_chunks
 /// About `pieces` chunks, each ending just after a `\n` (the last at the
 /// input's end), with the offset where each starts.
 pub fn newline_chunks(input: &[u8], pieces: usize) -> Vec<(u64, &[u8])> {
+    // ANCHOR_END: api_newline_chunks
     let target = input.len().div_ceil(pieces.max(1)).max(1);
     let mut chunks = Vec::with_capacity(pieces);
     let mut start = 0;

@@ -6,6 +6,10 @@
 //!   follows `<summary>` (without it the Markdown inside renders as text).
 //! - A stub is shown as published: included from `book/published/`
 //!   (`published.rs`), never from `exercises/*/src/`, which the learner edits.
+//! - An earlier stage's API may be shown open through an `api_` anchor:
+//!   its signatures and docs, never a body.
+//! - Given code is on the page: each file of an exercise's `src/` beside
+//!   `lib.rs` and `main.rs` is included, whole or by an anchor.
 
 use std::path::Path;
 
@@ -13,7 +17,7 @@ use anyhow::Result;
 
 /// Pages that do not follow these rules yet; each must fail at least one, so
 /// a page leaves this list as soon as it is brought in line.
-pub const NOT_YET: &[&str] = &["ch08-capstone/fast.md"];
+pub const NOT_YET: &[&str] = &[];
 
 /// The line that warns before a folded reference.
 pub const SOLUTION_AHEAD: &str = "**Solution ahead.**";
@@ -46,7 +50,10 @@ pub fn problems(text: &str) -> Vec<String> {
                     "line {n}: includes the learner's {path}, which shows their edits: include book/published/{published} (the stub as published)"
                 ));
             }
-            if path.contains("solutions/") {
+            // An `api_` anchor of an earlier stage shows what a later one is
+            // given: signatures and their docs (`api_anchor_problems`), no body.
+            let api = line.contains(&format!("{path}:{API_ANCHOR}"));
+            if path.contains("solutions/") && !api {
                 if open_details.is_none() {
                     problems.push(format!("line {n}: the reference ({path}) is shown open: fold it in <details>"));
                 } else if !warned {
@@ -59,6 +66,43 @@ pub fn problems(text: &str) -> Vec<String> {
         problems.push(format!("line {n}: <details> is never closed"));
     }
     problems
+}
+
+/// Anchors whose name starts with this mark a given stage's API: a
+/// signature and its doc, shown on the pages of the stages that call it.
+pub const API_ANCHOR: &str = "api_";
+
+/// An `api_` anchor's lines must stop before a function's body (no line
+/// that closes one), and hold a `pub` item.
+fn api_anchor_problems(root: &Path) -> Result<Vec<String>> {
+    let mut found = Vec::new();
+    for file in crate::fsutil::files_under(&root.join("solutions"), &["target"])? {
+        if file.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file)?;
+        let name = crate::integrity::relative(root, &file);
+        for anchor in api_anchors_with_a_body(&text) {
+            found
+                .push(format!("{name}: anchor {API_ANCHOR}{anchor} must hold a pub signature and its doc, not a body"));
+        }
+    }
+    Ok(found)
+}
+
+/// The names (after `api_`) of the API anchors in `text` that show a body or no `pub` item.
+fn api_anchors_with_a_body(text: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    for region in text.split(&format!("// ANCHOR: {API_ANCHOR}")).skip(1) {
+        let (anchor, rest) = region.split_once('\n').unwrap_or((region, ""));
+        let body = rest.split(&format!("// ANCHOR_END: {API_ANCHOR}{anchor}")).next().unwrap_or("");
+        // A struct's fields close with `}`; a function's signature must not.
+        let closes_a_body = body.contains("fn ") && body.lines().any(|l| l.starts_with('}'));
+        if closes_a_body || !body.contains("pub ") {
+            found.push(anchor.trim());
+        }
+    }
+    found
 }
 
 /// The paths of the `{{#include …}}` directives on `line`, without their anchors.
@@ -87,6 +131,32 @@ pub fn book_problems(root: &Path) -> Result<Vec<String>> {
             continue;
         }
         found.extend(problems.into_iter().map(|p| format!("book/src/{name}: {p}")));
+    }
+    found.extend(given_files_not_shown(root)?);
+    found.extend(api_anchor_problems(root)?);
+    Ok(found)
+}
+
+/// An exercise's files beside its `lib.rs` and `main.rs` are given code the
+/// learner calls or runs (`given.rs`, `worker.rs`, `errors.rs`, …): its page
+/// includes each of them, whole or by an anchor, so the API is on the page.
+fn given_files_not_shown(root: &Path) -> Result<Vec<String>> {
+    let manifest = crate::manifest::Manifest::load(root)?;
+    let mut found = Vec::new();
+    for ex in &manifest.exercises {
+        let page = std::fs::read_to_string(ex.book_page(root)).unwrap_or_default();
+        let included: Vec<&str> = page.lines().flat_map(include_paths).collect();
+        let src = ex.dir(root).join("src");
+        for file in crate::fsutil::files_under(&src, &[])? {
+            let name = crate::integrity::relative(&src, &file);
+            if name == "lib.rs" || name == "main.rs" {
+                continue;
+            }
+            let suffix = format!("{}/src/{name}", ex.id);
+            if !included.iter().any(|path| path.ends_with(&suffix)) {
+                found.push(format!("book/src/{}: shows nothing of the given src/{name} ({})", ex.book, ex.id));
+            }
+        }
     }
     Ok(found)
 }
@@ -122,6 +192,19 @@ mod tests {
         let tests = "{{#include ../../../exercises/01-x/tests/snapshots/suite__a.snap:5:}}\n";
         assert_eq!(problems(tests), Vec::<String>::new(), "tests are protected: check refuses edited ones");
         assert_eq!(problems("{{#include ../../published/01-x/src/lib.rs:stub}}\n"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn an_api_anchor_shows_a_signature_or_a_struct_never_a_body() {
+        let signature = "// ANCHOR: api_f\n/// Doc.\npub fn f() -> u8 {\n// ANCHOR_END: api_f\n    1\n}\n";
+        let structure = "// ANCHOR: api_s\npub struct S {\n    pub a: u8,\n}\n// ANCHOR_END: api_s\n";
+        assert!(api_anchors_with_a_body(&format!("{signature}{structure}")).is_empty());
+        let body = "// ANCHOR: api_g\npub fn g() -> u8 {\n    1\n}\n// ANCHOR_END: api_g\n";
+        let private = "// ANCHOR: api_h\nfn h() -> u8 {\n// ANCHOR_END: api_h\n";
+        assert_eq!(api_anchors_with_a_body(&format!("{body}{private}")), ["g", "h"]);
+        let page = "{{#include ../../../solutions/24-x/src/lib.rs:api_parse_row}}\n";
+        assert!(problems(page).is_empty(), "an API anchor may be shown open");
+        assert_eq!(problems("{{#include ../../../solutions/24-x/src/lib.rs:solution}}\n").len(), 1);
     }
 
     #[test]

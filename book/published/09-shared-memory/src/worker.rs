@@ -1,3 +1,4 @@
+// ANCHOR: usage
 //! The worker program's side (given): `src/main.rs` runs [`main`].
 //!
 //! ```text
@@ -15,6 +16,7 @@
 //! workers that run together from workers run one after another);
 //! `--stdout` writes the bytes to stdout instead of the file (the "copy
 //! through a pipe" contrast).
+// ANCHOR_END: usage
 
 use std::io::Write;
 use std::path::PathBuf;
