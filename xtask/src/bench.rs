@@ -135,9 +135,8 @@ fn participant_name(name: Option<&str>) -> Result<String> {
         None => std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "participant".into()),
     };
     let name = name.trim().to_string();
-    if name.is_empty() || name.chars().count() > 64 || name.chars().any(|c| c.is_control() || c == '/' || c == '\\') {
-        bail!("--name must be 1–64 characters, without slashes or control characters");
-    }
+    // The rules every reader of the results holds a name to (compare, the workshop server).
+    workbench_results::validate::check_name(&name).map_err(|e| anyhow::anyhow!("--name: {}", e.message))?;
     Ok(name)
 }
 

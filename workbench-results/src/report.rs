@@ -1,13 +1,15 @@
-//! The comparison as one self-contained HTML page: inline CSS and SVG charts,
-//! no script and no external file, so it opens offline and can be mailed.
+//! The comparison as one self-contained HTML page (`compare`'s report, and
+//! the workshop server's `/report.html`): inline CSS and SVG charts, no script
+//! and no external file, so it opens offline and can be mailed. Its chart and
+//! [`escape_html`] are the leaderboard's too: one renderer, one escape.
 
 use std::fmt::Write;
 
 use benches::stats::Interval;
 
-use super::{Comparison, rank_label, speed};
-use crate::results::status_text;
-use crate::ui::{interval, throughput};
+use crate::ranking::{Comparison, rank_label, speed};
+use crate::schema::status_text;
+use crate::text::{interval, name_list, percent, throughput};
 
 pub fn render(c: &Comparison) -> String {
     let mut page = String::new();
@@ -28,7 +30,7 @@ pub fn render(c: &Comparison) -> String {
     if !c.problems.is_empty() {
         page.push_str("<section id=\"problems\"><h2>Left out</h2><ul>\n");
         for p in &c.problems {
-            let _ = writeln!(page, "<li>{}</li>", escape(p));
+            let _ = writeln!(page, "<li>{}</li>", escape_html(p));
         }
         page.push_str("</ul></section>\n");
     }
@@ -54,7 +56,7 @@ fn ranking(page: &mut String, c: &Comparison) {
             page,
             "<tr class=\"participant\"><td>{}</td><td>{}</td><td>{}/{}</td><td>{}</td></tr>",
             rank_label(s),
-            escape(&r.participant),
+            escape_html(&r.participant),
             s.solved,
             c.exercises.len(),
             s.score.as_ref().map_or_else(|| "—".into(), interval)
@@ -74,7 +76,7 @@ fn ranking(page: &mut String, c: &Comparison) {
 }
 
 fn exercise(page: &mut String, c: &Comparison, id: &str) {
-    let _ = writeln!(page, "<section class=\"exercise\" id=\"{0}\"><h2>{0}</h2>", escape(id));
+    let _ = writeln!(page, "<section class=\"exercise\" id=\"{0}\"><h2>{0}</h2>", escape_html(id));
     page.push_str(
         "<table>\n<tr><th>participant</th><th>speed vs reference (95% CI)</th><th>vs sequential</th>\
          <th>vs Python</th><th>throughput</th><th>% of memory bandwidth</th></tr>\n",
@@ -82,7 +84,7 @@ fn exercise(page: &mut String, c: &Comparison, id: &str) {
     let mut rows = Vec::new();
     for s in &c.standings {
         let r = &c.participants[s.who].results;
-        let name = escape(&r.participant);
+        let name = escape_html(&r.participant);
         let Some(e) = r.exercises.iter().find(|e| e.id == id) else {
             let _ = writeln!(page, "<tr><td>{name}</td><td colspan=\"5\">not measured</td></tr>");
             rows.push((r.participant.clone(), None, "not measured".to_string()));
@@ -97,7 +99,7 @@ fn exercise(page: &mut String, c: &Comparison, id: &str) {
             cell(e.speedup_vs_sequential.map(|s| format!("{:.2}×", s.median))),
             cell(e.speedup_vs_python.map(|x| format!("{x:.1}×"))),
             cell(learner.map(|l| throughput(l.throughput_bytes_per_second))),
-            cell(e.bandwidth_share.map(crate::ui::percent)),
+            cell(e.bandwidth_share.map(percent)),
         );
         rows.push((r.participant.clone(), speed(e), status_text(e.learner_status).to_string()));
     }
@@ -120,25 +122,25 @@ fn machines(page: &mut String, c: &Comparison) {
             page,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.0} M ops/s</td><td>{}</td>\
              <td>{}{}{}</td><td>{}</td></tr>",
-            escape(&r.participant),
-            escape(&m.cpu_model),
+            escape_html(&r.participant),
+            escape_html(&m.cpu_model),
             m.cores,
             m.memory_bytes.map_or_else(|| "?".into(), |b| format!("{:.0} GiB", b as f64 / (1u64 << 30) as f64)),
             throughput(r.probes.memory_read_bytes_per_second),
             throughput(r.probes.memory_read_one_thread_bytes_per_second),
             r.probes.single_core_ops_per_second / 1e6,
-            escape(&m.os),
-            escape(&r.created_utc),
+            escape_html(&m.os),
+            escape_html(&r.created_utc),
             if r.quick { " (quick)" } else { "" },
             if r.tools.modified.is_empty() {
                 String::new()
             } else {
                 format!(
                     " <strong class=\"modified\">modified workbench: {}</strong>",
-                    escape(&crate::verdict::name_list(&r.tools.modified))
+                    escape_html(&name_list(&r.tools.modified))
                 )
             },
-            escape(&p.file.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default()),
+            escape_html(p.source.rsplit('/').next().unwrap_or_default()),
         );
     }
     page.push_str("</table>\n</section>\n");
@@ -148,9 +150,9 @@ const ROW: f64 = 26.0;
 const LABEL: f64 = 170.0;
 const PLOT: f64 = 460.0;
 
-/// A dot-and-whisker chart on a log scale, with the reference's 1.00× marked.
-/// Rows without an interval show their note instead.
-fn chart(title: &str, rows: &[(String, Option<Interval>, String)]) -> String {
+/// A dot-and-whisker chart on a log scale, with the reference's 1.00× marked:
+/// each row a label, an interval (or, without one, a note).
+pub fn chart(title: &str, rows: &[(String, Option<Interval>, String)]) -> String {
     let intervals: Vec<&Interval> = rows.iter().filter_map(|r| r.1.as_ref()).collect();
     let lo = intervals.iter().map(|i| i.lo).fold(0.5_f64, f64::min).max(1e-3);
     let hi = intervals.iter().map(|i| i.hi).fold(2.0_f64, f64::max);
@@ -160,7 +162,7 @@ fn chart(title: &str, rows: &[(String, Option<Interval>, String)]) -> String {
     let mut svg = format!(
         "<svg class=\"chart\" role=\"img\" aria-label=\"{}\" width=\"{}\" height=\"{height}\" \
          xmlns=\"http://www.w3.org/2000/svg\">\n",
-        escape(title),
+        escape_html(title),
         LABEL + PLOT + 20.0
     );
     let one = x(1.0);
@@ -186,7 +188,7 @@ fn chart(title: &str, rows: &[(String, Option<Interval>, String)]) -> String {
             "<text class=\"label\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
             LABEL - 8.0,
             y + 4.0,
-            escape(label)
+            escape_html(label)
         );
         match measured {
             Some(i) => {
@@ -195,7 +197,7 @@ fn chart(title: &str, rows: &[(String, Option<Interval>, String)]) -> String {
                     "<g class=\"whisker\"><title>{}: {}</title>\
                      <line x1=\"{:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\"/>\
                      <circle cx=\"{:.1}\" cy=\"{y:.1}\" r=\"5\"/></g>",
-                    escape(label),
+                    escape_html(label),
                     interval(i),
                     x(i.lo),
                     x(i.hi),
@@ -208,7 +210,7 @@ fn chart(title: &str, rows: &[(String, Option<Interval>, String)]) -> String {
                     "<text class=\"note\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
                     LABEL + 4.0,
                     y + 4.0,
-                    escape(note)
+                    escape_html(note)
                 );
             }
         }
@@ -218,7 +220,7 @@ fn chart(title: &str, rows: &[(String, Option<Interval>, String)]) -> String {
 }
 
 /// Text made safe for HTML: participant names come from other people's files.
-pub fn escape(text: &str) -> String {
+pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for ch in text.chars() {
         match ch {
