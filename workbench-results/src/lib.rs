@@ -6,10 +6,12 @@
 //! use these and nothing else, so a file the server refuses, `compare`
 //! refuses for the same reason, and both rank a room the same way.
 
+pub mod http;
 pub mod ranking;
 pub mod report;
 pub mod sample;
 pub mod schema;
+pub mod submission;
 pub mod text;
 pub mod validate;
 

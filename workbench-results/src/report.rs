@@ -63,14 +63,7 @@ fn ranking(page: &mut String, c: &Comparison) {
         );
     }
     page.push_str("</table>\n");
-    let rows: Vec<(String, Option<Interval>, String)> = c
-        .standings
-        .iter()
-        .map(|s| {
-            let name = c.participants[s.who].results.participant.clone();
-            (format!("{} {name}", rank_label(s)), s.score, "nothing solved".to_string())
-        })
-        .collect();
+    let rows = overall_rows(c);
     page.push_str(&chart("overall score", &rows));
     page.push_str("</section>\n");
 }
@@ -81,13 +74,11 @@ fn exercise(page: &mut String, c: &Comparison, id: &str) {
         "<table>\n<tr><th>participant</th><th>speed vs reference (95% CI)</th><th>vs sequential</th>\
          <th>vs Python</th><th>throughput</th><th>% of memory bandwidth</th></tr>\n",
     );
-    let mut rows = Vec::new();
     for s in &c.standings {
         let r = &c.participants[s.who].results;
         let name = escape_html(&r.participant);
         let Some(e) = r.exercises.iter().find(|e| e.id == id) else {
             let _ = writeln!(page, "<tr><td>{name}</td><td colspan=\"5\">not measured</td></tr>");
-            rows.push((r.participant.clone(), None, "not measured".to_string()));
             continue;
         };
         let learner = e.implementation("learner");
@@ -101,10 +92,9 @@ fn exercise(page: &mut String, c: &Comparison, id: &str) {
             cell(learner.map(|l| throughput(l.throughput_bytes_per_second))),
             cell(e.bandwidth_share.map(percent)),
         );
-        rows.push((r.participant.clone(), speed(e), status_text(e.learner_status).to_string()));
     }
     page.push_str("</table>\n");
-    page.push_str(&chart(id, &rows));
+    page.push_str(&chart(id, &exercise_rows(c, id)));
     page.push_str("</section>\n");
 }
 
@@ -146,13 +136,41 @@ fn machines(page: &mut String, c: &Comparison) {
     page.push_str("</table>\n</section>\n");
 }
 
+/// A chart's row: a label, the interval drawn (or none), the note shown instead.
+pub type Row = (String, Option<Interval>, String);
+
+/// The overall chart's rows, in rank order: "=1 ana" and the score.
+pub fn overall_rows(c: &Comparison) -> Vec<Row> {
+    c.standings
+        .iter()
+        .map(|s| {
+            let name = &c.participants[s.who].results.participant;
+            (format!("{} {name}", rank_label(s)), s.score, "nothing solved".to_string())
+        })
+        .collect()
+}
+
+/// One exercise's rows, in rank order: each participant's interval, or why there is none.
+pub fn exercise_rows(c: &Comparison, id: &str) -> Vec<Row> {
+    c.standings
+        .iter()
+        .map(|s| {
+            let r = &c.participants[s.who].results;
+            match r.exercises.iter().find(|e| e.id == id) {
+                Some(e) => (r.participant.clone(), speed(e), status_text(e.learner_status).to_string()),
+                None => (r.participant.clone(), None, "not measured".to_string()),
+            }
+        })
+        .collect()
+}
+
 const ROW: f64 = 26.0;
 const LABEL: f64 = 170.0;
 const PLOT: f64 = 460.0;
 
 /// A dot-and-whisker chart on a log scale, with the reference's 1.00× marked:
 /// each row a label, an interval (or, without one, a note).
-pub fn chart(title: &str, rows: &[(String, Option<Interval>, String)]) -> String {
+pub fn chart(title: &str, rows: &[Row]) -> String {
     let intervals: Vec<&Interval> = rows.iter().filter_map(|r| r.1.as_ref()).collect();
     let lo = intervals.iter().map(|i| i.lo).fold(0.5_f64, f64::min).max(1e-3);
     let hi = intervals.iter().map(|i| i.hi).fold(2.0_f64, f64::max);
