@@ -1,4 +1,4 @@
-//! `cargo xtask bench [ID…|--all] [--name NAME] [--export [FILE]] [--quick]`:
+//! `cargo xtask bench [ID…|--all] [--name NAME] [--export [FILE]] [--submit URL --room CODE] [--quick]`:
 //! for each timed exercise, on its bench-size input, the learner's crate, the
 //! reference and the sequential baseline in paired rounds, the Python
 //! baselines as subprocesses, and criterion for detail — with machine probes
@@ -30,6 +30,8 @@ pub struct Options {
     pub export: Option<Option<PathBuf>>,
     pub force: bool,
     pub quick: bool,
+    /// Send the record to a live workshop (`cargo xtask serve`) too.
+    pub submit: Option<crate::submit::Target>,
 }
 
 /// Rounds and budgets: `--quick` measures less, on the same input.
@@ -102,7 +104,19 @@ pub fn run(ws: &Workspace, options: &Options) -> Result<ExitCode> {
             .with_context(|| format!("cannot write {}", path.display()))?;
         partial.commit(&path)?;
     }
-    if failed.is_empty() {
+    // The same bytes as the export: one record, however it travels.
+    let submitted = options.submit.as_ref().is_none_or(|target| {
+        match crate::submit::deliver(json.as_bytes(), &results.participant, target, &crate::submit::unsent_dir(ws)) {
+            Ok(outcome) => crate::submit::report(&outcome, target),
+            Err(e) => {
+                anstream::eprintln!("{} could not submit: {e:#}", ui::red("✗"));
+                false
+            }
+        }
+    });
+    if !submitted {
+        Ok(ExitCode::FAILURE)
+    } else if failed.is_empty() {
         Ok(ExitCode::SUCCESS)
     } else {
         anstream::eprintln!("{} could not measure {}: see the lines marked ✗ above", ui::red("✗"), failed.join(", "));

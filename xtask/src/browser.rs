@@ -13,6 +13,7 @@ use crate::process::Cmd;
 
 const NAMES: [&str; 4] = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"];
 
+#[derive(Clone)]
 pub struct Chromium {
     exe: PathBuf,
     profile: PathBuf,
@@ -90,19 +91,39 @@ pub fn chromium(profile: &Path) -> Result<std::result::Result<Chromium, String>>
 }
 
 impl Chromium {
-    /// The DOM of `url` after its scripts ran (up to 5 s of virtual time).
+    /// The DOM of `url` after its scripts ran (up to 5 s of virtual time:
+    /// it stands still while a request is waiting for its answer).
     pub fn dump_dom(&self, url: &str) -> Result<String> {
-        let out = Cmd::new(&self.exe)
-            .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"])
-            // Without these it keeps dialling Google's hosts, which a closed network refuses.
-            .args(["--disable-background-networking", "--disable-component-update", "--disable-sync"])
-            .arg(format!("--user-data-dir={}", self.profile.display()))
-            .args(["--virtual-time-budget=5000", "--dump-dom", url])
-            .capture(Duration::from_secs(120))?;
+        let out = self.headless().args(["--virtual-time-budget=5000", "--dump-dom", url]).capture(Duration::from_secs(120))?;
         if !out.success() || out.stdout.trim().is_empty() {
             bail!("Chromium could not render {url} (exit {:?}):\n{}", out.status, out.stderr);
         }
         Ok(out.stdout)
+    }
+
+    /// A PNG of `url` in a window of `width`×`height`, once it has loaded.
+    /// (No virtual time: a page whose script keeps a request open, as the
+    /// leaderboard does, would never let it run out.)
+    pub fn screenshot(&self, url: &str, png: &Path, (width, height): (u32, u32)) -> Result<()> {
+        let out = self
+            .headless()
+            .arg("--hide-scrollbars")
+            .arg(format!("--window-size={width},{height}"))
+            .arg(format!("--screenshot={}", png.display()))
+            .arg(url)
+            .capture(Duration::from_secs(120))?;
+        if !out.success() || !png.is_file() {
+            bail!("Chromium could not take a screenshot of {url} (exit {:?}):\n{}", out.status, out.stderr);
+        }
+        Ok(())
+    }
+
+    fn headless(&self) -> Cmd {
+        Cmd::new(&self.exe)
+            .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"])
+            // Without these it keeps dialling Google's hosts, which a closed network refuses.
+            .args(["--disable-background-networking", "--disable-component-update", "--disable-sync"])
+            .arg(format!("--user-data-dir={}", self.profile.display()))
     }
 }
 

@@ -1,10 +1,12 @@
 //! `cargo xtask test`: everything a change must pass, the same on a laptop
 //! and in CI — formatting, clippy, the tool crates' tests (tidy included),
 //! the Python baselines' tests, tools fed hostile input, `verify`, the strict book build, `new`
-//! scaffolding in a scratch copy, and the workshop path (bench, compare, and
-//! headless Chromium reading the report and the book).
+//! scaffolding in a scratch copy, the workshop path (bench, compare, and
+//! headless Chromium reading the report and the book) and the live workshop
+//! server (`serve.rs`).
 
 mod hostile;
+mod serve;
 mod workshop;
 
 use std::process::ExitCode;
@@ -16,35 +18,52 @@ use crate::manifest::Workspace;
 use crate::process::Cmd;
 use crate::{book, new, ui, verify};
 
-pub fn run(ws: &Workspace) -> Result<ExitCode> {
+/// Every step, or with `only` those whose name contains it (a maintainer
+/// rerunning the one that failed).
+pub fn run(ws: &Workspace, only: Option<&str>) -> Result<ExitCode> {
     let started = Instant::now();
-    ui::step("format", || Cmd::cargo_in(ws).args(["fmt", "--all", "--check"]).run())?;
+    let step = |name: &str, f: &mut dyn FnMut() -> Result<()>| {
+        if only.is_some_and(|text| !name.contains(text)) {
+            return Ok(());
+        }
+        ui::step(name, f)
+    };
+    step("format", &mut || Cmd::cargo_in(ws).args(["fmt", "--all", "--check"]).run())?;
     // `disallowed_types` (std's locks in loom exercises) is enforced by
     // `check` under `--cfg loom`: here the `sync` shims re-export std's types.
-    ui::step("clippy", || {
+    step("clippy", &mut || {
         Cmd::cargo_in(ws)
             .args(["clippy", "--release", "--workspace", "--all-targets", "--all-features", "--"])
             .args(["-D", "warnings", "-A", "clippy::disallowed_types"])
             .run()
     })?;
-    ui::step("tool tests and tidy", || {
+    step("tool tests and tidy", &mut || {
         Cmd::cargo_in(ws)
             .args(["test", "--release", "--package", "xtask", "--package", "datagen", "--package", "benches"])
+            .args(["--package", "workbench-results"])
             .run()
     })?;
-    ui::step("process cleanup", crate::process_cleanup::test)?;
-    ui::step("hostile input", || hostile::run(ws))?;
-    ui::step("python baselines", || python_tests(ws))?;
-    ui::step("strace (exercise 23's system-call tests)", || match crate::browser::strace()? {
+    step("process cleanup", &mut crate::process_cleanup::test)?;
+    step("hostile input", &mut || hostile::run(ws))?;
+    step("python baselines", &mut || python_tests(ws))?;
+    step("strace (exercise 23's system-call tests)", &mut || match crate::browser::strace()? {
         Ok(_) => Ok(()),
         Err(why) => anyhow::bail!("verify needs strace to prove 23's variants: {why}"),
     })?;
-    ui::step("verify", || expect_success(verify::run(ws, false, None, &[])?))?;
+    step("verify", &mut || expect_success(verify::run(ws, false, None, &[])?))?;
     let mut built = None;
-    ui::step("book", || book::build(ws).map(|out| built = Some(out)))?;
-    ui::step("new exercise scaffold", || new::smoke_test(ws))?;
-    ui::step("workshop: bench, compare, browser", || workshop::run(ws, built.as_deref().expect("the book step ran")))?;
-    anstream::println!("{} all checks passed in {:.0} s", ui::green("✓"), started.elapsed().as_secs_f64());
+    step("book", &mut || book::build(ws).map(|out| built = Some(out)))?;
+    step("new exercise scaffold", &mut || new::smoke_test(ws))?;
+    step("workshop: bench, compare, browser", &mut || {
+        let book = match &built {
+            Some(out) => out.clone(),
+            None => book::build(ws)?,
+        };
+        workshop::run(ws, &book)
+    })?;
+    step("workshop server: refusals, kill -9, load, live leaderboard in Chromium", &mut || serve::run(ws))?;
+    let which = only.map_or_else(|| "all checks".to_string(), |text| format!("the steps matching `{text}`"));
+    anstream::println!("{} {which} passed in {:.0} s", ui::green("✓"), started.elapsed().as_secs_f64());
     Ok(ExitCode::SUCCESS)
 }
 

@@ -47,6 +47,7 @@ pub fn run(ws: &Workspace, book: &Path) -> Result<()> {
         export: Some(Some(first.clone())),
         force: false,
         quick: true,
+        submit: None,
     };
     // `bench --export 01-…` (the ID taken for a file name) is refused before measuring.
     let mistaken = bench::Options { export: Some(Some(solved.id.clone().into())), ..options.clone() };
