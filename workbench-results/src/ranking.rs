@@ -53,8 +53,7 @@ impl Comparison {
     pub fn of(course_order: &[String], participants: Vec<Participant>, mut problems: Vec<String>) -> Comparison {
         let mut kept: Vec<Participant> = Vec::new();
         for candidate in participants {
-            let Some(earlier) = kept.iter_mut().find(|p| p.results.participant == candidate.results.participant)
-            else {
+            let Some(earlier) = kept.iter_mut().find(|p| p.results.participant == candidate.results.participant) else {
                 kept.push(candidate);
                 continue;
             };

@@ -55,9 +55,7 @@ pub fn inert(text: &str) -> String {
     if !text.chars().any(is_unsafe_to_show) {
         return text.to_string();
     }
-    text.chars()
-        .map(|c| if is_unsafe_to_show(c) { format!("\\u{{{:x}}}", c as u32) } else { c.to_string() })
-        .collect()
+    text.chars().map(|c| if is_unsafe_to_show(c) { format!("\\u{{{:x}}}", c as u32) } else { c.to_string() }).collect()
 }
 
 #[cfg(test)]

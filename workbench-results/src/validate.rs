@@ -118,8 +118,8 @@ pub fn parse(bytes: &[u8], known: &[String]) -> Result<Results, Refusal> {
             format!("{} bytes, more than the {MAX_RECORD_BYTES} a results record can be", bytes.len()),
         ));
     }
-    let value: serde_json::Value = serde_json::from_slice(bytes)
-        .map_err(|e| Refusal::new(Reason::NotJson, None, format!("not JSON ({e})")))?;
+    let value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| Refusal::new(Reason::NotJson, None, format!("not JSON ({e})")))?;
     match value.get("schema").and_then(|s| s.as_str()) {
         Some(SCHEMA) => {}
         Some(other) => {
@@ -150,11 +150,7 @@ pub fn parse(bytes: &[u8], known: &[String]) -> Result<Results, Refusal> {
             ));
         }
         None => {
-            return Err(Refusal::at(
-                Reason::UnknownSchemaVersion,
-                "schema_version",
-                "missing or not a number".into(),
-            ));
+            return Err(Refusal::at(Reason::UnknownSchemaVersion, "schema_version", "missing or not a number".into()));
         }
     }
     let results: Results = serde_path_to_error::deserialize(&value).map_err(|e| {
@@ -268,7 +264,8 @@ pub fn check(r: &Results, known: &[String]) -> Result<(), Refusal> {
         if let Some(x) = e.speedup_vs_python {
             n.positive(&at("speedup_vs_python"), x, MAX_PYTHON_RATIO);
         }
-        for (name, share) in [("bandwidth_share", e.bandwidth_share), ("reference_bandwidth_share", e.reference_bandwidth_share)]
+        for (name, share) in
+            [("bandwidth_share", e.bandwidth_share), ("reference_bandwidth_share", e.reference_bandwidth_share)]
         {
             if let Some(share) = share {
                 n.within(&at(name), share, 0.0, MAX_BANDWIDTH_SHARE);

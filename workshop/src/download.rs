@@ -72,7 +72,8 @@ mod tests {
         assert_eq!(&tar[..17], b"room-a/ana-1.json");
         assert_eq!(&tar[124..135], b"00000000007");
         assert_eq!(&tar[512..519], b"{\"x\":1}");
-        let sum: u64 = tar[..512].iter().enumerate().map(|(i, b)| if (148..156).contains(&i) { 32 } else { u64::from(*b) }).sum();
+        let sum: u64 =
+            tar[..512].iter().enumerate().map(|(i, b)| if (148..156).contains(&i) { 32 } else { u64::from(*b) }).sum();
         assert_eq!(std::str::from_utf8(&tar[148..154]).unwrap(), format!("{sum:06o}"));
         assert_eq!(folder_name("Room 4/b"), "room-Room_4_b");
     }

@@ -44,11 +44,11 @@ pub fn board(room: &Room, submit_url: &str) -> String {
         room.submissions.last().map_or("—", |s| &s.received_utc[11..19]),
     );
     if c.participants.is_empty() {
-        let _ = write!(
+        let _ = writeln!(
             out,
             "<p class=\"empty\">No results yet. Participants submit with<br>\
              <code>cargo xtask bench --submit {} --room CODE --name YOUR-NAME</code><br>\
-             (the room code is on the trainer's screen).</p>\n",
+             (the room code is on the trainer's screen).</p>",
             escape_html(submit_url)
         );
     } else {
@@ -141,7 +141,12 @@ fn history(room: &Room, participant: &str) -> String {
     }
     let (x, y) = xy[xy.len() - 1];
     let last = points[points.len() - 1].1;
-    let _ = write!(svg, "<text x=\"{:.1}\" y=\"{:.1}\">{last:.2}×</text></svg>", x + 8.0, y.clamp(12.0, SPARK_HEIGHT - 2.0) + 4.0);
+    let _ = write!(
+        svg,
+        "<text x=\"{:.1}\" y=\"{:.1}\">{last:.2}×</text></svg>",
+        x + 8.0,
+        y.clamp(12.0, SPARK_HEIGHT - 2.0) + 4.0
+    );
     svg
 }
 

@@ -306,7 +306,8 @@ async fn submit(
             format!("too many submissions from {}: wait a few seconds", peer.ip()),
         );
     }
-    let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    let declared =
+        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     let too_large = || {
         refuse(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -336,7 +337,8 @@ async fn submit(
         if room.contains(&id) {
             // A resend of a stored submission: the same answer, nothing written.
             let participant = room.submissions.iter().find(|s| s.id == id).map(|s| s.results.participant.clone());
-            return (StatusCode::OK, Json(writer::ack(&room, id, participant.unwrap_or_default(), true))).into_response();
+            return (StatusCode::OK, Json(writer::ack(&room, id, participant.unwrap_or_default(), true)))
+                .into_response();
         }
         room.known.clone()
     };

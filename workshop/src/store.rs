@@ -96,16 +96,10 @@ impl Store for Sqlite {
     }
 
     fn load(&mut self, room: &str) -> Result<Vec<Stored>, Error> {
-        let mut query = self.db.prepare(
-            "SELECT seq, id, received_utc, body FROM submissions WHERE room = ?1 ORDER BY seq",
-        )?;
+        let mut query =
+            self.db.prepare("SELECT seq, id, received_utc, body FROM submissions WHERE room = ?1 ORDER BY seq")?;
         let rows = query.query_map([room], |row| {
-            Ok(Stored {
-                seq: row.get(0)?,
-                id: row.get(1)?,
-                received_utc: row.get(2)?,
-                body: row.get(3)?,
-            })
+            Ok(Stored { seq: row.get(0)?, id: row.get(1)?, received_utc: row.get(2)?, body: row.get(3)? })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }

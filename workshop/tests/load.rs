@@ -66,7 +66,8 @@ fn fifty_submissions_a_second_from_200_participants_while_60_watch() {
                     let speed = 0.5 + (i * 7 + round) as f64 % 23.0 / 10.0;
                     let body = bytes(&record(&format!("p{i:03}"), speed));
                     let sent = Instant::now();
-                    let response = connection.send("POST", &path, &[("Content-Type", "application/json")], &body).unwrap();
+                    let response =
+                        connection.send("POST", &path, &[("Content-Type", "application/json")], &body).unwrap();
                     let took = sent.elapsed();
                     assert_eq!(response.status, 201, "{}", response.text());
                     latencies.lock().unwrap().push(took);

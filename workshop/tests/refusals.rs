@@ -36,7 +36,8 @@ fn hostile_and_broken_submissions_are_refused_and_change_nothing() {
     refused(&server, &code, b"{\"schema\": \"parallel-workbench-results\", ", 400, "not-json");
     let nan = String::from_utf8(bytes(&record("bo", 1.0))).unwrap().replacen("\"median\":1.0", "\"median\":NaN", 1);
     refused(&server, &code, nan.as_bytes(), 400, "not-json");
-    let infinite = String::from_utf8(bytes(&record("bo", 1.0))).unwrap().replacen("\"median\":1.0", "\"median\":1e999", 1);
+    let infinite =
+        String::from_utf8(bytes(&record("bo", 1.0))).unwrap().replacen("\"median\":1.0", "\"median\":1e999", 1);
     refused(&server, &code, infinite.as_bytes(), 400, "not-json");
     // Another schema, a version from the future, a wrong type.
     let edit = |f: &dyn Fn(&mut serde_json::Value)| {
@@ -49,9 +50,27 @@ fn hostile_and_broken_submissions_are_refused_and_change_nothing() {
     refused(&server, &code, &edit(&|v| v["probes"]["seconds"] = "slow".into()), 422, "schema");
     // Numbers no machine measures, and intervals out of order.
     let speed = |m: f64, lo: f64, hi: f64| serde_json::json!({"median": m, "lo": lo, "hi": hi});
-    refused(&server, &code, &edit(&|v| v["exercises"][0]["speed_vs_reference"] = speed(1e300, 1e300, 1e300)), 422, "bad-number");
-    refused(&server, &code, &edit(&|v| v["exercises"][0]["speed_vs_reference"] = speed(-1.0, -2.0, -0.5)), 422, "bad-number");
-    refused(&server, &code, &edit(&|v| v["exercises"][0]["speed_vs_reference"] = speed(1.0, 1.5, 1.2)), 422, "bad-interval");
+    refused(
+        &server,
+        &code,
+        &edit(&|v| v["exercises"][0]["speed_vs_reference"] = speed(1e300, 1e300, 1e300)),
+        422,
+        "bad-number",
+    );
+    refused(
+        &server,
+        &code,
+        &edit(&|v| v["exercises"][0]["speed_vs_reference"] = speed(-1.0, -2.0, -0.5)),
+        422,
+        "bad-number",
+    );
+    refused(
+        &server,
+        &code,
+        &edit(&|v| v["exercises"][0]["speed_vs_reference"] = speed(1.0, 1.5, 1.2)),
+        422,
+        "bad-interval",
+    );
     refused(&server, &code, &edit(&|v| v["probes"]["memory_read_bytes_per_second"] = (-5.0).into()), 422, "bad-number");
     // Exercises this workbench does not have, or has but does not time, or twice.
     refused(&server, &code, &edit(&|v| v["exercises"][2]["id"] = "99-invented".into()), 422, "unknown-exercise");
@@ -64,7 +83,8 @@ fn hostile_and_broken_submissions_are_refused_and_change_nothing() {
     // A body whose id header does not match it.
     let before = rows(&server.db);
     let path = format!("{}?room={code}", workbench_results::submission::PATH);
-    let mismatch = server.connect().send("POST", &path, &[("X-Submission-Id", "0000")], &bytes(&record("bo", 1.0))).unwrap();
+    let mismatch =
+        server.connect().send("POST", &path, &[("X-Submission-Id", "0000")], &bytes(&record("bo", 1.0))).unwrap();
     assert_eq!((mismatch.status, json(&mismatch)["reason"].clone()), (400, "id-mismatch".into()));
     assert_eq!(rows(&server.db), before);
 

@@ -94,7 +94,10 @@ impl Chromium {
     /// The DOM of `url` after its scripts ran (up to 5 s of virtual time:
     /// it stands still while a request is waiting for its answer).
     pub fn dump_dom(&self, url: &str) -> Result<String> {
-        let out = self.headless().args(["--virtual-time-budget=5000", "--dump-dom", url]).capture(Duration::from_secs(120))?;
+        let out = self
+            .headless()
+            .args(["--virtual-time-budget=5000", "--dump-dom", url])
+            .capture(Duration::from_secs(120))?;
         if !out.success() || out.stdout.trim().is_empty() {
             bail!("Chromium could not render {url} (exit {:?}):\n{}", out.status, out.stderr);
         }

@@ -17,7 +17,9 @@ pub fn run(ws: &Workspace, room: Option<&str>, port: Option<u16>, db: Option<&Pa
     crate::fsutil::refuse_unless_regular(&db)?;
     anstream::eprintln!(
         "{}",
-        ui::dim("building the workshop server (the first time takes a few minutes; `cargo xtask prefetch` fetches its crates)")
+        ui::dim(
+            "building the workshop server (the first time takes a few minutes; `cargo xtask prefetch` fetches its crates)"
+        )
     );
     let mut server = Cmd::cargo_in(ws)
         .args(["run", "--release", "--quiet", "--package", "workshop", "--bin", "workshop-server", "--"])

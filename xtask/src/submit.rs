@@ -75,7 +75,8 @@ fn post(body: &[u8], id: &str, target: &Target) -> Result<(u16, String)> {
         Connection::open(&url.host, url.port, TIMEOUT).with_context(|| format!("cannot reach {}", target.url))?;
     let path = format!("{}?room={}", submission::PATH, target.room.trim());
     let headers = [("Content-Type", "application/json"), ("X-Submission-Id", id), ("Connection", "close")];
-    let response = connection.send("POST", &path, &headers, body).with_context(|| format!("no answer from {}", target.url))?;
+    let response =
+        connection.send("POST", &path, &headers, body).with_context(|| format!("no answer from {}", target.url))?;
     Ok((response.status, response.text()))
 }
 

@@ -68,7 +68,9 @@ fn the_newer_record_of_one_participant_is_kept_and_the_other_named() {
     assert_eq!(c.participants.len(), 1);
     assert_eq!(c.participants[0].source, "ana-again.json");
     assert_eq!(c.problems.len(), 1);
-    assert!(c.problems[0].starts_with("ana.json: field `participant`: `ana` is also the participant of ana-again.json"));
+    assert!(
+        c.problems[0].starts_with("ana.json: field `participant`: `ana` is also the participant of ana-again.json")
+    );
 }
 
 #[test]

@@ -40,12 +40,15 @@ fn the_shape_is_checked_first_and_the_field_named() {
 fn absurd_numbers_are_refused_with_their_field() {
     let at = |r: Refusal| (r.reason, r.field.unwrap_or_default());
     // JSON has no NaN or infinity: such a number arrives as a huge literal or from code.
-    let r = refusal(|v| v["exercises"][0]["speed_vs_reference"] = serde_json::json!({"median": 1e300, "lo": 1e300, "hi": 1e300}));
+    let r = refusal(|v| {
+        v["exercises"][0]["speed_vs_reference"] = serde_json::json!({"median": 1e300, "lo": 1e300, "hi": 1e300})
+    });
     assert_eq!(at(r), (Reason::BadNumber, "exercises[0].speed_vs_reference.lo".into()));
     let r = refusal(|v| v["exercises"][0]["speed_vs_reference"]["lo"] = (-1.0).into());
     assert_eq!(at(r.clone()), (Reason::BadNumber, "exercises[0].speed_vs_reference.lo".into()));
     assert!(r.message.contains("negative"), "{r}");
-    let r = refusal(|v| v["exercises"][0]["speed_vs_reference"] = serde_json::json!({"median": 1.0, "lo": 1.5, "hi": 1.2}));
+    let r =
+        refusal(|v| v["exercises"][0]["speed_vs_reference"] = serde_json::json!({"median": 1.0, "lo": 1.5, "hi": 1.2}));
     assert_eq!(at(r), (Reason::BadInterval, "exercises[0].speed_vs_reference".into()));
     let r = refusal(|v| v["probes"]["memory_read_bytes_per_second"] = 0.into());
     assert_eq!(at(r), (Reason::BadNumber, "probes.memory_read_bytes_per_second".into()));

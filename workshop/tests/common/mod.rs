@@ -120,8 +120,11 @@ pub fn rows(db: &Path) -> i64 {
 /// A valid record of `name`: solved 01-a and 02-b at about `speed`.
 pub fn record(name: &str, speed: f64) -> serde_json::Value {
     let solved = |id: &str, s: f64| entry(id, &format!("hash-{id}"), Some((s, s * 0.95, s * 1.05)));
-    serde_json::to_value(results(name, vec![solved("01-a", speed), solved("02-b", speed * 1.1), entry("03-c", "hash-03-c", None)]))
-        .unwrap()
+    serde_json::to_value(results(
+        name,
+        vec![solved("01-a", speed), solved("02-b", speed * 1.1), entry("03-c", "hash-03-c", None)],
+    ))
+    .unwrap()
 }
 
 pub fn bytes(value: &serde_json::Value) -> Vec<u8> {

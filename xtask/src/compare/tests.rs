@@ -46,11 +46,17 @@ fn files_that_do_not_fit_are_named_with_their_field_and_the_rest_compared() {
     let mut broken = good.clone();
     broken["participant"] = "cy".into();
     broken["probes"]["memory_read_bytes_per_second"] = "fast".into();
-    let files = vec![write(&dir, "a.json", &good), write(&dir, "b.json", &newer), write(&dir, "c.json", &broken), write(&dir, "d.json", &good), {
-        let path = dir.join("e.json");
-        std::fs::write(&path, "{ not json").unwrap();
-        path
-    }];
+    let files = vec![
+        write(&dir, "a.json", &good),
+        write(&dir, "b.json", &newer),
+        write(&dir, "c.json", &broken),
+        write(&dir, "d.json", &good),
+        {
+            let path = dir.join("e.json");
+            std::fs::write(&path, "{ not json").unwrap();
+            path
+        },
+    ];
     let c = compare(&ws, &files);
     assert_eq!(c.participants.len(), 1);
     assert_problems(

@@ -75,12 +75,45 @@ pub fn run(ws: &Workspace) -> Result<()> {
     ensure!(server.standings()? == before, "the ranks changed across kill -9 and a restart: {before:?}");
     anstream::println!("{} submit, rank, refusal, resend and kill -9 restart: {before:?}", ui::green("✓"));
 
+    downloads(ws, &server, &dir)?;
     let target = Target { url: server.url.clone(), room: server.code.clone() };
     match browser::chromium(&ws.target_dir().join("workshop/chromium-profile"))? {
         Err(skipped) => anstream::println!("{} {skipped}", ui::yellow("!")),
         Ok(chromium) => live_in_chromium(ws, &chromium, &server, &target, &ids, &dir)?,
     }
     server.kill()
+}
+
+/// The trainer's downloads: `/room.tar` unpacked is a folder `compare`
+/// ranks as the server does, and `/report.html` is `compare`'s report.
+fn downloads(ws: &Workspace, server: &Live, dir: &Path) -> Result<()> {
+    std::fs::write(dir.join("room.tar"), server.get_bytes("/room.tar")?)?;
+    Cmd::new("tar").args(["xf", "room.tar"]).dir(dir).run()?;
+    let folder = dir.join("room-test-room");
+    let mut files: Vec<_> = crate::fsutil::files_under(&folder, &[])?
+        .into_iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    ensure!(files.len() == 2 && folder.join("report.html").is_file(), "room.tar holds {files:?}");
+    let c = crate::compare::compare(ws, &files);
+    ensure!(c.problems.is_empty(), "compare finds problems in the downloaded room: {:?}", c.problems);
+    let mut by_compare: Vec<(String, u64)> =
+        c.standings.iter().map(|s| (c.participants[s.who].results.participant.clone(), s.rank as u64)).collect();
+    let mut by_server = server.standings()?;
+    by_compare.sort();
+    by_server.sort();
+    ensure!(by_compare == by_server, "compare ranks the downloaded room {by_compare:?}, the server {by_server:?}");
+    let report = server.get("/report.html")?;
+    ensure!(
+        report.contains("<td>ana</td>") && report.contains("<svg class=\"chart\""),
+        "/report.html is not the report"
+    );
+    anstream::println!(
+        "{} room.tar is a folder compare ranks as the server does; /report.html is its report",
+        ui::green("✓")
+    );
+    Ok(())
 }
 
 /// A page opened before a submission shows it without a reload; then the
@@ -191,11 +224,15 @@ impl Live {
         Ok(Live { service, url: format!("http://127.0.0.1:{port}"), port, code })
     }
 
-    fn get(&self, path: &str) -> Result<String> {
+    fn get_bytes(&self, path: &str) -> Result<Vec<u8>> {
         let mut connection = Connection::open("127.0.0.1", self.port, Duration::from_secs(30))?;
         let response = connection.send("GET", path, &[], b"")?;
         ensure!(response.status == 200, "GET {path}: {}", response.status);
-        Ok(response.text())
+        Ok(response.body)
+    }
+
+    fn get(&self, path: &str) -> Result<String> {
+        Ok(String::from_utf8_lossy(&self.get_bytes(path)?).into_owned())
     }
 
     fn board(&self) -> Result<serde_json::Value> {

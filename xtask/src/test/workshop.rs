@@ -59,7 +59,8 @@ pub fn run(ws: &Workspace, book: &Path) -> Result<()> {
     );
     ensure!(!scratch.root.join(&solved.id).exists(), "bench --export {} wrote a file named after it", solved.id);
     bench::run(&scratch, &options)?;
-    let exported = results::load(&first, &results::known_exercises(&scratch)).context("the exported file does not load")?;
+    let exported =
+        results::load(&first, &results::known_exercises(&scratch)).context("the exported file does not load")?;
     check_export(&scratch, &exported, solved, timed.len())?;
 
     let files = make_room(&room, &exported)?;
