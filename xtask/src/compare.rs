@@ -49,9 +49,9 @@ pub fn run(ws: &Workspace, paths: &[PathBuf], html_path: &Path) -> Result<ExitCo
 /// device never ends, so either is left out with a line, unopened.
 fn expand(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<String>)> {
     let (mut files, mut problems) = (Vec::new(), Vec::new());
-    let mut take = |path: PathBuf, files: &mut Vec<PathBuf>| match regular_or_why(&path) {
+    let mut take = |path: PathBuf, files: &mut Vec<PathBuf>| match fsutil::refuse_unless_regular_to_read(&path) {
         Ok(()) => files.push(path),
-        Err(why) => problems.push(format!("{}: {why} — skipped", path.display())),
+        Err(why) => problems.push(format!("{why:#} — skipped")),
     };
     for path in paths {
         if path.is_dir() {
@@ -67,28 +67,13 @@ fn expand(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<String>)> {
             for file in found {
                 take(file, &mut files);
             }
-        } else if path.exists() || path.symlink_metadata().is_ok() {
+        } else if path.symlink_metadata().is_ok() {
             take(path.clone(), &mut files);
         } else {
             bail!("{} does not exist", path.display());
         }
     }
     Ok((files, problems))
-}
-
-/// Whether `path` is (or links to) a regular file, from its metadata alone.
-fn regular_or_why(path: &Path) -> Result<(), String> {
-    use std::os::unix::fs::FileTypeExt;
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot look at it ({e})"))?;
-    let t = meta.file_type();
-    let kind = match () {
-        _ if t.is_file() => return Ok(()),
-        _ if t.is_fifo() => "a FIFO (named pipe)",
-        _ if t.is_socket() => "a socket",
-        _ if t.is_char_device() || t.is_block_device() => "a device",
-        _ => "not a regular file",
-    };
-    Err(format!("{kind}, not a results file"))
 }
 
 /// `--html` must not name a file being compared (or a folder given): writing

@@ -122,8 +122,8 @@ fn a_fifo_or_a_device_is_left_out_unopened() {
     let (files, problems) = expand(&[dir.clone(), PathBuf::from("/dev/zero")]).unwrap();
     assert_eq!(files, [fair]);
     assert_eq!(problems.len(), 2, "{problems:?}");
-    assert!(problems[0].contains("fifo.json: a FIFO (named pipe), not a results file"), "{}", problems[0]);
-    assert!(problems[1].contains("/dev/zero: a device"), "{}", problems[1]);
+    assert!(problems[0].contains("fifo.json is a FIFO (named pipe), not a regular file"), "{}", problems[0]);
+    assert!(problems[1].contains("/dev/zero is a character device"), "{}", problems[1]);
 }
 
 #[test]
