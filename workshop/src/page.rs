@@ -35,7 +35,7 @@ pub fn board(room: &Room, submit_url: &str) -> String {
     let _ = write!(
         out,
         "<div id=\"board\" data-version=\"{}\">\n<header><h1>{}</h1>\
-         <p class=\"meta\">{} participant(s) · {} submission(s) · {} exercise(s) · updated {}</p></header>\n",
+         <p class=\"meta\">{} participant(s) · {} submission(s) · {} exercise(s) · updated {} UTC</p></header>\n",
         room.version,
         escape_html(&room.name),
         c.participants.len(),

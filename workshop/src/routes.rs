@@ -168,16 +168,18 @@ impl Drop for Watching<'_> {
     }
 }
 
-/// The board when it is newer than `after`: at once, or as soon as the room
-/// changes, or 204 after [`App::poll_wait`].
+/// The board when it is not the one of version `after`: at once, or as soon
+/// as the room changes, or 204 after [`App::poll_wait`]. Any other version —
+/// a page opened before the server restarted counts from an older life —
+/// gets the board at once.
 async fn fragment(State(app): State<Arc<App>>, Query(After { after }): Query<After>) -> Response {
     let mut changed = app.changed.clone();
-    if *changed.borrow_and_update() <= after {
+    if *changed.borrow_and_update() == after {
         app.watching.fetch_add(1, Ordering::Relaxed);
         let _held = Watching(&app.watching);
         let mut stopping = app.stopping.clone();
         let newer = async {
-            while *changed.borrow_and_update() <= after {
+            while *changed.borrow_and_update() == after {
                 if changed.changed().await.is_err() {
                     break;
                 }
@@ -189,7 +191,7 @@ async fn fragment(State(app): State<Arc<App>>, Query(After { after }): Query<Aft
         }
     }
     let (version, board) = app.board();
-    if version <= after {
+    if version == after {
         return StatusCode::NO_CONTENT.into_response();
     }
     html(PAGE_POLICY, board.to_string())

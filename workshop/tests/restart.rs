@@ -27,6 +27,10 @@ fn acknowledged_submissions_survive_kill_9_with_their_rank() {
         .map(|s| (s["participant"].as_str().unwrap().to_string(), s["rank"].as_u64().unwrap()))
         .collect();
     assert_eq!(standings, [("fast".to_string(), 1), ("slow".to_string(), 2)]);
+    // A page opened before the restart asks for news after its version: it gets the board at once.
+    let stale_page = again.get("/fragment?after=999");
+    assert_eq!(stale_page.status, 200, "a page from before the restart is brought up to date");
+    assert!(stale_page.text().contains("<td class=\"name\">slow</td>"));
     // The resend a participant makes after losing the answer is recognised after the restart too.
     let resent = json(&again.submit(&bytes(&record("slow", 0.5))));
     assert_eq!((resent["duplicate"].clone(), resent["rank"].clone()), (true.into(), 2.into()));
