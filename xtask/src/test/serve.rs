@@ -89,7 +89,7 @@ pub fn run(ws: &Workspace) -> Result<()> {
 fn downloads(ws: &Workspace, server: &Live, dir: &Path) -> Result<()> {
     std::fs::write(dir.join("room.tar"), server.get_bytes("/room.tar")?)?;
     Cmd::new("tar").args(["xf", "room.tar"]).dir(dir).run()?;
-    let folder = dir.join("room-test-room");
+    let folder = dir.join("room-workshop");
     let mut files: Vec<_> = crate::fsutil::files_under(&folder, &[])?
         .into_iter()
         .filter(|f| f.extension().is_some_and(|e| e == "json"))
@@ -202,7 +202,7 @@ struct Live {
 impl Live {
     fn start(ws: &Workspace, exe: &Path, dir: &Path) -> Result<Live> {
         let mut service = Cmd::new(exe)
-            .args(["--port", "0", "--bind", "127.0.0.1", "--room", "test-room", "--poll-seconds", "1"])
+            .args(["--port", "0", "--bind", "127.0.0.1", "--room", "workshop", "--poll-seconds", "1"])
             .arg("--db")
             .arg(dir.join("workshop.sqlite"))
             .arg("--manifest")
