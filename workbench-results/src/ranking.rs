@@ -181,14 +181,27 @@ pub fn score(results: &Results) -> (usize, Option<Interval>) {
 /// ranks mean nobody's measurement separates you (this is not transitive:
 /// A may tie B and C while C ranks above B).
 pub fn rank(participants: &[Participant]) -> Vec<Standing> {
-    let mut standings: Vec<Standing> = participants
-        .iter()
-        .enumerate()
-        .map(|(who, p)| {
-            let (solved, score) = score(&p.results);
-            Standing { who, solved, score, rank: 0, tied: false }
-        })
-        .collect();
+    standings(participants.iter().enumerate().map(|(who, p)| {
+        let (solved, score) = score(&p.results);
+        (who, solved, score)
+    }))
+}
+
+/// One exercise's standings, by the same rule: the participants who measured
+/// it (`solved` is 1 or 0), a solved one ranked by its interval on this
+/// exercise alone.
+pub fn exercise_standings(c: &Comparison, id: &str) -> Vec<Standing> {
+    standings(c.participants.iter().enumerate().filter_map(|(who, p)| {
+        let e = p.results.exercises.iter().find(|e| e.id == id)?;
+        let interval = speed(e);
+        Some((who, usize::from(interval.is_some()), interval))
+    }))
+}
+
+/// Ranks (who, solved, score) entries: see [`rank`].
+fn standings(entries: impl Iterator<Item = (usize, usize, Option<Interval>)>) -> Vec<Standing> {
+    let mut standings: Vec<Standing> =
+        entries.map(|(who, solved, score)| Standing { who, solved, score, rank: 0, tied: false }).collect();
     let better = |a: &Standing, b: &Standing| match (a.score, b.score) {
         _ if a.solved != b.solved => a.solved > b.solved,
         (Some(x), Some(y)) => x.lo > y.hi,

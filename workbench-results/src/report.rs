@@ -7,7 +7,7 @@ use std::fmt::Write;
 
 use benches::stats::Interval;
 
-use crate::ranking::{Comparison, rank_label, speed};
+use crate::ranking::{Comparison, Standing, exercise_standings, rank_label, speed};
 use crate::schema::status_text;
 use crate::text::{interval, name_list, percent, throughput};
 
@@ -71,21 +71,20 @@ fn ranking(page: &mut String, c: &Comparison) {
 fn exercise(page: &mut String, c: &Comparison, id: &str) {
     let _ = writeln!(page, "<section class=\"exercise\" id=\"{0}\"><h2>{0}</h2>", escape_html(id));
     page.push_str(
-        "<table>\n<tr><th>participant</th><th>speed vs reference (95% CI)</th><th>vs sequential</th>\
+        "<table>\n<tr><th>rank</th><th>participant</th><th>speed vs reference (95% CI)</th><th>vs sequential</th>\
          <th>vs Python</th><th>throughput</th><th>% of memory bandwidth</th></tr>\n",
     );
-    for s in &c.standings {
+    let ranked = exercise_standings(c, id);
+    for s in &ranked {
         let r = &c.participants[s.who].results;
-        let name = escape_html(&r.participant);
-        let Some(e) = r.exercises.iter().find(|e| e.id == id) else {
-            let _ = writeln!(page, "<tr><td>{name}</td><td colspan=\"5\">not measured</td></tr>");
-            continue;
-        };
+        let Some(e) = r.exercises.iter().find(|e| e.id == id) else { continue };
         let learner = e.implementation("learner");
         let cell = |x: Option<String>| x.unwrap_or_default();
         let _ = writeln!(
             page,
-            "<tr><td>{name}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            rank_label(s),
+            escape_html(&r.participant),
             speed(e).as_ref().map_or_else(|| status_text(e.learner_status).to_string(), interval),
             cell(e.speedup_vs_sequential.map(|s| format!("{:.2}×", s.median))),
             cell(e.speedup_vs_python.map(|x| format!("{x:.1}×"))),
@@ -93,9 +92,18 @@ fn exercise(page: &mut String, c: &Comparison, id: &str) {
             cell(e.bandwidth_share.map(percent)),
         );
     }
+    for who in unmeasured(c, &ranked) {
+        let name = escape_html(&c.participants[who].results.participant);
+        let _ = writeln!(page, "<tr><td></td><td>{name}</td><td colspan=\"5\">not measured</td></tr>");
+    }
     page.push_str("</table>\n");
     page.push_str(&chart(id, &exercise_rows(c, id)));
     page.push_str("</section>\n");
+}
+
+/// Participants (in overall order) with no entry among `ranked`.
+fn unmeasured(c: &Comparison, ranked: &[Standing]) -> Vec<usize> {
+    c.standings.iter().map(|s| s.who).filter(|who| ranked.iter().all(|r| r.who != *who)).collect()
 }
 
 fn machines(page: &mut String, c: &Comparison) {
@@ -150,18 +158,22 @@ pub fn overall_rows(c: &Comparison) -> Vec<Row> {
         .collect()
 }
 
-/// One exercise's rows, in rank order: each participant's interval, or why there is none.
+/// One exercise's rows, ranked on that exercise ("=1 ana" and the
+/// interval, or why there is none), then those who did not measure it.
 pub fn exercise_rows(c: &Comparison, id: &str) -> Vec<Row> {
-    c.standings
+    let ranked = exercise_standings(c, id);
+    let mut rows: Vec<Row> = ranked
         .iter()
         .map(|s| {
             let r = &c.participants[s.who].results;
-            match r.exercises.iter().find(|e| e.id == id) {
-                Some(e) => (r.participant.clone(), speed(e), status_text(e.learner_status).to_string()),
-                None => (r.participant.clone(), None, "not measured".to_string()),
-            }
+            let status = r.exercises.iter().find(|e| e.id == id).map_or("", |e| status_text(e.learner_status));
+            (format!("{} {}", rank_label(s), r.participant), s.score, status.to_string())
         })
-        .collect()
+        .collect();
+    for who in unmeasured(c, &ranked) {
+        rows.push((c.participants[who].results.participant.clone(), None, "not measured".to_string()));
+    }
+    rows
 }
 
 const ROW: f64 = 26.0;

@@ -59,6 +59,10 @@ pub fn run(ws: &Workspace, options: &Options) -> Result<ExitCode> {
     let exercises = select(ws, options)?;
     let participant = participant_name(options.name.as_deref())?;
     let export = export_path(ws, options, &participant)?;
+    if let Some(target) = &options.submit {
+        // A mistyped address is said now, not after minutes of measuring.
+        workbench_results::http::Url::parse(&target.url).map_err(anyhow::Error::msg)?;
+    }
     let effort = if options.quick { &QUICK } else { &FULL };
 
     ui::status("probing the machine: memory read bandwidth over 1 GiB, one core's speed");

@@ -112,3 +112,19 @@ fn a_time_without_a_quiet_round_is_left_out_with_a_line() {
     assert_eq!(problems.len(), 1);
     assert!(problems[0].contains("busy.json") && problems[0].contains("quiet_rounds"), "{}", problems[0]);
 }
+
+#[test]
+fn each_exercise_is_ranked_on_its_own_by_the_same_rule() {
+    let ps = vec![
+        participant("a", vec![entry("01", "h", Some((1.0, 0.9, 1.1))), entry("02", "k", Some((3.0, 2.9, 3.1)))]),
+        participant("b", vec![entry("01", "h", Some((2.0, 1.9, 2.1))), entry("02", "k", None)]),
+        participant("c", vec![entry("01", "h", Some((1.05, 0.95, 1.15)))]),
+    ];
+    let c = Comparison::of(&["01".into(), "02".into()], ps, vec![]);
+    let names = |standings: Vec<Standing>| names_by_rank(&standings, &c.participants);
+    assert_eq!(names(exercise_standings(&c, "01")), ["1 b", "=2 c", "=2 a"]);
+    assert_eq!(names(exercise_standings(&c, "02")), ["1 a", "2 b"], "c did not measure 02: not ranked on it");
+    let rows = report::exercise_rows(&c, "02");
+    assert_eq!(rows.iter().map(|r| r.0.as_str()).collect::<Vec<_>>(), ["1 a", "2 b", "c"]);
+    assert_eq!(rows[2].2, "not measured");
+}
