@@ -83,7 +83,7 @@ fn exercise(page: &mut String, c: &Comparison, id: &str) {
         let _ = writeln!(
             page,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            rank_label(s),
+            if s.score.is_some() { rank_label(s) } else { String::new() },
             escape_html(&r.participant),
             speed(e).as_ref().map_or_else(|| status_text(e.learner_status).to_string(), interval),
             cell(e.speedup_vs_sequential.map(|s| format!("{:.2}×", s.median))),
@@ -167,7 +167,10 @@ pub fn exercise_rows(c: &Comparison, id: &str) -> Vec<Row> {
         .map(|s| {
             let r = &c.participants[s.who].results;
             let status = r.exercises.iter().find(|e| e.id == id).map_or("", |e| status_text(e.learner_status));
-            (format!("{} {}", rank_label(s), r.participant), s.score, status.to_string())
+            // Only a measured speed has a rank; "=1" for a room that solved nothing says nothing.
+            let label =
+                if s.score.is_some() { format!("{} {}", rank_label(s), r.participant) } else { r.participant.clone() };
+            (label, s.score, status.to_string())
         })
         .collect();
     for who in unmeasured(c, &ranked) {
