@@ -1,4 +1,4 @@
-//! `cargo xtask bench [ID…|--all] [--name NAME] [--export [FILE]] [--quick]`:
+//! `cargo xtask bench [ID…|--all] [--name NAME] [--export [FILE]] [--submit URL --room CODE] [--quick]`:
 //! for each timed exercise, on its bench-size input, the learner's crate, the
 //! reference and the sequential baseline in paired rounds, the Python
 //! baselines as subprocesses, and criterion for detail — with machine probes
@@ -30,6 +30,8 @@ pub struct Options {
     pub export: Option<Option<PathBuf>>,
     pub force: bool,
     pub quick: bool,
+    /// Send the record to a live workshop (`cargo xtask serve`) too.
+    pub submit: Option<crate::submit::Target>,
 }
 
 /// Rounds and budgets: `--quick` measures less, on the same input.
@@ -57,6 +59,10 @@ pub fn run(ws: &Workspace, options: &Options) -> Result<ExitCode> {
     let exercises = select(ws, options)?;
     let participant = participant_name(options.name.as_deref())?;
     let export = export_path(ws, options, &participant)?;
+    if let Some(target) = &options.submit {
+        // A mistyped address is said now, not after minutes of measuring.
+        workbench_results::http::Url::parse(&target.url).map_err(anyhow::Error::msg)?;
+    }
     let effort = if options.quick { &QUICK } else { &FULL };
 
     ui::status("probing the machine: memory read bandwidth over 1 GiB, one core's speed");
@@ -102,7 +108,19 @@ pub fn run(ws: &Workspace, options: &Options) -> Result<ExitCode> {
             .with_context(|| format!("cannot write {}", path.display()))?;
         partial.commit(&path)?;
     }
-    if failed.is_empty() {
+    // The same bytes as the export: one record, however it travels.
+    let submitted = options.submit.as_ref().is_none_or(|target| {
+        match crate::submit::deliver(json.as_bytes(), &results.participant, target, &crate::submit::unsent_dir(ws)) {
+            Ok(outcome) => crate::submit::report(&outcome, target),
+            Err(e) => {
+                anstream::eprintln!("{} could not submit: {e:#}", ui::red("✗"));
+                false
+            }
+        }
+    });
+    if !submitted {
+        Ok(ExitCode::FAILURE)
+    } else if failed.is_empty() {
         Ok(ExitCode::SUCCESS)
     } else {
         anstream::eprintln!("{} could not measure {}: see the lines marked ✗ above", ui::red("✗"), failed.join(", "));
@@ -135,9 +153,8 @@ fn participant_name(name: Option<&str>) -> Result<String> {
         None => std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "participant".into()),
     };
     let name = name.trim().to_string();
-    if name.is_empty() || name.chars().count() > 64 || name.chars().any(|c| c.is_control() || c == '/' || c == '\\') {
-        bail!("--name must be 1–64 characters, without slashes or control characters");
-    }
+    // The rules every reader of the results holds a name to (compare, the workshop server).
+    workbench_results::validate::check_name(&name).map_err(|e| anyhow::anyhow!("--name: {}", e.message))?;
     Ok(name)
 }
 

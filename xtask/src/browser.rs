@@ -13,6 +13,7 @@ use crate::process::Cmd;
 
 const NAMES: [&str; 4] = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"];
 
+#[derive(Clone)]
 pub struct Chromium {
     exe: PathBuf,
     profile: PathBuf,
@@ -90,7 +91,8 @@ pub fn chromium(profile: &Path) -> Result<std::result::Result<Chromium, String>>
 }
 
 impl Chromium {
-    /// The DOM of `url` after its scripts ran (up to 5 s of virtual time).
+    /// The DOM of `url` after its scripts ran (up to 5 s of virtual time:
+    /// it stands still while a request is waiting for its answer).
     pub fn dump_dom(&self, url: &str) -> Result<String> {
         self.dump_dom_after(url, Duration::from_secs(5), Duration::from_secs(120))
     }
@@ -109,11 +111,13 @@ impl Chromium {
         Ok(out.stdout)
     }
 
-    /// A PNG of `url` in a window of `width` × `height` CSS pixels.
-    pub fn screenshot(&self, url: &str, (width, height): (u32, u32), png: &Path) -> Result<()> {
+    /// A PNG of `url` in a window of `width`×`height`, once it has loaded.
+    /// (No virtual time: a page whose script keeps a request open, as the
+    /// leaderboard does, would never let it run out.)
+    pub fn screenshot(&self, url: &str, png: &Path, (width, height): (u32, u32)) -> Result<()> {
         let out = self
             .headless()
-            .args(["--hide-scrollbars", "--virtual-time-budget=3000"])
+            .arg("--hide-scrollbars")
             .arg(format!("--window-size={width},{height}"))
             .arg(format!("--screenshot={}", png.display()))
             .arg(url)

@@ -1,75 +1,58 @@
 //! `cargo xtask compare FILES…|DIR`: a room's exported results side by side,
-//! as a terminal table and a self-contained HTML report (`compare/html.rs`).
+//! as a terminal table and a self-contained HTML report. The rules a file
+//! must pass, the ranking and the report are `workbench-results`', shared
+//! with the workshop server: a room ranks the same in both.
 //!
 //! Fair across machines: each participant is scored by the reference/learner
 //! time ratio measured on their own machine in one run, never by absolute
 //! times; the overall score is the geometric mean over the exercises they
 //! solved; you rank below someone only when their whole interval lies above yours.
 
-mod html;
-
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
-use benches::bench_run::LearnerStatus;
-use benches::stats::Interval;
+use workbench_results::ranking::{Comparison, Participant, rank_label, speed};
+use workbench_results::report;
+use workbench_results::text::inert;
 
 use crate::manifest::Workspace;
-use crate::results::{self, ExerciseResult, Results, status_text};
-use crate::ui;
-
-/// One participant's file, as compared.
-pub struct Participant {
-    pub file: PathBuf,
-    pub results: Results,
-}
-
-/// Everything the table and the report show.
-pub struct Comparison {
-    pub participants: Vec<Participant>,
-    /// Exercise ids in course order (unknown ids last).
-    pub exercises: Vec<String>,
-    pub standings: Vec<Standing>,
-    /// One line per file or entry left out, naming the file and the field.
-    pub problems: Vec<String>,
-}
-
-pub struct Standing {
-    /// Index into `participants`.
-    pub who: usize,
-    pub solved: usize,
-    /// Geometric mean of the per-exercise intervals, each bound averaged in log
-    /// space: wider than an exact interval of the mean, so it errs towards ties.
-    pub score: Option<Interval>,
-    pub rank: usize,
-    /// Another participant has the same rank (no interval separates them).
-    pub tied: bool,
-}
+use crate::results::{self, status_text};
+use crate::{fsutil, ui};
 
 pub fn run(ws: &Workspace, paths: &[PathBuf], html_path: &Path) -> Result<ExitCode> {
-    let files = expand(paths)?;
-    let comparison = compare(ws, &files);
+    let html_path = if html_path.is_relative() { ws.root.join(html_path) } else { html_path.to_path_buf() };
+    let (files, mut problems) = expand(paths)?;
+    refuse_overwriting_an_input(&html_path, paths, &files)?;
+    let mut comparison = compare(ws, &files);
+    problems.append(&mut comparison.problems);
+    comparison.problems = problems;
     if comparison.participants.is_empty() {
         for p in &comparison.problems {
-            anstream::eprintln!("{} {p}", ui::red("✗"));
+            anstream::eprintln!("{} {}", ui::red("✗"), inert(p));
         }
-        bail!("no results file could be compared ({} given)", files.len());
+        bail!("no results file could be compared ({} given)", files.len() + comparison.problems.len());
     }
-    let html_path = if html_path.is_relative() { ws.root.join(html_path) } else { html_path.to_path_buf() };
     if let Some(dir) = html_path.parent() {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    std::fs::write(&html_path, html::render(&comparison))
+    let mut partial = fsutil::PartialFile::beside(&html_path)?;
+    std::io::Write::write_all(partial.file(), report::render(&comparison).as_bytes())
         .with_context(|| format!("cannot write {}", html_path.display()))?;
+    partial.commit(&html_path)?;
     print(&comparison, &html_path);
     Ok(ExitCode::SUCCESS)
 }
 
-/// Files as given; folders contribute their `*.json` files, sorted.
-fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
+/// Files as given; folders contribute their `*.json` files, sorted. Only
+/// regular files are read: a FIFO would wait forever for a writer and a
+/// device never ends, so either is left out with a line, unopened.
+fn expand(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<String>)> {
+    let (mut files, mut problems) = (Vec::new(), Vec::new());
+    let mut take = |path: PathBuf, files: &mut Vec<PathBuf>| match fsutil::refuse_unless_regular_to_read(&path) {
+        Ok(()) => files.push(path),
+        Err(why) => problems.push(format!("{why:#} — skipped")),
+    };
     for path in paths {
         if path.is_dir() {
             let mut found: Vec<PathBuf> = std::fs::read_dir(path)
@@ -81,175 +64,48 @@ fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
             if found.is_empty() {
                 bail!("{} holds no .json results files", path.display());
             }
-            files.extend(found);
-        } else if path.exists() {
-            files.push(path.clone());
+            for file in found {
+                take(file, &mut files);
+            }
+        } else if path.symlink_metadata().is_ok() {
+            take(path.clone(), &mut files);
         } else {
             bail!("{} does not exist", path.display());
         }
     }
-    Ok(files)
+    Ok((files, problems))
 }
 
-/// Loads, validates and ranks; a bad file or entry becomes a problem line and
-/// the rest is still compared.
+/// `--html` must not name a file being compared (or a folder given): writing
+/// the report would destroy a participant's results.
+fn refuse_overwriting_an_input(html: &Path, given: &[PathBuf], files: &[PathBuf]) -> Result<()> {
+    let Ok(target) = html.canonicalize() else { return Ok(()) };
+    for input in given.iter().chain(files) {
+        if input.canonicalize().is_ok_and(|i| i == target) {
+            bail!(
+                "--html {} is one of the inputs: the report would overwrite it; choose another file \
+                 (the default is results/report.html)",
+                html.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Loads and validates each file (`workbench-results`' rules) and ranks
+/// them; a file that breaks a rule becomes a problem line naming the file and
+/// the field, and the rest is still compared.
 pub fn compare(ws: &Workspace, files: &[PathBuf]) -> Comparison {
+    let known = results::known_exercises(ws);
     let mut problems = Vec::new();
-    let mut participants: Vec<Participant> = Vec::new();
+    let mut participants = Vec::new();
     for file in files {
-        let results = match results::load(file) {
-            Ok(r) => r,
-            Err(e) => {
-                problems.push(format!("{}: {e:#} — skipped", file.display()));
-                continue;
-            }
-        };
-        if let Some(earlier) = participants.iter_mut().find(|p| p.results.participant == results.participant) {
-            // The newer export is kept: a participant who ran `bench` again means the later run.
-            let newer_wins = results.created_utc > earlier.results.created_utc;
-            let candidate = Participant { file: file.clone(), results };
-            let skipped = if newer_wins { std::mem::replace(earlier, candidate) } else { candidate };
-            problems.push(format!(
-                "{}: field `participant`: `{}` is also the participant of {}, which is kept (the newer export) — \
-                 skipped; give each person their own --name",
-                skipped.file.display(),
-                skipped.results.participant,
-                earlier.file.display()
-            ));
-            continue;
-        }
-        participants.push(Participant { file: file.clone(), results });
-    }
-    problems.extend(drop_mismatched_inputs(&mut participants));
-    problems.extend(drop_unquiet(&mut participants));
-    let exercises = exercise_order(ws, &participants);
-    let standings = rank(&participants);
-    Comparison { participants, exercises, standings, problems }
-}
-
-/// Per exercise, the input hash most files share is the one compared; an
-/// entry measured on other bytes is left out with a line naming it.
-fn drop_mismatched_inputs(participants: &mut [Participant]) -> Vec<String> {
-    let mut votes: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
-    for p in participants.iter() {
-        for e in &p.results.exercises {
-            *votes.entry(e.id.clone()).or_default().entry(e.input.hash.clone()).or_default() += 1;
+        match results::load(file, &known) {
+            Ok(results) => participants.push(Participant { source: file.display().to_string(), results }),
+            Err(e) => problems.push(format!("{}: {e:#} — skipped", file.display())),
         }
     }
-    // Most votes wins; equal votes go to the smaller hash, so the choice is stable.
-    let majority: BTreeMap<String, (String, bool)> = votes
-        .into_iter()
-        .map(|(id, hashes)| {
-            let best = hashes.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).expect("a vote");
-            let clear = hashes.values().filter(|n| *n == best.1).count() == 1;
-            (id, (best.0.clone(), clear))
-        })
-        .collect();
-    let mut problems = Vec::new();
-    for p in participants.iter_mut() {
-        let file = p.file.display().to_string();
-        let mut kept = Vec::new();
-        for (index, e) in std::mem::take(&mut p.results.exercises).into_iter().enumerate() {
-            let (expected, clear) = &majority[&e.id];
-            if &e.input.hash == expected {
-                kept.push(e);
-                continue;
-            }
-            let whose = if *clear { "most files" } else { "as many files (no majority; the smaller hash is compared)" };
-            problems.push(format!(
-                "{file}: field `exercises[{index}].input.hash`: {} differs from {expected} in {whose} \
-                 (another input size or workbench version) — {} not compared for this file",
-                e.input.hash, e.id
-            ));
-        }
-        p.results.exercises = kept;
-    }
-    problems
-}
-
-/// A time measured with no quiet round — the machine was busy in every one
-/// — says more about the machine than the code: it is left out, with a line.
-fn drop_unquiet(participants: &mut [Participant]) -> Vec<String> {
-    let mut problems = Vec::new();
-    for p in participants.iter_mut() {
-        let file = p.file.display().to_string();
-        let mut index = 0;
-        p.results.exercises.retain(|e| {
-            let busy = e.quiet_rounds == 0 && e.speed_vs_reference.is_some();
-            if busy {
-                problems.push(format!(
-                    "{file}: field `exercises[{index}].quiet_rounds` is 0: every round of {} ran on a busy machine — \
-                     not compared for this file (run bench again on a quiet machine)",
-                    e.id
-                ));
-            }
-            index += 1;
-            !busy
-        });
-    }
-    problems
-}
-
-fn exercise_order(ws: &Workspace, participants: &[Participant]) -> Vec<String> {
-    let seen: Vec<&str> = participants.iter().flat_map(|p| p.results.exercises.iter().map(|e| e.id.as_str())).collect();
-    let mut order: Vec<String> =
-        ws.manifest.exercises.iter().filter(|ex| seen.contains(&ex.id.as_str())).map(|ex| ex.id.clone()).collect();
-    for id in seen {
-        if !order.iter().any(|o| o == id) {
-            order.push(id.to_string());
-        }
-    }
-    order
-}
-
-/// The learner's interval on one exercise, when solved.
-pub fn speed(e: &ExerciseResult) -> Option<Interval> {
-    (e.learner_status == LearnerStatus::Solved).then_some(e.speed_vs_reference).flatten()
-}
-
-/// Geometric mean of intervals: each bound averaged in log space.
-pub fn geometric_mean(intervals: &[Interval]) -> Option<Interval> {
-    if intervals.is_empty() {
-        return None;
-    }
-    let mean_log = |f: fn(&Interval) -> f64| {
-        (intervals.iter().map(|i| f(i).max(1e-12).ln()).sum::<f64>() / intervals.len() as f64).exp()
-    };
-    Some(Interval { median: mean_log(|i| i.median), lo: mean_log(|i| i.lo), hi: mean_log(|i| i.hi) })
-}
-
-/// More exercises solved ranks first; among equals, your rank is one more than
-/// the number of participants whose whole interval lies above yours, so equal
-/// ranks mean nobody's measurement separates you (this is not transitive:
-/// A may tie B and C while C ranks above B).
-fn rank(participants: &[Participant]) -> Vec<Standing> {
-    let mut standings: Vec<Standing> = participants
-        .iter()
-        .enumerate()
-        .map(|(who, p)| {
-            let intervals: Vec<Interval> = p.results.exercises.iter().filter_map(speed).collect();
-            Standing { who, solved: intervals.len(), score: geometric_mean(&intervals), rank: 0, tied: false }
-        })
-        .collect();
-    let better = |a: &Standing, b: &Standing| match (a.score, b.score) {
-        _ if a.solved != b.solved => a.solved > b.solved,
-        (Some(x), Some(y)) => x.lo > y.hi,
-        _ => false,
-    };
-    let ranks: Vec<usize> =
-        standings.iter().map(|s| 1 + standings.iter().filter(|other| better(other, s)).count()).collect();
-    for (s, rank) in standings.iter_mut().zip(&ranks) {
-        s.rank = *rank;
-        s.tied = ranks.iter().filter(|r| *r == rank).count() > 1;
-    }
-    standings.sort_by(|a, b| {
-        a.rank.cmp(&b.rank).then(b.score.map_or(0.0, |s| s.median).total_cmp(&a.score.map_or(0.0, |s| s.median)))
-    });
-    standings
-}
-
-pub fn rank_label(s: &Standing) -> String {
-    if s.tied { format!("={}", s.rank) } else { s.rank.to_string() }
+    Comparison::of(&known, participants, problems)
 }
 
 fn print(c: &Comparison, html: &Path) {
@@ -266,7 +122,7 @@ fn print(c: &Comparison, html: &Path) {
     );
     anstream::println!("  report: {} (self-contained; open it in any browser)", html.display());
     for p in &c.problems {
-        anstream::println!("  {} {p}", ui::yellow("!"));
+        anstream::println!("  {} {}", ui::yellow("!"), inert(p));
     }
     anstream::println!();
     anstream::println!(
@@ -285,10 +141,10 @@ fn print(c: &Comparison, html: &Path) {
         anstream::println!(
             "  {:<5} {:<20} {:>7}  {:<24} {}, {} cores, {}{}",
             rank_label(s),
-            r.participant,
+            inert(&r.participant),
             format!("{}/{}", s.solved, c.exercises.len()),
             s.score.as_ref().map_or_else(|| "—".into(), ui::interval),
-            r.machine.described.cpu_model,
+            inert(&r.machine.described.cpu_model),
             r.machine.described.cores,
             ui::throughput(r.probes.memory_read_bytes_per_second),
             if r.tools.modified.is_empty() { String::new() } else { ui::yellow(" · MODIFIED WORKBENCH") }
@@ -299,8 +155,8 @@ fn print(c: &Comparison, html: &Path) {
         anstream::println!(
             "  {} {} measured on a modified workbench: {}",
             ui::yellow("!"),
-            p.results.participant,
-            crate::verdict::name_list(&t.modified)
+            inert(&p.results.participant),
+            inert(&crate::verdict::name_list(&t.modified))
         );
     }
     for id in &c.exercises {
@@ -309,12 +165,12 @@ fn print(c: &Comparison, html: &Path) {
         for s in &c.standings {
             let r = &c.participants[s.who].results;
             let Some(e) = r.exercises.iter().find(|e| &e.id == id) else {
-                anstream::println!("  {:<20} not measured", r.participant);
+                anstream::println!("  {:<20} not measured", inert(&r.participant));
                 continue;
             };
             let shown = speed(e).map_or_else(|| status_text(e.learner_status).to_string(), |i| ui::interval(&i));
             let python = e.speedup_vs_python.map_or_else(String::new, |x| format!(" · {x:.0}× Python"));
-            anstream::println!("  {:<20} {shown}{python}", r.participant);
+            anstream::println!("  {:<20} {shown}{python}", inert(&r.participant));
         }
     }
 }

@@ -7,23 +7,12 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, ensure};
 use datagen::{Kind, Spec};
-use serde::{Deserialize, Serialize};
 
 use crate::manifest::{Perf, Workspace};
 use crate::{fsutil, ui};
 
-/// Which data set a result was measured on; equal hashes mean equal bytes.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct InputFile {
-    pub kind: String,
-    pub size: u64,
-    pub seed: u64,
-    pub bytes: u64,
-    /// FNV-1a 64 of the file's bytes, in hex.
-    pub hash: String,
-    #[serde(skip)]
-    pub path: PathBuf,
-}
+/// Which data set a result was measured on (the results schema's type).
+pub use workbench_results::InputFile;
 
 pub const BENCH_SEED: u64 = 1;
 

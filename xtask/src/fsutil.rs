@@ -37,6 +37,16 @@ pub fn refuse_unless_regular(path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Refuses `path` unless it is (or links to) a regular file, judged from its
+/// metadata without opening it: opening a FIFO for reading waits for a
+/// writer, and a device may never end.
+pub fn refuse_unless_regular_to_read(path: &Path) -> Result<()> {
+    let meta = std::fs::metadata(path).with_context(|| format!("cannot look at {}", path.display()))?;
+    let kind = kind_of(&meta.file_type());
+    anyhow::ensure!(kind == "regular file", "{} is a {kind}, not a regular file", path.display());
+    Ok(())
+}
+
 fn kind_of(file_type: &std::fs::FileType) -> &'static str {
     use std::os::unix::fs::FileTypeExt;
     match file_type {

@@ -28,6 +28,8 @@ mod reset;
 mod results;
 mod run;
 mod runner;
+mod serve;
+mod submit;
 mod test;
 mod tidy;
 mod tools;
@@ -133,6 +135,34 @@ enum Command {
         /// Fewer rounds (same input): a first look in a minute.
         #[arg(long)]
         quick: bool,
+        /// Also send the results to a live workshop: the address the trainer gives (e.g. http://192.168.1.20:8080).
+        #[arg(long, value_name = "URL", requires = "room")]
+        submit: Option<String>,
+        /// The room code the trainer gives (with --submit).
+        #[arg(long, value_name = "CODE", requires = "submit")]
+        room: Option<String>,
+    },
+    /// Send a results file to a live workshop (again): an export, or one kept in results/unsent/.
+    Submit {
+        file: PathBuf,
+        /// The workshop's address, e.g. http://192.168.1.20:8080.
+        #[arg(long, value_name = "URL")]
+        to: String,
+        /// The room code.
+        #[arg(long, value_name = "CODE")]
+        room: String,
+    },
+    /// Trainer: run a live workshop — submissions and a leaderboard in the browser (Ctrl-C stops it).
+    Serve {
+        /// The room's name (default: workshop).
+        #[arg(long)]
+        room: Option<String>,
+        /// The port (default 8080; 0: any free one).
+        #[arg(long)]
+        port: Option<u16>,
+        /// The SQLite file (default: results/workshop.sqlite).
+        #[arg(long)]
+        db: Option<PathBuf>,
     },
     /// Put exported results side by side: a table here and an HTML report.
     Compare {
@@ -162,9 +192,9 @@ enum Command {
         /// Only these exercises.
         ids: Vec<String>,
     },
-    /// Maintainer: everything CI runs — fmt, clippy, tool tests and tidy, verify, the book in a browser, the workshop path.
+    /// Maintainer: everything CI runs — fmt, clippy, tool tests and tidy, verify, the book in a browser, the workshop paths.
     Test {
-        /// Only the steps whose name contains this text (`--only book`, `--only verify`).
+        /// Only the steps whose name contains this text (`--only book`, `--only "workshop server"`).
         #[arg(long, value_name = "TEXT")]
         only: Option<String>,
     },
@@ -226,9 +256,12 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             };
             book::run(&ws, after)
         }
-        Command::Bench { ids, all, name, export, force, quick } => {
-            bench::run(&ws, &bench::Options { ids, all, name, export, force, quick })
+        Command::Bench { ids, all, name, export, force, quick, submit, room } => {
+            let submit = submit.zip(room).map(|(url, room)| submit::Target { url, room });
+            bench::run(&ws, &bench::Options { ids, all, name, export, force, quick, submit })
         }
+        Command::Submit { file, to, room } => submit::run(&ws, &file, &submit::Target { url: to, room }),
+        Command::Serve { room, port, db } => serve::run(&ws, room.as_deref(), port, db.as_deref()),
         Command::Compare { paths, html } => compare::run(&ws, &paths, &html),
         Command::Doctor => doctor::run(&ws),
         Command::Prefetch { no_build } => prefetch::run(&ws, !no_build),

@@ -260,6 +260,66 @@ impl Cmd {
     }
 }
 
+/// A program that runs beside xtask until it is stopped — a server for a
+/// test: a process group of its own, registered with the watchdog and killed
+/// with its group when dropped; its stdout read line by line.
+pub struct Service {
+    child: Child,
+    group: Group,
+    stdout: Option<std::io::Lines<std::io::BufReader<std::process::ChildStdout>>>,
+}
+
+impl Cmd {
+    pub fn start_service(mut self) -> Result<Service> {
+        ui::clear_status();
+        anstream::eprintln!("{}", ui::dim(&format!("$ {} &", self.shown)));
+        self.command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::inherit());
+        in_own_group(&mut self.command);
+        let mut child = self.command.spawn().with_context(|| format!("could not start `{}`", self.shown))?;
+        let group = Group::new(child.id());
+        let stdout = child.stdout.take().map(|out| std::io::BufRead::lines(std::io::BufReader::new(out)));
+        Ok(Service { child, group, stdout })
+    }
+}
+
+impl Service {
+    /// Lines of its output until `done` returns `Some` (or the output ends:
+    /// an error with what was read). The rest of its output is drained in a
+    /// thread of its own, so the program never writes into a full pipe.
+    pub fn read_until<T>(&mut self, mut done: impl FnMut(&str) -> Option<T>) -> Result<T> {
+        let mut lines = self.stdout.take().context("the output was read to its end already")?;
+        let mut seen = String::new();
+        for line in lines.by_ref() {
+            let line = line?;
+            if let Some(found) = done(&line) {
+                std::thread::spawn(move || lines.for_each(drop));
+                return Ok(found);
+            }
+            seen.push_str(&line);
+            seen.push('\n');
+        }
+        bail!("the program ended before saying what was awaited; it printed:\n{seen}")
+    }
+
+    /// SIGKILL to its group, and the leader reaped: nothing it could do to
+    /// prepare, as in a crash or a power cut of the process.
+    pub fn kill(mut self) -> Result<()> {
+        self.group.kill();
+        self.child.wait()?;
+        Ok(())
+    }
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        // Killed and reaped, unless `kill` did it already (then this finds nothing to wait for).
+        if matches!(self.child.try_wait(), Ok(None)) {
+            self.group.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
 /// Waits until `child` exits or must be stopped: `Some` with why and what
 /// its group's threads were doing. The child is not reaped.
 fn supervise(

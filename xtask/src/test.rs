@@ -1,11 +1,13 @@
 //! `cargo xtask test`: everything a change must pass, the same on a laptop
 //! and in CI — formatting, clippy, the tool crates' tests (tidy included),
 //! the Python baselines' tests, tools fed hostile input, `verify`, the strict book build, `new`
-//! scaffolding in a scratch copy, and the workshop path (bench, compare, and
-//! headless Chromium reading the report and the book).
+//! scaffolding in a scratch copy, every page of the book in headless Chromium
+//! (`book_pages.rs`), the workshop path (bench, compare, and Chromium reading
+//! the report) and the live workshop server (`serve.rs`).
 
 mod book_pages;
 mod hostile;
+mod serve;
 mod workshop;
 
 use std::process::ExitCode;
@@ -39,6 +41,7 @@ pub fn run(ws: &Workspace, only: Option<&str>) -> Result<ExitCode> {
     step("tool tests and tidy", &mut || {
         Cmd::cargo_in(ws)
             .args(["test", "--release", "--package", "xtask", "--package", "datagen", "--package", "benches"])
+            .args(["--package", "workbench-results"])
             .run()
     })?;
     step("process cleanup", &mut crate::process_cleanup::test)?;
@@ -52,7 +55,9 @@ pub fn run(ws: &Workspace, only: Option<&str>) -> Result<ExitCode> {
     step("book, and every page in a browser at two sizes", &mut || book_pages::run(ws, &book::build(ws)?))?;
     step("new exercise scaffold", &mut || new::smoke_test(ws))?;
     step("workshop: bench, compare, browser", &mut || workshop::run(ws))?;
-    anstream::println!("{} all checks passed in {:.0} s", ui::green("✓"), started.elapsed().as_secs_f64());
+    step("workshop server: refusals, kill -9, load, live leaderboard in Chromium", &mut || serve::run(ws))?;
+    let which = only.map_or_else(|| "all checks".to_string(), |text| format!("the steps matching `{text}`"));
+    anstream::println!("{} {which} passed in {:.0} s", ui::green("✓"), started.elapsed().as_secs_f64());
     Ok(ExitCode::SUCCESS)
 }
 

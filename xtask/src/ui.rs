@@ -143,30 +143,8 @@ pub fn step(name: &str, f: impl FnOnce() -> anyhow::Result<()>) -> anyhow::Resul
     Ok(())
 }
 
-/// `1.01× (0.98–1.03)`: a median ratio and its 95% interval.
-pub fn interval(i: &benches::stats::Interval) -> String {
-    format!("{:.2}× ({:.2}–{:.2})", i.median, i.lo, i.hi)
-}
-
-/// A share as a percentage, with a decimal below 10%.
-pub fn percent(share: f64) -> String {
-    if share < 0.1 { format!("{:.1}%", share * 100.0) } else { format!("{:.0}%", share * 100.0) }
-}
-
-/// Bytes per second, in decimal units: "51.40 GB/s".
-pub fn throughput(bytes_per_second: f64) -> String {
-    format!("{}B/s", human(bytes_per_second))
-}
-
-/// 1234567 → "1.23 M".
-pub fn human(x: f64) -> String {
-    match x {
-        x if x >= 1e9 => format!("{:.2} G", x / 1e9),
-        x if x >= 1e6 => format!("{:.2} M", x / 1e6),
-        x if x >= 1e3 => format!("{:.2} k", x / 1e3),
-        x => format!("{x:.0} "),
-    }
-}
+// Numbers as a person reads them: one wording in the terminal, the report and the leaderboard.
+pub use workbench_results::text::{human, interval, percent, throughput};
 
 /// Seconds in a unit a person reads at a glance.
 pub fn duration(seconds: f64) -> String {

@@ -322,10 +322,7 @@ pub fn gate(report: &GateReport, tests_headline: &str, summary: &str) -> Verdict
 }
 
 /// At most three names, then how many more.
-pub fn name_list(names: &[String]) -> String {
-    let shown = names.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
-    if names.len() > 3 { format!("{shown} and {} more", names.len() - 3) } else { shown }
-}
+pub use workbench_results::text::name_list;
 
 #[cfg(test)]
 mod tests {

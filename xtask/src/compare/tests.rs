@@ -1,194 +1,141 @@
 use std::path::PathBuf;
 
-use benches::bench_run::LearnerStatus;
-use benches::probe::{Machine, Probes};
-use benches::stats::Interval;
+use workbench_results::sample::{entry, results};
 
 use super::*;
-use crate::data::InputFile;
-use crate::results::{ExerciseResult, MachineInfo, Results, Tools};
 
-fn entry(id: &str, hash: &str, speed: Option<(f64, f64, f64)>) -> ExerciseResult {
-    let input = InputFile { kind: "u32".into(), size: 8, seed: 1, bytes: 32, hash: hash.into(), path: PathBuf::new() };
-    let status = if speed.is_some() { LearnerStatus::Solved } else { LearnerStatus::NotSolved };
-    ExerciseResult {
-        correct: speed.is_some(),
-        speed_vs_reference: speed.map(|(median, lo, hi)| Interval { median, lo, hi }),
-        quiet_rounds: if speed.is_some() { 10 } else { 0 },
-        ..ExerciseResult::unmeasured(id, input, status)
+fn scratch(name: &str) -> PathBuf {
+    let dir = crate::manifest::target_dir().join("xtask-tests").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn workspace() -> Workspace {
+    Workspace::open(&crate::manifest::repo_root()).unwrap()
+}
+
+/// A valid record of `name` on the first timed exercise, solved at `speed`.
+fn record(ws: &Workspace, name: &str, speed: f64) -> serde_json::Value {
+    let id = &results::known_exercises(ws)[0];
+    serde_json::to_value(results(name, vec![entry(id, "h", Some((speed, speed * 0.9, speed * 1.1)))])).unwrap()
+}
+
+fn write(dir: &Path, name: &str, value: &serde_json::Value) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, serde_json::to_string(value).unwrap()).unwrap();
+    path
+}
+
+/// Each problem line, without the folder, starts with the expected text.
+fn assert_problems(c: &Comparison, dir: &Path, expect: &[&str]) {
+    assert_eq!(c.problems.len(), expect.len(), "{:#?}", c.problems);
+    for (problem, start) in c.problems.iter().zip(expect) {
+        let file_part = problem.strip_prefix(&format!("{}/", dir.display())).unwrap_or(problem);
+        assert!(file_part.starts_with(start), "{problem}\n  should start with {start}");
     }
-}
-
-fn participant(name: &str, exercises: Vec<ExerciseResult>) -> Participant {
-    Participant {
-        file: PathBuf::from(format!("{name}.json")),
-        results: Results {
-            schema: crate::results::SCHEMA.into(),
-            schema_version: crate::results::SCHEMA_VERSION,
-            participant: name.into(),
-            created_utc: "2026-11-25T10:00:00Z".into(),
-            quick: false,
-            machine: MachineInfo {
-                fingerprint: "f".into(),
-                described: Machine {
-                    cpu_model: "cpu".into(),
-                    cores: 2,
-                    os: "os".into(),
-                    arch: "x86_64".into(),
-                    memory_bytes: None,
-                },
-            },
-            probes: Probes {
-                memory_read_bytes_per_second: 1e10,
-                memory_read_one_thread_bytes_per_second: 5e9,
-                single_core_ops_per_second: 1e9,
-                seconds: 1.0,
-            },
-            tools: Tools {
-                workbench: "0".into(),
-                rustc: "rustc".into(),
-                python: None,
-                numpy: None,
-                polars: None,
-                duckdb: None,
-                git_commit: None,
-                checker_digest: None,
-                modified: vec![],
-            },
-            exercises,
-        },
-    }
-}
-
-fn names_by_rank(standings: &[Standing], participants: &[Participant]) -> Vec<String> {
-    standings.iter().map(|s| format!("{} {}", rank_label(s), participants[s.who].results.participant)).collect()
-}
-
-#[test]
-fn geometric_mean_of_intervals() {
-    let g = geometric_mean(&[Interval { median: 2.0, lo: 1.0, hi: 4.0 }, Interval { median: 0.5, lo: 0.25, hi: 1.0 }])
-        .unwrap();
-    assert!((g.median - 1.0).abs() < 1e-12 && (g.lo - 0.5).abs() < 1e-12 && (g.hi - 2.0).abs() < 1e-12);
-    assert!(geometric_mean(&[]).is_none());
-}
-
-#[test]
-fn overlapping_intervals_tie_and_separated_ones_rank() {
-    let ps = vec![
-        participant("slow", vec![entry("01", "h", Some((0.5, 0.45, 0.55)))]),
-        participant("fast", vec![entry("01", "h", Some((1.2, 1.1, 1.3)))]),
-        participant("close", vec![entry("01", "h", Some((1.05, 0.95, 1.15)))]),
-        participant("nothing", vec![entry("01", "h", None)]),
-    ];
-    let standings = rank(&ps);
-    assert_eq!(names_by_rank(&standings, &ps), ["=1 fast", "=1 close", "3 slow", "4 nothing"]);
-}
-
-#[test]
-fn solving_more_exercises_ranks_first() {
-    let ps = vec![
-        participant("one-fast", vec![entry("01", "h", Some((3.0, 2.9, 3.1))), entry("02", "k", None)]),
-        participant("two-slow", vec![entry("01", "h", Some((0.9, 0.8, 1.0))), entry("02", "k", Some((0.9, 0.8, 1.0)))]),
-    ];
-    assert_eq!(names_by_rank(&rank(&ps), &ps), ["1 two-slow", "2 one-fast"]);
-}
-
-#[test]
-fn an_entry_on_other_input_bytes_is_left_out_and_named() {
-    let mut ps = vec![
-        participant("a", vec![entry("01", "same", Some((1.0, 0.9, 1.1)))]),
-        participant("b", vec![entry("01", "same", Some((1.0, 0.9, 1.1)))]),
-        participant("c", vec![entry("01", "other", Some((5.0, 4.9, 5.1))), entry("02", "k", None)]),
-    ];
-    let problems = drop_mismatched_inputs(&mut ps);
-    assert_eq!(problems.len(), 1, "{problems:?}");
-    assert!(
-        problems[0].starts_with("c.json: field `exercises[0].input.hash`: other differs from same"),
-        "{}",
-        problems[0]
-    );
-    assert_eq!(ps[2].results.exercises.len(), 1, "c's other exercise is still compared");
 }
 
 #[test]
 fn files_that_do_not_fit_are_named_with_their_field_and_the_rest_compared() {
-    let dir = std::env::temp_dir().join(format!("workbench-compare-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let good =
-        serde_json::to_value(&participant("ana", vec![entry("01", "h", Some((1.0, 0.9, 1.1)))]).results).unwrap();
-    let write = |name: &str, value: &serde_json::Value| {
-        let path = dir.join(name);
-        std::fs::write(&path, serde_json::to_string(value).unwrap()).unwrap();
-        path
-    };
+    let (ws, dir) = (workspace(), scratch("compare-fit"));
+    let good = record(&ws, "ana", 1.0);
     let mut newer = good.clone();
     newer["schema_version"] = 99.into();
     newer["participant"] = "bo".into();
     let mut broken = good.clone();
     broken["participant"] = "cy".into();
     broken["probes"]["memory_read_bytes_per_second"] = "fast".into();
-    let files =
-        vec![write("a.json", &good), write("b.json", &newer), write("c.json", &broken), write("d.json", &good), {
+    let files = vec![
+        write(&dir, "a.json", &good),
+        write(&dir, "b.json", &newer),
+        write(&dir, "c.json", &broken),
+        write(&dir, "d.json", &good),
+        {
             let path = dir.join("e.json");
             std::fs::write(&path, "{ not json").unwrap();
             path
-        }];
-    let ws = crate::manifest::Workspace::open(&crate::manifest::repo_root()).unwrap();
+        },
+    ];
     let c = compare(&ws, &files);
     assert_eq!(c.participants.len(), 1);
-    let expect = [
-        "b.json: field `schema_version`: version 99",
-        "c.json: field `probes.memory_read_bytes_per_second`: invalid type",
-        "d.json: field `participant`: `ana` is also the participant of",
-        "e.json: not JSON",
-    ];
-    assert_eq!(c.problems.len(), expect.len(), "{:#?}", c.problems);
-    for (problem, start) in c.problems.iter().zip(expect) {
-        let file_part = problem.strip_prefix(&format!("{}/", dir.display())).unwrap();
-        assert!(file_part.starts_with(start), "{problem}\n  should start with {start}");
-    }
-    std::fs::remove_dir_all(&dir).unwrap();
-}
-
-#[test]
-fn the_report_is_self_contained_and_escapes_names() {
-    let ps = vec![
-        participant("<script>x</script>", vec![entry("01-parallel-sum", "h", Some((1.0, 0.9, 1.1)))]),
-        participant("bo", vec![entry("01-parallel-sum", "h", None)]),
-    ];
-    let standings = rank(&ps);
-    let c = Comparison { participants: ps, exercises: vec!["01-parallel-sum".into()], standings, problems: vec![] };
-    let page = html::render(&c);
-    assert!(!page.contains("<script"), "names are escaped and the page has no script");
-    assert!(page.contains("&lt;script&gt;x&lt;/script&gt;"));
-    assert_eq!(page.matches("<svg").count(), 2, "the ranking chart and one per exercise");
-    assert!(page.contains("not solved"));
-    assert!(
-        !page.contains("http://")
-            || page.matches("http://").all(|_| page.contains("xmlns=\"http://www.w3.org/2000/svg\""))
+    assert_problems(
+        &c,
+        &dir,
+        &[
+            "b.json: field `schema_version`: version 99",
+            "c.json: field `probes.memory_read_bytes_per_second`: invalid type",
+            "e.json: not JSON",
+            "d.json: field `participant`: `ana` is also the participant of",
+        ],
     );
 }
 
 #[test]
-fn results_from_a_modified_workbench_are_marked() {
-    let mut edited = participant("edited", vec![entry("01-a", "h", Some((1.0, 0.9, 1.1)))]);
-    edited.results.tools.modified = vec!["benches/src/gate.rs was edited".into()];
-    let honest = participant("honest", vec![entry("01-a", "h", Some((1.0, 0.9, 1.1)))]);
-    let participants = vec![edited, honest];
-    let standings = rank(&participants);
-    let c = Comparison { participants, exercises: vec!["01-a".into()], standings, problems: vec![] };
-    let page = html::render(&c);
-    assert_eq!(page.matches("modified workbench").count(), 1, "only the edited participant is marked");
-    assert!(page.contains("benches/src/gate.rs was edited"));
+fn absurd_numbers_unknown_exercises_and_escapes_in_names_are_refused_with_the_file_named() {
+    let (ws, dir) = (workspace(), scratch("compare-hostile"));
+    let mut huge = record(&ws, "huge", 1.0);
+    huge["exercises"][0]["speed_vs_reference"] = serde_json::json!({"median": 1e300, "lo": 1e300, "hi": 1e300});
+    let mut inverted = record(&ws, "inverted", 1.0);
+    inverted["exercises"][0]["speed_vs_reference"] = serde_json::json!({"median": 1.0, "lo": 2.0, "hi": 0.5});
+    let mut unknown = record(&ws, "unknown", 1.0);
+    unknown["exercises"][0]["id"] = "99-not-an-exercise".into();
+    let mut twice = record(&ws, "twice", 1.0);
+    let again = twice["exercises"][0].clone();
+    twice["exercises"].as_array_mut().unwrap().push(again);
+    let escape = record(&ws, "\u{1b}]0;pwned\u{7}\u{1b}[2J", 1.0);
+    let files = vec![
+        write(&dir, "fair.json", &record(&ws, "fair", 0.8)),
+        write(&dir, "huge.json", &huge),
+        write(&dir, "inverted.json", &inverted),
+        write(&dir, "unknown.json", &unknown),
+        write(&dir, "twice.json", &twice),
+        write(&dir, "escape.json", &escape),
+    ];
+    let c = compare(&ws, &files);
+    assert_eq!(c.participants.len(), 1, "only the fair file is ranked");
+    assert_eq!(c.participants[0].results.participant, "fair");
+    assert_eq!(c.standings[0].solved, 1, "an unknown id is never counted as solved");
+    assert_problems(
+        &c,
+        &dir,
+        &[
+            "huge.json: field `exercises[0].speed_vs_reference.lo`: 1e300 is absurd",
+            "inverted.json: field `exercises[0].speed_vs_reference`: lo 2 ≤ median 1 ≤ hi 0.5 does not hold",
+            "unknown.json: field `exercises[0].id`: `99-not-an-exercise` is not a timed exercise",
+            "twice.json: field `exercises[1].id`",
+            "escape.json: field `participant`: contains a terminal escape",
+        ],
+    );
+    assert!(c.problems.iter().all(|p| !p.contains('\u{1b}')), "no problem line carries the escape itself");
 }
 
 #[test]
-fn a_time_without_a_quiet_round_is_left_out_with_a_line() {
-    let mut busy = participant("busy", vec![entry("01-a", "h", Some((1.0, 0.9, 1.1)))]);
-    busy.results.exercises[0].quiet_rounds = 0;
-    let mut participants = vec![busy, participant("calm", vec![entry("01-a", "h", Some((1.0, 0.9, 1.1)))])];
-    let problems = drop_unquiet(&mut participants);
-    assert!(participants[0].results.exercises.is_empty() && participants[1].results.exercises.len() == 1);
-    assert_eq!(problems.len(), 1);
-    assert!(problems[0].contains("busy.json") && problems[0].contains("quiet_rounds"), "{}", problems[0]);
+fn a_fifo_or_a_device_is_left_out_unopened() {
+    let (ws, dir) = (workspace(), scratch("compare-fifo"));
+    let fair = write(&dir, "fair.json", &record(&ws, "fair", 1.0));
+    let fifo = dir.join("fifo.json");
+    let c_path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo reads a NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+    // Opening the FIFO for reading would wait for a writer forever: the test would hang.
+    let (files, problems) = expand(&[dir.clone(), PathBuf::from("/dev/zero")]).unwrap();
+    assert_eq!(files, [fair]);
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(problems[0].contains("fifo.json is a FIFO (named pipe), not a regular file"), "{}", problems[0]);
+    assert!(problems[1].contains("/dev/zero is a character device"), "{}", problems[1]);
+}
+
+#[test]
+fn the_report_is_never_written_over_an_input() {
+    let (ws, dir) = (workspace(), scratch("compare-html"));
+    let fair = write(&dir, "fair.json", &record(&ws, "fair", 1.0));
+    let before = std::fs::read(&fair).unwrap();
+    let e = run(&ws, std::slice::from_ref(&fair), &fair).unwrap_err().to_string();
+    assert!(e.contains("is one of the inputs"), "{e}");
+    let e = run(&ws, std::slice::from_ref(&dir), &dir.join("./fair.json")).unwrap_err().to_string();
+    assert!(e.contains("is one of the inputs"), "{e}");
+    assert_eq!(std::fs::read(&fair).unwrap(), before, "the input is untouched");
+    run(&ws, std::slice::from_ref(&fair), &dir.join("report.html")).unwrap();
+    assert!(std::fs::read_to_string(dir.join("report.html")).unwrap().contains("<td>fair</td>"));
 }

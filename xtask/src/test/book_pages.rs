@@ -78,7 +78,7 @@ pub fn run(ws: &Workspace, book: &Path) -> Result<()> {
     ];
     for (page, size) in shots {
         let png = out.join(format!("{}-{}x{}.png", page.replace(['/', '.'], "-"), size.0, size.1));
-        chromium.screenshot(&url(page), size, &png)?;
+        chromium.screenshot(&url(page), &png, size)?;
     }
     anstream::println!(
         "{} Chromium showed {} pages at {}: nothing scrolls sideways, every link and anchor resolves, \

@@ -1,13 +1,15 @@
-//! The comparison as one self-contained HTML page: inline CSS and SVG charts,
-//! no script and no external file, so it opens offline and can be mailed.
+//! The comparison as one self-contained HTML page (`compare`'s report, and
+//! the workshop server's `/report.html`): inline CSS and SVG charts, no script
+//! and no external file, so it opens offline and can be mailed. Its chart and
+//! [`escape_html`] are the leaderboard's too: one renderer, one escape.
 
 use std::fmt::Write;
 
 use benches::stats::Interval;
 
-use super::{Comparison, rank_label, speed};
-use crate::results::status_text;
-use crate::ui::{interval, throughput};
+use crate::ranking::{Comparison, Standing, exercise_standings, rank_label, speed};
+use crate::schema::status_text;
+use crate::text::{interval, name_list, percent, throughput};
 
 pub fn render(c: &Comparison) -> String {
     let mut page = String::new();
@@ -28,7 +30,7 @@ pub fn render(c: &Comparison) -> String {
     if !c.problems.is_empty() {
         page.push_str("<section id=\"problems\"><h2>Left out</h2><ul>\n");
         for p in &c.problems {
-            let _ = writeln!(page, "<li>{}</li>", escape(p));
+            let _ = writeln!(page, "<li>{}</li>", escape_html(p));
         }
         page.push_str("</ul></section>\n");
     }
@@ -54,56 +56,54 @@ fn ranking(page: &mut String, c: &Comparison) {
             page,
             "<tr class=\"participant\"><td>{}</td><td>{}</td><td>{}/{}</td><td>{}</td></tr>",
             rank_label(s),
-            escape(&r.participant),
+            escape_html(&r.participant),
             s.solved,
             c.exercises.len(),
             s.score.as_ref().map_or_else(|| "—".into(), interval)
         );
     }
     page.push_str("</table>\n");
-    let rows: Vec<(String, Option<Interval>, String)> = c
-        .standings
-        .iter()
-        .map(|s| {
-            let name = c.participants[s.who].results.participant.clone();
-            (format!("{} {name}", rank_label(s)), s.score, "nothing solved".to_string())
-        })
-        .collect();
+    let rows = overall_rows(c);
     page.push_str(&chart("overall score", &rows));
     page.push_str("</section>\n");
 }
 
 fn exercise(page: &mut String, c: &Comparison, id: &str) {
-    let _ = writeln!(page, "<section class=\"exercise\" id=\"{0}\"><h2>{0}</h2>", escape(id));
+    let _ = writeln!(page, "<section class=\"exercise\" id=\"{0}\"><h2>{0}</h2>", escape_html(id));
     page.push_str(
-        "<table>\n<tr><th>participant</th><th>speed vs reference (95% CI)</th><th>vs sequential</th>\
+        "<table>\n<tr><th>rank</th><th>participant</th><th>speed vs reference (95% CI)</th><th>vs sequential</th>\
          <th>vs Python</th><th>throughput</th><th>% of memory bandwidth</th></tr>\n",
     );
-    let mut rows = Vec::new();
-    for s in &c.standings {
+    let ranked = exercise_standings(c, id);
+    for s in &ranked {
         let r = &c.participants[s.who].results;
-        let name = escape(&r.participant);
-        let Some(e) = r.exercises.iter().find(|e| e.id == id) else {
-            let _ = writeln!(page, "<tr><td>{name}</td><td colspan=\"5\">not measured</td></tr>");
-            rows.push((r.participant.clone(), None, "not measured".to_string()));
-            continue;
-        };
+        let Some(e) = r.exercises.iter().find(|e| e.id == id) else { continue };
         let learner = e.implementation("learner");
         let cell = |x: Option<String>| x.unwrap_or_default();
         let _ = writeln!(
             page,
-            "<tr><td>{name}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            if s.score.is_some() { rank_label(s) } else { String::new() },
+            escape_html(&r.participant),
             speed(e).as_ref().map_or_else(|| status_text(e.learner_status).to_string(), interval),
             cell(e.speedup_vs_sequential.map(|s| format!("{:.2}×", s.median))),
             cell(e.speedup_vs_python.map(|x| format!("{x:.1}×"))),
             cell(learner.map(|l| throughput(l.throughput_bytes_per_second))),
-            cell(e.bandwidth_share.map(crate::ui::percent)),
+            cell(e.bandwidth_share.map(percent)),
         );
-        rows.push((r.participant.clone(), speed(e), status_text(e.learner_status).to_string()));
+    }
+    for who in unmeasured(c, &ranked) {
+        let name = escape_html(&c.participants[who].results.participant);
+        let _ = writeln!(page, "<tr><td></td><td>{name}</td><td colspan=\"5\">not measured</td></tr>");
     }
     page.push_str("</table>\n");
-    page.push_str(&chart(id, &rows));
+    page.push_str(&chart(id, &exercise_rows(c, id)));
     page.push_str("</section>\n");
+}
+
+/// Participants (in overall order) with no entry among `ranked`.
+fn unmeasured(c: &Comparison, ranked: &[Standing]) -> Vec<usize> {
+    c.standings.iter().map(|s| s.who).filter(|who| ranked.iter().all(|r| r.who != *who)).collect()
 }
 
 fn machines(page: &mut String, c: &Comparison) {
@@ -120,37 +120,72 @@ fn machines(page: &mut String, c: &Comparison) {
             page,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.0} M ops/s</td><td>{}</td>\
              <td>{}{}{}</td><td>{}</td></tr>",
-            escape(&r.participant),
-            escape(&m.cpu_model),
+            escape_html(&r.participant),
+            escape_html(&m.cpu_model),
             m.cores,
             m.memory_bytes.map_or_else(|| "?".into(), |b| format!("{:.0} GiB", b as f64 / (1u64 << 30) as f64)),
             throughput(r.probes.memory_read_bytes_per_second),
             throughput(r.probes.memory_read_one_thread_bytes_per_second),
             r.probes.single_core_ops_per_second / 1e6,
-            escape(&m.os),
-            escape(&r.created_utc),
+            escape_html(&m.os),
+            escape_html(&r.created_utc),
             if r.quick { " (quick)" } else { "" },
             if r.tools.modified.is_empty() {
                 String::new()
             } else {
                 format!(
                     " <strong class=\"modified\">modified workbench: {}</strong>",
-                    escape(&crate::verdict::name_list(&r.tools.modified))
+                    escape_html(&name_list(&r.tools.modified))
                 )
             },
-            escape(&p.file.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default()),
+            escape_html(p.source.rsplit('/').next().unwrap_or_default()),
         );
     }
     page.push_str("</table>\n</section>\n");
+}
+
+/// A chart's row: a label, the interval drawn (or none), the note shown instead.
+pub type Row = (String, Option<Interval>, String);
+
+/// The overall chart's rows, in rank order: "=1 ana" and the score.
+pub fn overall_rows(c: &Comparison) -> Vec<Row> {
+    c.standings
+        .iter()
+        .map(|s| {
+            let name = &c.participants[s.who].results.participant;
+            (format!("{} {name}", rank_label(s)), s.score, "nothing solved".to_string())
+        })
+        .collect()
+}
+
+/// One exercise's rows, ranked on that exercise ("=1 ana" and the
+/// interval, or why there is none), then those who did not measure it.
+pub fn exercise_rows(c: &Comparison, id: &str) -> Vec<Row> {
+    let ranked = exercise_standings(c, id);
+    let mut rows: Vec<Row> = ranked
+        .iter()
+        .map(|s| {
+            let r = &c.participants[s.who].results;
+            let status = r.exercises.iter().find(|e| e.id == id).map_or("", |e| status_text(e.learner_status));
+            // Only a measured speed has a rank; "=1" for a room that solved nothing says nothing.
+            let label =
+                if s.score.is_some() { format!("{} {}", rank_label(s), r.participant) } else { r.participant.clone() };
+            (label, s.score, status.to_string())
+        })
+        .collect();
+    for who in unmeasured(c, &ranked) {
+        rows.push((c.participants[who].results.participant.clone(), None, "not measured".to_string()));
+    }
+    rows
 }
 
 const ROW: f64 = 26.0;
 const LABEL: f64 = 170.0;
 const PLOT: f64 = 460.0;
 
-/// A dot-and-whisker chart on a log scale, with the reference's 1.00× marked.
-/// Rows without an interval show their note instead.
-fn chart(title: &str, rows: &[(String, Option<Interval>, String)]) -> String {
+/// A dot-and-whisker chart on a log scale, with the reference's 1.00× marked:
+/// each row a label, an interval (or, without one, a note).
+pub fn chart(title: &str, rows: &[Row]) -> String {
     let intervals: Vec<&Interval> = rows.iter().filter_map(|r| r.1.as_ref()).collect();
     let lo = intervals.iter().map(|i| i.lo).fold(0.5_f64, f64::min).max(1e-3);
     let hi = intervals.iter().map(|i| i.hi).fold(2.0_f64, f64::max);
@@ -160,7 +195,7 @@ fn chart(title: &str, rows: &[(String, Option<Interval>, String)]) -> String {
     let mut svg = format!(
         "<svg class=\"chart\" role=\"img\" aria-label=\"{}\" width=\"{}\" height=\"{height}\" \
          xmlns=\"http://www.w3.org/2000/svg\">\n",
-        escape(title),
+        escape_html(title),
         LABEL + PLOT + 20.0
     );
     let one = x(1.0);
@@ -186,7 +221,7 @@ fn chart(title: &str, rows: &[(String, Option<Interval>, String)]) -> String {
             "<text class=\"label\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
             LABEL - 8.0,
             y + 4.0,
-            escape(label)
+            escape_html(label)
         );
         match measured {
             Some(i) => {
@@ -195,7 +230,7 @@ fn chart(title: &str, rows: &[(String, Option<Interval>, String)]) -> String {
                     "<g class=\"whisker\"><title>{}: {}</title>\
                      <line x1=\"{:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\"/>\
                      <circle cx=\"{:.1}\" cy=\"{y:.1}\" r=\"5\"/></g>",
-                    escape(label),
+                    escape_html(label),
                     interval(i),
                     x(i.lo),
                     x(i.hi),
@@ -208,7 +243,7 @@ fn chart(title: &str, rows: &[(String, Option<Interval>, String)]) -> String {
                     "<text class=\"note\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
                     LABEL + 4.0,
                     y + 4.0,
-                    escape(note)
+                    escape_html(note)
                 );
             }
         }
@@ -218,7 +253,7 @@ fn chart(title: &str, rows: &[(String, Option<Interval>, String)]) -> String {
 }
 
 /// Text made safe for HTML: participant names come from other people's files.
-pub fn escape(text: &str) -> String {
+pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for ch in text.chars() {
         match ch {
