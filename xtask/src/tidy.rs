@@ -76,6 +76,15 @@ pub fn problems(root: &Path) -> Result<Vec<String>> {
                 problems.push(format!("{}: known-bad/{file} has no `//! expect: <reason>` line", ex.id));
             }
         }
+        // A patch that no longer applies would stop verify midway: found here, in a second.
+        let reference = ex.solution_dir(root).join("src/lib.rs");
+        for kind in ["known-bad", "known-good"] {
+            for file in names_in(&ex.solution_dir(root).join(kind), |n| n.ends_with(".patch")) {
+                if let Err(e) = crate::variant::materialize(&ex.solution_dir(root).join(kind).join(&file), &reference) {
+                    problems.push(format!("{}: {kind}/{file}: {e:#}", ex.id));
+                }
+            }
+        }
     }
     for stray in names_in(&root.join("benches/benches"), |n| n.ends_with(".rs")).difference(&bench_files) {
         problems.push(format!("benches/benches/{stray} belongs to no timed exercise in exercises.toml"));
