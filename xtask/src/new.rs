@@ -380,7 +380,7 @@ mod tests {
             assert_eq!(others, before.exercises.iter().map(|e| &e.id).collect::<Vec<_>>());
             // Comments and the hand-written layout of the other entries survive.
             assert!(edited.contains("# The one manifest: every exercise, in course order."));
-            assert!(edited.contains("check_size = 32_000_000"), "underscores kept");
+            assert!(edited.contains("check_size = 33_554_432    # items"), "underscores and comments kept");
             assert!(edited.contains("[exercise.perf]\ndatagen = \"u32\"\ncheck_size = 33554432"), "{edited}");
         }
     }
