@@ -64,7 +64,7 @@ pub fn mdbook(ws: &Workspace) -> Result<PathBuf> {
         return Ok(local);
     }
     let cache = machine_cache().filter(|dir| std::fs::create_dir_all(dir).is_ok());
-    let install_root = cache.clone().unwrap_or_else(|| ws.root.join(".tools"));
+    let install_root = cache.unwrap_or_else(|| ws.root.join(".tools"));
     let built = install_root.join("bin").join(local.file_name().expect("a file name"));
     if !runs_as_pinned(&built) {
         anstream::eprintln!(
