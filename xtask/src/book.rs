@@ -16,7 +16,7 @@ use crate::process::Cmd;
 use crate::{tools, ui};
 
 mod serve;
-pub use serve::serve_folder;
+pub use serve::{percent_decode, serve_folder};
 
 /// What `book` does once the book is built and checked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -169,7 +169,14 @@ fn answer(site: &Site, target: &str) -> Answer {
 /// decoded, and `None` for anything that could leave the folder (`..`, a
 /// backslash, a NUL byte) or is not UTF-8.
 fn safe_relative_path(path: &str) -> Option<PathBuf> {
-    let bytes = path.strip_prefix('/')?.as_bytes();
+    let text = String::from_utf8(percent_decode(path.strip_prefix('/')?)?).ok()?;
+    let leaves = text.split('/').any(|part| part == "..") || text.contains(['\\', '\0']) || text.starts_with('/');
+    (!leaves).then(|| PathBuf::from(text))
+}
+
+/// `text` with every `%XX` escape decoded; `None` for a malformed escape.
+pub fn percent_decode(text: &str) -> Option<Vec<u8>> {
+    let bytes = text.as_bytes();
     let mut decoded = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
@@ -182,9 +189,7 @@ fn safe_relative_path(path: &str) -> Option<PathBuf> {
             i += 1;
         }
     }
-    let text = String::from_utf8(decoded).ok()?;
-    let leaves = text.split('/').any(|part| part == "..") || text.contains(['\\', '\0']) || text.starts_with('/');
-    (!leaves).then(|| PathBuf::from(text))
+    Some(decoded)
 }
 
 fn content_type(file: &Path) -> &'static str {

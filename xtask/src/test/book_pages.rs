@@ -121,19 +121,7 @@ fn read_report(dom: &str) -> Result<Found> {
         .and_then(|rest| rest.split("</pre>").next())
         .filter(|text| !text.is_empty())
         .context("the page check did not finish in Chromium (no report)")?;
-    let mut bytes = Vec::with_capacity(encoded.len());
-    let raw = encoded.as_bytes();
-    let mut i = 0;
-    while i < raw.len() {
-        if raw[i] == b'%' {
-            let hex = raw.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).unwrap_or("");
-            bytes.push(u8::from_str_radix(hex, 16).context("a garbled report")?);
-            i += 3;
-        } else {
-            bytes.push(raw[i]);
-            i += 1;
-        }
-    }
+    let bytes = crate::book::percent_decode(encoded).context("a garbled report")?;
     serde_json::from_slice(&bytes).context("the page check's report is not JSON")
 }
 
