@@ -29,9 +29,10 @@ pub enum After {
     Nothing,
 }
 
-pub fn run(ws: &Workspace, after: After) -> Result<ExitCode> {
+/// `page`: the page to open (an exercise's), relative to the book's root.
+pub fn run(ws: &Workspace, after: After, page: Option<&str>) -> Result<ExitCode> {
     let out = build(ws)?;
-    let index = out.join("index.html");
+    let index = out.join(page.unwrap_or("index.html"));
     anstream::println!("{} book built and checked: {}", ui::green("✓"), index.display());
     match after {
         After::Nothing => {}
@@ -45,7 +46,7 @@ pub fn run(ws: &Workspace, after: After) -> Result<ExitCode> {
                 index.display()
             ),
         },
-        After::Serve => serve::run(ws, &out)?,
+        After::Serve => serve::run(ws, &out, page.unwrap_or(""))?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -196,9 +197,14 @@ mod tests {
     #[test]
     fn book_opens_by_default_and_serves_only_when_asked() {
         let parse = |args: &[&str]| crate::Cli::try_parse_from(["cargo xtask", "book"].iter().chain(args));
-        let Ok(crate::Cli { command: crate::Command::Book { serve, no_open }, .. }) = parse(&[]) else { panic!() };
-        assert!(!serve && !no_open, "plain `book` builds, opens and returns");
+        let Ok(crate::Cli { command: crate::Command::Book { serve, no_open, id }, .. }) = parse(&[]) else { panic!() };
+        assert!(!serve && !no_open && id.is_none(), "plain `book` builds, opens its first page and returns");
         assert!(parse(&["--serve"]).is_ok() && parse(&["--no-open"]).is_ok());
+        let Ok(crate::Cli { command: crate::Command::Book { id, .. }, .. }) = parse(&["01-parallel-sum", "--serve"])
+        else {
+            panic!("an exercise's page")
+        };
+        assert_eq!(id.as_deref(), Some("01-parallel-sum"));
         assert!(parse(&["--serve", "--no-open"]).is_err(), "serving opens a browser of its own");
     }
 

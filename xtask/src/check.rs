@@ -53,31 +53,59 @@ fn check_and_record(ws: &Workspace, ex: &Exercise) -> Result<Verdict> {
     Progress::load(ws).record(ws, ex, verdict.outcome, verdict.ratio)?;
     if verdict.outcome == Outcome::Pass {
         if let Some(next) = ws.manifest.exercises.iter().skip_while(|e| e.id != ex.id).nth(1) {
-            verdict
-                .next
-                .push(format!("next: {} — read book/src/{}, then `cargo xtask check {}`", next.id, next.book, next.id));
+            verdict.next.push(format!(
+                "next: {} — read its page (`cargo xtask book {}`), then `cargo xtask check {}`",
+                next.id, next.id, next.id
+            ));
         }
     } else if verdict.next.is_empty() {
-        verdict.next.push(format!("read book/src/{} · stuck? `cargo xtask hint {}`", ex.book, ex.id));
+        verdict
+            .next
+            .push(format!("read its page (`cargo xtask book {}`) · stuck? `cargo xtask hint {}`", ex.id, ex.id));
     }
     Ok(verdict)
 }
 
 /// The verdict on the learner's crate of `ex` (nothing recorded).
 pub fn check_crate(ws: &Workspace, ex: &Exercise) -> Result<Verdict> {
+    match check_before_gate(ws, ex)? {
+        BeforeGate::Decided(verdict) => Ok(verdict),
+        BeforeGate::Gate { tests, exe } => timing_gate(ws, ex, &tests, &exe),
+    }
+}
+
+/// How far a check gets before its timing gate.
+pub enum BeforeGate {
+    /// The verdict, with no gate to run: refused, failing, untimed, or a
+    /// timing harness that does not compile.
+    Decided(Verdict),
+    /// The tests pass, and the gate in the harness `exe` decides.
+    Gate { tests: Verdict, exe: std::path::PathBuf },
+}
+
+/// Everything of a check but the gate's measurement: `verify` builds and
+/// tests several exercises at once, then runs the gates one by one alone.
+pub fn check_before_gate(ws: &Workspace, ex: &Exercise) -> Result<BeforeGate> {
     if let Some(refused) = refuse_edits(ws, ex)? {
-        return Ok(refused);
+        return Ok(BeforeGate::Decided(refused));
     }
     if ex.loom
         && let Some(verdict) = loom::uses_std_sync(ws, ex)?
     {
-        return Ok(verdict);
+        return Ok(BeforeGate::Decided(verdict));
     }
     let tests = run_tests(ws, ex, &ex.package(), &ex.dir(&ws.root), None)?;
     if tests.outcome != Outcome::Pass || ex.perf.is_none() {
-        return Ok(tests);
+        return Ok(BeforeGate::Decided(tests));
     }
-    timing_gate(ws, ex, &tests)
+    Ok(match runner::build_gate(ws, ex)? {
+        Ok(exe) => BeforeGate::Gate { tests, exe },
+        Err(stderr) => BeforeGate::Decided(Verdict::fail(
+            Cause::CompileError,
+            format!("the timing harness of {} does not compile — cargo's messages are below", ex.package()),
+            stderr,
+        )),
+    })
 }
 
 /// A refusal when a file that steers the verdict differs from the published one.
@@ -142,14 +170,10 @@ pub fn run_tests(
     Ok(tests)
 }
 
-fn timing_gate(ws: &Workspace, ex: &Exercise, tests: &Verdict) -> Result<Verdict> {
+/// The gate's verdict on a crate whose tests pass (`tests`), measured in `exe`.
+pub fn timing_gate(ws: &Workspace, ex: &Exercise, tests: &Verdict, exe: &std::path::Path) -> Result<Verdict> {
     let perf = ex.perf.as_ref().expect("only timed exercises reach the gate");
-    Ok(match runner::run_gate(ws, ex)? {
-        Timing::DidNotCompile(stderr) => Verdict::fail(
-            Cause::CompileError,
-            format!("the timing harness of {} does not compile — cargo's messages are below", ex.package()),
-            stderr,
-        ),
+    Ok(match runner::run_gate(ws, ex, exe)? {
         Timing::Stopped(stop, stderr) => {
             let run = verdict::SuiteRun {
                 flavour: Flavour::Threads,

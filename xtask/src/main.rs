@@ -95,6 +95,8 @@ enum Command {
     },
     /// Build the book with strict checks and open it in a browser, then return.
     Book {
+        /// Open this exercise's page instead of the first page.
+        id: Option<String>,
         /// Serve the book on localhost and rebuild it on every save (Ctrl-C stops it).
         #[arg(long)]
         serve: bool,
@@ -248,13 +250,14 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
         Command::Hint { id, all } => hint::run(&ws, id.as_deref(), all),
         Command::Reset { id, tests } => reset::run(&ws, &id, tests),
         Command::Run { reference, id, args } => run::run(&ws, &id, reference, &args),
-        Command::Book { serve, no_open } => {
+        Command::Book { id, serve, no_open } => {
             let after = match (serve, no_open) {
                 (true, _) => book::After::Serve,
                 (false, true) => book::After::Nothing,
                 (false, false) => book::After::Open,
             };
-            book::run(&ws, after)
+            let page = id.map(|id| ws.manifest.find(&id).map(|ex| ex.book.replace(".md", ".html"))).transpose()?;
+            book::run(&ws, after, page.as_deref())
         }
         Command::Bench { ids, all, name, export, force, quick, submit, room } => {
             let submit = submit.zip(room).map(|(url, room)| submit::Target { url, room });

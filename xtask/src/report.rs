@@ -105,7 +105,8 @@ fn own_failure_first(block: &str) -> String {
 
 /// Lines cut to a readable length. A pair of values compared by
 /// `assert_eq!` (`left: …` / `right: …`) is cut around its first
-/// difference, so the difference is always on screen.
+/// difference, so the difference is always on screen. Other lines are
+/// mostly a test's own message, which names the mistake: they get more room.
 fn abbreviate_lines(lines: &[&str]) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(lines.len());
     let mut i = 0;
@@ -114,12 +115,12 @@ fn abbreviate_lines(lines: &[&str]) -> Vec<String> {
             (value_of(lines[i], "left:"), lines.get(i + 1).and_then(|l| value_of(l, "right:")))
         {
             let at = first_difference(left.1, right.1);
-            out.push(format!("{}{}", left.0, around(left.1, at)));
-            out.push(format!("{}{}", right.0, around(right.1, at)));
+            out.push(format!("{}{}", left.0, around(left.1, at, VALUE_CHARS)));
+            out.push(format!("{}{}", right.0, around(right.1, at, VALUE_CHARS)));
             i += 2;
             continue;
         }
-        out.push(around(lines[i], 0));
+        out.push(around(lines[i], 0, MESSAGE_CHARS));
         i += 1;
     }
     out
@@ -139,17 +140,21 @@ fn first_difference(a: &str, b: &str) -> usize {
     a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count()
 }
 
-/// `text` cut to about [`MAX_CHARS`] characters, keeping the one at
+/// Characters of a compared value shown around its first difference.
+const VALUE_CHARS: usize = 200;
+/// Characters of any other line: a message of a few sentences fits whole.
+const MESSAGE_CHARS: usize = 600;
+
+/// `text` cut to about `max_chars` characters, keeping the one at
 /// character index `at` in view with context on both sides.
-fn around(text: &str, at: usize) -> String {
-    const MAX_CHARS: usize = 200;
+fn around(text: &str, at: usize, max_chars: usize) -> String {
     const BEFORE: usize = 60;
     let chars: Vec<char> = text.chars().collect();
-    if chars.len() <= MAX_CHARS {
+    if chars.len() <= max_chars {
         return text.to_string();
     }
-    let start = if at <= BEFORE { 0 } else { (at - BEFORE).min(chars.len().saturating_sub(MAX_CHARS)) };
-    let end = (start + MAX_CHARS).min(chars.len());
+    let start = if at <= BEFORE { 0 } else { (at - BEFORE).min(chars.len().saturating_sub(max_chars)) };
+    let end = (start + max_chars).min(chars.len());
     let mut out = String::new();
     if start > 0 {
         out.push_str(&format!("… ({start} characters) "));
@@ -286,9 +291,9 @@ mod tests {
     #[test]
     fn long_lines_are_cut_by_characters() {
         let line = "x".repeat(1000);
-        assert_eq!(around(&line, 0), format!("{} … (800 more characters)", "x".repeat(200)));
+        assert_eq!(around(&line, 0, VALUE_CHARS), format!("{} … (800 more characters)", "x".repeat(200)));
         // Characters, not bytes: a rule of 220 three-byte '─' is 20 over.
-        assert_eq!(around(&"─".repeat(220), 0), format!("{} … (20 more characters)", "─".repeat(200)));
+        assert_eq!(around(&"─".repeat(220), 0, VALUE_CHARS), format!("{} … (20 more characters)", "─".repeat(200)));
         assert!(
             is_decoration("────────────┬──────") && is_decoration("  ━━━━ ") && !is_decoration("    0       │-old")
         );

@@ -25,15 +25,42 @@ pub const GATE_BUDGET_SECS: f64 = 10.0;
 static MACHINE: std::sync::RwLock<()> = std::sync::RwLock::new(());
 
 pub fn sharing_the_machine<T>(work: impl FnOnce() -> T) -> T {
+    if HOLDS_THE_MACHINE.get() {
+        return work();
+    }
     let _shared = MACHINE.read().unwrap_or_else(std::sync::PoisonError::into_inner);
     work()
+}
+
+std::thread_local! {
+    /// Whether this thread runs inside `alone_on_the_machine`: its programs
+    /// then run without asking again (the lock is not re-entrant).
+    static HOLDS_THE_MACHINE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `work` (builds, tests, a gate) with the machine to itself: for a
+/// verdict that a busy machine leaves open, such as "never finished".
+pub fn with_the_machine_alone<T>(work: impl FnOnce() -> T) -> T {
+    alone_on_the_machine(work)
 }
 
 /// Milliseconds the gate has held the machine alone, in this process.
 static ALONE_MS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 fn alone_on_the_machine<T>(work: impl FnOnce() -> T) -> T {
+    if HOLDS_THE_MACHINE.get() {
+        return work();
+    }
     let _alone = MACHINE.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+    HOLDS_THE_MACHINE.set(true);
+    // Reset however `work` ends, a panic included.
+    struct Release;
+    impl Drop for Release {
+        fn drop(&mut self) {
+            HOLDS_THE_MACHINE.set(false);
+        }
+    }
+    let _release = Release;
     let started = std::time::Instant::now();
     let result = work();
     ALONE_MS.fetch_add(started.elapsed().as_millis() as u64, std::sync::atomic::Ordering::Relaxed);
@@ -242,22 +269,26 @@ the bench binary exited with {:?}; the end of its stderr:
 /// What the timing harness gave.
 pub enum Timing {
     Report(Box<GateReport>),
-    /// The harness itself did not compile.
-    DidNotCompile(String),
     /// It ran out of time.
     Stopped(Stop, String),
 }
 
-/// Builds the timing harness of `ex` (sharing the machine, like any build)
-/// and runs its gate alone on the machine.
-pub fn run_gate(ws: &Workspace, ex: &Exercise) -> Result<Timing> {
-    let perf = ex.perf.as_ref().context("timing gate without [exercise.perf]")?;
+/// Builds the timing harness of `ex`, sharing the machine like any build:
+/// the bench binary, or (inside) cargo's messages when it does not compile.
+pub fn build_gate(ws: &Workspace, ex: &Exercise) -> Result<std::result::Result<PathBuf, String>> {
     let package = ex.package();
     let args = ["build", "--release", "--package", "benches", "--features", &package, "--bench", &package];
-    let exe = match cargo_build(ws, &args)? {
-        Build::Built(json) => artifacts(&json, "bench").into_iter().next().context("cargo built no bench binary")?,
-        Build::Failed(stderr) => return Ok(Timing::DidNotCompile(stderr)),
-    };
+    Ok(match cargo_build(ws, &args)? {
+        Build::Built(json) => {
+            Ok(artifacts(&json, "bench").into_iter().next().context("cargo built no bench binary")?)
+        }
+        Build::Failed(stderr) => Err(stderr),
+    })
+}
+
+/// Runs the gate of `ex` in the harness `exe` (from `build_gate`), alone on the machine.
+pub fn run_gate(ws: &Workspace, ex: &Exercise, exe: &Path) -> Result<Timing> {
+    let perf = ex.perf.as_ref().context("timing gate without [exercise.perf]")?;
     let config = GateConfig {
         max_ratio: perf.max_ratio,
         parallel: perf.parallel,
@@ -266,7 +297,7 @@ pub fn run_gate(ws: &Workspace, ex: &Exercise) -> Result<Timing> {
     };
     let request = harness::Request::Gate { size: perf.check_size as usize, seed: 1, config };
     let limit = Duration::from_secs_f64(GATE_BUDGET_SECS + 120.0);
-    let run = alone_on_the_machine(|| run_harness(ws, &exe, &request, limit))?;
+    let run = alone_on_the_machine(|| run_harness(ws, exe, &request, limit))?;
     Ok(match run {
         Harness::Stopped(stop, stderr) => Timing::Stopped(stop, stderr),
         Harness::Report(report) => match *report {

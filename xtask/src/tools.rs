@@ -58,6 +58,12 @@ fn runs_as_pinned(exe: &Path) -> bool {
 /// The pinned mdbook in `.tools/`: copied from the machine's cache when an
 /// earlier clone built it, else built with `cargo install --locked` (into
 /// the cache where there is one) and copied.
+/// `$PATH` with `dir` in front.
+fn with_on_path(dir: &Path) -> std::ffi::OsString {
+    let rest = std::env::var_os("PATH").unwrap_or_default();
+    std::env::join_paths(std::iter::once(dir.to_path_buf()).chain(std::env::split_paths(&rest))).unwrap_or(rest)
+}
+
 pub fn mdbook(ws: &Workspace) -> Result<PathBuf> {
     let local = mdbook_path(ws);
     if mdbook_installed(ws) {
@@ -77,6 +83,9 @@ pub fn mdbook(ws: &Workspace) -> Result<PathBuf> {
             .args(MDBOOK_FEATURES)
             .arg("--root")
             .arg(&install_root)
+            // With its folder on PATH, cargo does not tell the learner to
+            // add it: xtask runs mdbook by its full path.
+            .env("PATH", with_on_path(&install_root.join("bin")))
             .run()?;
     }
     if built != local {

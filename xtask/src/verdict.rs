@@ -67,19 +67,6 @@ impl Cause {
     pub fn names_tests(self) -> bool {
         matches!(self, Cause::TestsFailed | Cause::Deadlock | Cause::EndlessLoop | Cause::ModelFailed)
     }
-    /// Whether only the timing gate gives this cause.
-    pub fn is_timing(self) -> bool {
-        matches!(
-            self,
-            Cause::WrongResult
-                | Cause::Panicked
-                | Cause::ChangedBetweenCalls
-                | Cause::LeftThreadsRunning
-                | Cause::TooSlow
-                | Cause::NotParallel
-                | Cause::NotFasterThanSequential
-        )
-    }
     /// Every cause, for messages that list the valid names.
     pub const ALL: [Cause; 18] = [
         Cause::EditedFiles,

@@ -10,17 +10,17 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::PoisonError;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{PoisonError, RwLock};
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
-use crate::check;
+use crate::check::{self, BeforeGate};
 use crate::integrity::{self, Pristine};
 use crate::manifest::{Exercise, Workspace};
 use crate::verdict::{Cause, Outcome, Verdict};
-use crate::{fsutil, ui, variant};
+use crate::{fsutil, runner, ui, variant};
 
 mod given;
 
@@ -58,6 +58,13 @@ enum Change {
     EditProtected(String),
     /// Create this file, which the published exercise does not have (then remove it).
     AddFile(String),
+}
+
+impl Change {
+    /// An edit of a file in the scratch copy that other exercises' cases may read.
+    fn edits_shared_files(&self) -> bool {
+        matches!(self, Change::EditProtected(_) | Change::AddFile(_))
+    }
 }
 
 pub fn run(ws: &Workspace, bless: bool, only: Option<&str>, ids: &[String]) -> Result<ExitCode> {
@@ -103,11 +110,11 @@ pub fn run(ws: &Workspace, bless: bool, only: Option<&str>, ids: &[String]) -> R
     }
     let mut scratch = scratch_copy(ws, &pristine, &exercises)?;
     scratch.pristine_digest = digest;
-    let (count, found) = verify_in_lanes(ws, &scratch, &pristine, &exercises, only)?;
+    let (count, found) = verify_all(ws, &scratch, &pristine, &exercises, only)?;
     failures.extend(found);
     let alone = (crate::runner::time_alone() - alone_before).as_secs_f64();
     let lanes = format!(
-        "{LANES} at a time; timing gates alone on the machine for {alone:.0} s of {:.0} s",
+        "{LANES} at a time; timing gates and cases a busy machine left open ran alone for {alone:.0} s of {:.0} s",
         started.elapsed().as_secs_f64()
     );
     if failures.is_empty() {
@@ -128,26 +135,72 @@ pub fn run(ws: &Workspace, bless: bool, only: Option<&str>, ids: &[String]) -> R
 
 /// Exercises are verified this many at a time: a case is mostly a small
 /// build and tests that wait (on a 2-core machine, all 542 cases took 1 575 s
-/// one at a time and 1 119 s in three lanes; 4 exercises took 215 s in two
-/// lanes and 189 s in three). The timing
-/// gate still runs alone (`runner::MACHINE`), and a case that edits a file
-/// every exercise shares runs alone too (`SHARED_FILES`).
+/// one at a time and 1 119 s in three lanes). Timing gates do not run in the
+/// lanes: they wait for the end and run one by one, alone (`run_gates`).
 const LANES: usize = 3;
-
-/// Held for reading by every case and reference suite, for writing by a
-/// case that edits or adds a file in the scratch copy.
-static SHARED_FILES: RwLock<()> = RwLock::new(());
 
 /// The number of cases run, and the problems found.
 type Found = (usize, Vec<String>);
 
-/// The cases run and the problems found, in the exercises' order.
-fn verify_in_lanes(
+/// A case whose tests pass, waiting for its timing gate: the harness was
+/// built in its lane and kept aside, since the lane's next case rebuilds it.
+struct Deferred<'a> {
+    ex: &'a Exercise,
+    case: Case,
+    tests: Verdict,
+    exe: PathBuf,
+    /// Seconds the case took before its gate.
+    before: f64,
+}
+
+/// Every case of `exercises`, in three phases: the edits of protected files
+/// (each edits a file every exercise shares, and is refused before anything
+/// is built), the builds and tests in lanes, then the timing gates alone.
+/// A gate waiting in a lane would stop every other lane until the programs
+/// they run have ended, and leave the machine idle meanwhile.
+fn verify_all(
     ws: &Workspace,
     scratch: &Workspace,
     pristine: &Pristine,
     exercises: &[&Exercise],
     only: Option<&str>,
+) -> Result<Found> {
+    let chosen = |c: &Case| only.is_none_or(|texts| texts.split(',').any(|text| c.label.contains(text)));
+    let (mut count, mut failures) = (0, Vec::new());
+    for ex in exercises {
+        for case in cases(ws, ex)?.into_iter().filter(|c| c.change.edits_shared_files() && chosen(c)) {
+            count += 1;
+            let problem = match run_case(scratch, ex, case)? {
+                CaseRun::Judged(problem) => problem,
+                CaseRun::Deferred(waiting) => finish_gate(scratch, *waiting)?,
+            };
+            failures.extend(problem);
+        }
+    }
+    let waiting = std::sync::Mutex::new(Vec::new());
+    let (in_lanes, found) = verify_in_lanes(ws, scratch, pristine, exercises, &chosen, &waiting)?;
+    count += in_lanes;
+    failures.extend(found);
+    let mut waiting = waiting.into_inner().unwrap_or_else(PoisonError::into_inner);
+    waiting.sort_by_key(|d: &Deferred| ws.manifest.exercises.iter().position(|ex| ex.id == d.ex.id));
+    if !waiting.is_empty() {
+        anstream::println!("  {} timing gate(s), one at a time, alone on the machine:", waiting.len());
+    }
+    for gate in waiting {
+        failures.extend(finish_gate(scratch, gate)?);
+    }
+    Ok((count, failures))
+}
+
+/// The cases of each exercise run in order in a lane; the lanes take exercises
+/// longest first. Cases that reach a timing gate are left in `waiting`.
+fn verify_in_lanes<'a>(
+    ws: &Workspace,
+    scratch: &Workspace,
+    pristine: &Pristine,
+    exercises: &[&'a Exercise],
+    chosen: &(dyn Fn(&Case) -> bool + Sync),
+    waiting: &std::sync::Mutex<Vec<Deferred<'a>>>,
 ) -> Result<Found> {
     // Longest first: the lanes then finish together, instead of one lane
     // working through a long exercise alone at the end.
@@ -162,10 +215,10 @@ fn verify_in_lanes(
         let mut done = Vec::new();
         while let Some(ex) = exercises.get(next.fetch_add(1, Ordering::Relaxed)) {
             let started = std::time::Instant::now();
-            let result = verify_exercise(ws, scratch, pristine, ex, only);
+            let result = verify_exercise(ws, scratch, pristine, ex, chosen, waiting);
             let took = started.elapsed();
             if result.is_err() {
-                // Stop the other lane at its next exercise: the error ends the run.
+                // Stop the other lanes at their next exercise: the error ends the run.
                 next.store(exercises.len(), Ordering::Relaxed);
             }
             done.push((ex.id.clone(), took, result));
@@ -181,7 +234,7 @@ fn verify_in_lanes(
     if results.len() > 3 {
         let slowest: Vec<String> =
             results.iter().take(6).map(|(id, took, _)| format!("{id} {:.0} s", took.as_secs_f64())).collect();
-        anstream::println!("  slowest exercises, each in its lane: {}", slowest.join(", "));
+        anstream::println!("  slowest exercises, each in its lane (gates not included): {}", slowest.join(", "));
     }
     results.sort_by_key(|(id, _, _)| ws.manifest.exercises.iter().position(|ex| ex.id == *id));
     let (mut count, mut failures) = (0, Vec::new());
@@ -193,36 +246,34 @@ fn verify_in_lanes(
     Ok((count, failures))
 }
 
-/// A rough cost of an exercise's cases, to start the longest first: a timing
-/// gate about 10 s, a hang its time limit, anything else a build and a run.
+/// A rough cost of an exercise's cases in its lane, to start the longest
+/// first: a hang its time limit, anything else a build and a run.
 fn estimated_seconds(ex: &Exercise, cases: &[Case]) -> u64 {
     cases
         .iter()
         .map(|case| match &case.expect {
-            Expect::Accept if ex.perf.is_some() => 10,
             Expect::Reject { cause: Cause::Deadlock | Cause::EndlessLoop, .. } => ex.test_timeout_secs(),
-            Expect::Reject { cause, .. } if cause.is_timing() => 10,
+            _ if case.change.edits_shared_files() => 0,
             _ => 2,
         })
         .sum()
 }
 
-fn verify_exercise(
+fn verify_exercise<'a>(
     ws: &Workspace,
     scratch: &Workspace,
     pristine: &Pristine,
-    ex: &Exercise,
-    only: Option<&str>,
+    ex: &'a Exercise,
+    chosen: &(dyn Fn(&Case) -> bool + Sync),
+    waiting: &std::sync::Mutex<Vec<Deferred<'a>>>,
 ) -> Result<Found> {
     let mut failures = verify_reference_suite(scratch, ex)?;
     let mut count = 0;
-    for case in cases(ws, ex)?
-        .into_iter()
-        .filter(|c| only.is_none_or(|texts| texts.split(',').any(|text| c.label.contains(text))))
-    {
+    for case in cases(ws, ex)?.into_iter().filter(|c| !c.change.edits_shared_files() && chosen(c)) {
         count += 1;
-        if let Some(problem) = run_case(scratch, ex, &case)? {
-            failures.push(problem);
+        match run_case(scratch, ex, case)? {
+            CaseRun::Judged(problem) => failures.extend(problem),
+            CaseRun::Deferred(gate) => waiting.lock().unwrap_or_else(PoisonError::into_inner).push(*gate),
         }
     }
     restore_stub(ws, scratch, pristine, ex)?;
@@ -351,10 +402,14 @@ fn expected_rejection(file: &Path) -> Result<Expect> {
 const ATTEMPTS: usize = 4;
 const PAUSE_BEFORE_RETRY: std::time::Duration = std::time::Duration::from_secs(5);
 
-fn run_case(scratch: &Workspace, ex: &Exercise, case: &Case) -> Result<Option<String>> {
-    let alone = matches!(case.change, Change::EditProtected(_) | Change::AddFile(_));
-    let _alone = alone.then(|| SHARED_FILES.write().unwrap_or_else(PoisonError::into_inner));
-    let _shared = (!alone).then(|| SHARED_FILES.read().unwrap_or_else(PoisonError::into_inner));
+/// What running a case gave: its judgement (`Some(why)` when it misbehaved),
+/// or a gate still to run.
+enum CaseRun<'a> {
+    Judged(Option<String>),
+    Deferred(Box<Deferred<'a>>),
+}
+
+fn run_case<'a>(scratch: &Workspace, ex: &'a Exercise, case: Case) -> Result<CaseRun<'a>> {
     let mut restore = None;
     match &case.change {
         Change::None => {}
@@ -377,36 +432,91 @@ fn run_case(scratch: &Workspace, ex: &Exercise, case: &Case) -> Result<Option<St
         }
     }
     let started = std::time::Instant::now();
-    let mut report = check::check_crate(scratch, ex);
+    // "Never finished" needs a quiet machine at the time limit, which the
+    // other lanes would never give: such a case runs alone, from its build on.
+    let never_finishes = matches!(case.expect, Expect::Reject { cause: Cause::EndlessLoop, .. });
+    let mut result = if never_finishes {
+        runner::with_the_machine_alone(|| check::check_before_gate(scratch, ex))
+    } else {
+        check::check_before_gate(scratch, ex)
+    };
     for attempt in 1..ATTEMPTS {
-        if !matches!(&report, Ok(r) if r.outcome == Outcome::Inconclusive) || case.expect == Expect::Accept {
+        let unproven = matches!(&result, Ok(BeforeGate::Decided(v)) if v.outcome == Outcome::Inconclusive);
+        if !unproven || case.expect == Expect::Accept {
             break;
         }
-        let pause = PAUSE_BEFORE_RETRY * attempt as u32;
-        anstream::println!(
-            "  {} {}: inconclusive ({}); trying again in {} s",
-            ex.id,
-            case.label,
-            warn_reasons(&report),
-            pause.as_secs()
+        retry_after_pause(
+            ex,
+            &case,
+            attempt,
+            &result.as_ref().map(|r| match r {
+                BeforeGate::Decided(verdict) => causes(verdict),
+                BeforeGate::Gate { .. } => String::new(),
+            }),
         );
-        std::thread::sleep(pause);
-        report = check::check_crate(scratch, ex);
+        // A busy machine left it open: again, with the machine to itself.
+        result = runner::with_the_machine_alone(|| check::check_before_gate(scratch, ex));
     }
     match restore {
         Some((path, Some(original))) => std::fs::write(path, original)?,
         Some((path, None)) => std::fs::remove_file(path)?,
         None => {}
     }
-    let report = report?;
-    let mut verdict = judge(&case.expect, &report);
+    Ok(match result? {
+        BeforeGate::Decided(verdict) => CaseRun::Judged(conclude(ex, &case, &verdict, started.elapsed().as_secs_f64())),
+        BeforeGate::Gate { tests, exe } => {
+            // Kept aside under a name of its own: the lane's next case rebuilds the harness.
+            static KEPT: AtomicUsize = AtomicUsize::new(0);
+            let kept = scratch.target_dir().join("verify/gates").join(format!(
+                "{}-{}",
+                ex.id,
+                KEPT.fetch_add(1, Ordering::Relaxed)
+            ));
+            std::fs::create_dir_all(kept.parent().expect("a file has a folder"))?;
+            std::fs::copy(&exe, &kept).with_context(|| format!("keeping {} for its gate", exe.display()))?;
+            CaseRun::Deferred(Box::new(Deferred { ex, case, tests, exe: kept, before: started.elapsed().as_secs_f64() }))
+        }
+    })
+}
+
+/// Runs a deferred case's gate (again after a pause while a rejection is
+/// unproven), judges the verdict and removes the kept harness.
+fn finish_gate(scratch: &Workspace, gate: Deferred) -> Result<Option<String>> {
+    let Deferred { ex, case, tests, exe, before } = gate;
+    let started = std::time::Instant::now();
+    let mut verdict = check::timing_gate(scratch, ex, &tests, &exe);
+    for attempt in 1..ATTEMPTS {
+        let unproven = matches!(&verdict, Ok(v) if v.outcome == Outcome::Inconclusive);
+        if !unproven || case.expect == Expect::Accept {
+            break;
+        }
+        retry_after_pause(ex, &case, attempt, &verdict.as_ref().map(causes));
+        verdict = check::timing_gate(scratch, ex, &tests, &exe);
+    }
+    let _ = std::fs::remove_file(&exe);
+    Ok(conclude(ex, &case, &verdict?, before + started.elapsed().as_secs_f64()))
+}
+
+fn retry_after_pause(ex: &Exercise, case: &Case, attempt: usize, why: &Result<impl std::fmt::Display, &anyhow::Error>) {
+    let pause = PAUSE_BEFORE_RETRY * attempt as u32;
+    let why = match why {
+        Ok(reasons) => reasons.to_string(),
+        Err(e) => e.to_string(),
+    };
+    anstream::println!("  {} {}: inconclusive ({why}); trying again in {} s", ex.id, case.label, pause.as_secs());
+    std::thread::sleep(pause);
+}
+
+/// Prints the case's line; `Some(why)` when the verdict is not what the case expects.
+fn conclude(ex: &Exercise, case: &Case, report: &Verdict, secs: f64) -> Option<String> {
+    let mut verdict = judge(&case.expect, report);
     if let Change::EditProtected(file) | Change::AddFile(file) = &case.change
         && verdict.is_none()
         && !report.headline.contains(file.as_str())
     {
         verdict = Some(format!("the refusal does not name {file}"));
     }
-    let mut line = format!("{} {}: {} ({:.0} s)", ex.id, case.label, report.headline, started.elapsed().as_secs_f64());
+    let mut line = format!("{} {}: {} ({secs:.0} s)", ex.id, case.label, report.headline);
     if let Expect::Reject { cause, failing } = &case.expect
         && failing.is_empty()
         && cause.names_tests()
@@ -419,14 +529,7 @@ fn run_case(scratch: &Workspace, ex: &Exercise, case: &Case) -> Result<Option<St
         None => anstream::println!("{} {line}", ui::green("✓")),
         Some(why) => anstream::println!("{} {line}\n    {why}", ui::red("✗")),
     }
-    Ok(verdict.map(|why| format!("{} {}: {why}", ex.id, case.label)))
-}
-
-fn warn_reasons(report: &Result<Verdict>) -> String {
-    match report {
-        Ok(r) => causes(r),
-        Err(e) => e.to_string(),
-    }
+    verdict.map(|why| format!("{} {}: {why}", ex.id, case.label))
 }
 
 fn causes(verdict: &Verdict) -> String {
@@ -462,7 +565,6 @@ fn judge(expect: &Expect, verdict: &Verdict) -> Option<String> {
 /// The reference as its own crate passes the suite with current snapshots,
 /// and every snapshot file is one the suite reads.
 fn verify_reference_suite(scratch: &Workspace, ex: &Exercise) -> Result<Vec<String>> {
-    let _shared = SHARED_FILES.read().unwrap_or_else(PoisonError::into_inner);
     let references = scratch.root.join(format!("snapshot-references-{}.txt", ex.id));
     let _ = std::fs::remove_file(&references);
     let report =

@@ -42,11 +42,12 @@ pub fn serve_folder(root: &Path) -> Result<std::net::SocketAddr> {
     Ok(addr)
 }
 
-pub fn run(ws: &Workspace, out: &Path) -> Result<()> {
+/// `page`: the page to open first, relative to the book's root.
+pub fn run(ws: &Workspace, out: &Path, page: &str) -> Result<()> {
     let listener = (PORT..PORT + 10)
         .find_map(|port| TcpListener::bind(("127.0.0.1", port)).ok())
         .with_context(|| format!("ports {PORT}–{} on 127.0.0.1 are all taken", PORT + 9))?;
-    let url = format!("http://localhost:{}/", listener.local_addr()?.port());
+    let url = format!("http://localhost:{}/{page}", listener.local_addr()?.port());
     let site = Site::new(out);
     spawn_server(listener, Arc::clone(&site));
     let sources = ["book", "solutions"].map(|dir| ws.root.join(dir));

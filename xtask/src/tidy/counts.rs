@@ -4,7 +4,8 @@
 //!
 //! Found: a progress line with numbers (`0/9 done`, `of 28 done`), a number
 //! of exercises or chapters (`25 half-finished`, `nine chapters`,
-//! `exercises 01–28`), and a thing said to be `(coming)`. A chapter's own
+//! `exercises 01–28`), a test count in a sample verdict (`✓ … all 8 tests
+//! pass`), and a thing said to be `(coming)`. A chapter's own
 //! page may say how many exercises it has, and is held to the manifest.
 
 use std::path::Path;
@@ -58,6 +59,11 @@ pub fn problems(text: &str, chapter_exercises: Option<usize>) -> Vec<String> {
                 problems.push(format!("line {n}: a range of exercises written by hand (`exercises {next}…`)"));
             }
         }
+        // A sample verdict's test count goes stale with the next test added.
+        let verdict = line.trim_start().starts_with(['✓', '✗', '~']);
+        if verdict && words.windows(2).any(|pair| pair[1] == "tests" && pair[0].parse::<usize>().is_ok()) {
+            problems.push(format!("line {n}: a test count in a sample verdict: write `N tests` (the suite grows)"));
+        }
         if line.contains("(coming)") {
             problems.push(format!("line {n}: `(coming)`: say what there is now"));
         }
@@ -100,6 +106,8 @@ mod tests {
             "(exercises 01–28).",
             "or `cargo xtask bench` (coming), on your own machine.",
             "The course has 28 exercises.",
+            "✗ 01-parallel-sum not done yet — 8 of 8 tests reach a todo!() in your code",
+            "✓ 02-word-count passed: all 13 tests pass · R× the reference's time",
         ] {
             assert_eq!(problems(stale, None).len(), 1, "{stale}: {:?}", problems(stale, None));
         }
@@ -109,7 +117,8 @@ mod tests {
     fn generated_counts_and_a_chapter_counting_its_own_exercises_pass() {
         for fine in [
             "  progress: 0 of {{#include ../generated/exercise-count.txt}} done",
-            "✗ 01-parallel-sum not done yet — 8 of 8 tests reach a todo!() in your code",
+            "✗ 01-parallel-sum not done yet — N of N tests reach a todo!() in your code",
+            "the 3 tests of this page",
             "every thread is done",
             "in four stages.",
         ] {
