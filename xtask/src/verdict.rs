@@ -225,10 +225,16 @@ fn suite_outcome(run: &SuiteRun) -> Verdict {
     }
     let (n, names) = (run.failed.len(), name_list(&run.failed));
     if run.reached_todo {
+        // A stub untouched: its panics (and proptest's shrinking of them) say nothing the headline does not.
+        let details = if run.passed == 0 {
+            format!("The tests, each stopped by a todo!():\n  {}", run.failed.join("\n  "))
+        } else {
+            run.details.clone()
+        };
         return Verdict::fail(
             Cause::Todo,
             format!("not done yet — {n} of {total} tests reach a todo!() in your code"),
-            run.details.clone(),
+            details,
         );
     }
     match run.flavour {
@@ -368,6 +374,18 @@ mod tests {
         assert_eq!(v.causes, [Cause::MachineBusy, Cause::TestsFailed]);
         assert!(v.headline.contains("before that, 1 failed: earlier_failure"), "{}", v.headline);
         assert!(v.details.contains("assertion failed"), "{}", v.details);
+    }
+
+    #[test]
+    fn an_untouched_stub_lists_its_tests_without_their_panics() {
+        let panics =
+            "thread 'a' panicked at src/lib.rs:9:5:\nnot yet implemented\nminimal failing input: …".to_string();
+        let stub = SuiteRun { reached_todo: true, details: panics.clone(), ..run(0, &["a", "b"]) };
+        let v = suite(&stub);
+        assert_eq!((v.outcome, v.causes.clone()), (Outcome::Fail, vec![Cause::Todo]));
+        assert_eq!(v.details, "The tests, each stopped by a todo!():\n  a\n  b");
+        let begun = suite(&SuiteRun { reached_todo: true, details: panics.clone(), ..run(1, &["b"]) });
+        assert_eq!(begun.details, panics, "once a test passes, the failures' output is the evidence");
     }
 
     #[test]

@@ -474,7 +474,13 @@ fn run_case<'a>(scratch: &Workspace, ex: &'a Exercise, case: Case) -> Result<Cas
             ));
             std::fs::create_dir_all(kept.parent().expect("a file has a folder"))?;
             std::fs::copy(&exe, &kept).with_context(|| format!("keeping {} for its gate", exe.display()))?;
-            CaseRun::Deferred(Box::new(Deferred { ex, case, tests, exe: kept, before: started.elapsed().as_secs_f64() }))
+            CaseRun::Deferred(Box::new(Deferred {
+                ex,
+                case,
+                tests,
+                exe: kept,
+                before: started.elapsed().as_secs_f64(),
+            }))
         }
     })
 }
