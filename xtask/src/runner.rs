@@ -38,16 +38,12 @@ std::thread_local! {
     static HOLDS_THE_MACHINE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// Runs `work` (builds, tests, a gate) with the machine to itself: for a
-/// verdict that a busy machine leaves open, such as "never finished".
-pub fn with_the_machine_alone<T>(work: impl FnOnce() -> T) -> T {
-    alone_on_the_machine(work)
-}
-
-/// Milliseconds the gate has held the machine alone, in this process.
+/// Milliseconds work has held the machine alone, in this process.
 static ALONE_MS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
-fn alone_on_the_machine<T>(work: impl FnOnce() -> T) -> T {
+/// Runs `work` (a gate; or builds and tests whose verdict a busy machine
+/// leaves open, such as "never finished") with the machine to itself.
+pub fn alone_on_the_machine<T>(work: impl FnOnce() -> T) -> T {
     if HOLDS_THE_MACHINE.get() {
         return work();
     }
@@ -67,7 +63,7 @@ fn alone_on_the_machine<T>(work: impl FnOnce() -> T) -> T {
     result
 }
 
-/// How long timing gates have had the machine to themselves so far.
+/// How long work has had the machine to itself so far (`alone_on_the_machine`).
 pub fn time_alone() -> Duration {
     Duration::from_millis(ALONE_MS.load(std::sync::atomic::Ordering::Relaxed))
 }

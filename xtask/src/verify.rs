@@ -436,7 +436,7 @@ fn run_case<'a>(scratch: &Workspace, ex: &'a Exercise, case: Case) -> Result<Cas
     // other lanes would never give: such a case runs alone, from its build on.
     let never_finishes = matches!(case.expect, Expect::Reject { cause: Cause::EndlessLoop, .. });
     let mut result = if never_finishes {
-        runner::with_the_machine_alone(|| check::check_before_gate(scratch, ex))
+        runner::alone_on_the_machine(|| check::check_before_gate(scratch, ex))
     } else {
         check::check_before_gate(scratch, ex)
     };
@@ -455,7 +455,7 @@ fn run_case<'a>(scratch: &Workspace, ex: &'a Exercise, case: Case) -> Result<Cas
             }),
         );
         // A busy machine left it open: again, with the machine to itself.
-        result = runner::with_the_machine_alone(|| check::check_before_gate(scratch, ex));
+        result = runner::alone_on_the_machine(|| check::check_before_gate(scratch, ex));
     }
     match restore {
         Some((path, Some(original))) => std::fs::write(path, original)?,
