@@ -445,15 +445,11 @@ fn run_case<'a>(scratch: &Workspace, ex: &'a Exercise, case: Case) -> Result<Cas
         if !unproven || case.expect == Expect::Accept {
             break;
         }
-        retry_after_pause(
-            ex,
-            &case,
-            attempt,
-            &result.as_ref().map(|r| match r {
-                BeforeGate::Decided(verdict) => causes(verdict),
-                BeforeGate::Gate { .. } => String::new(),
-            }),
-        );
+        let why = match &result {
+            Ok(BeforeGate::Decided(verdict)) => causes(verdict),
+            _ => String::new(),
+        };
+        retry_after_pause(ex, &case, attempt, &why);
         // A busy machine left it open: again, with the machine to itself.
         result = runner::alone_on_the_machine(|| check::check_before_gate(scratch, ex));
     }
@@ -496,19 +492,16 @@ fn finish_gate(scratch: &Workspace, gate: Deferred) -> Result<Option<String>> {
         if !unproven || case.expect == Expect::Accept {
             break;
         }
-        retry_after_pause(ex, &case, attempt, &verdict.as_ref().map(causes));
+        let why = verdict.as_ref().map(causes).unwrap_or_default();
+        retry_after_pause(ex, &case, attempt, &why);
         verdict = check::timing_gate(scratch, ex, &tests, &exe);
     }
     let _ = std::fs::remove_file(&exe);
     Ok(conclude(ex, &case, &verdict?, before + started.elapsed().as_secs_f64()))
 }
 
-fn retry_after_pause(ex: &Exercise, case: &Case, attempt: usize, why: &Result<impl std::fmt::Display, &anyhow::Error>) {
+fn retry_after_pause(ex: &Exercise, case: &Case, attempt: usize, why: &str) {
     let pause = PAUSE_BEFORE_RETRY * attempt as u32;
-    let why = match why {
-        Ok(reasons) => reasons.to_string(),
-        Err(e) => e.to_string(),
-    };
     anstream::println!("  {} {}: inconclusive ({why}); trying again in {} s", ex.id, case.label, pause.as_secs());
     std::thread::sleep(pause);
 }
