@@ -68,7 +68,7 @@ fn check_and_record(ws: &Workspace, ex: &Exercise) -> Result<Verdict> {
 
 /// The verdict on the learner's crate of `ex` (nothing recorded).
 pub fn check_crate(ws: &Workspace, ex: &Exercise) -> Result<Verdict> {
-    match check_before_gate(ws, ex)? {
+    match check_before_gate(ws, ex, None)? {
         BeforeGate::Decided(verdict) => Ok(verdict),
         BeforeGate::Gate { tests, exe } => timing_gate(ws, ex, &tests, &exe),
     }
@@ -85,7 +85,12 @@ pub enum BeforeGate {
 
 /// Everything of a check but the gate's measurement: `verify` builds and
 /// tests several exercises at once, then runs the gates one by one alone.
-pub fn check_before_gate(ws: &Workspace, ex: &Exercise) -> Result<BeforeGate> {
+/// `snapshot_references`: where insta lists every snapshot file it read.
+pub fn check_before_gate(
+    ws: &Workspace,
+    ex: &Exercise,
+    snapshot_references: Option<&std::path::Path>,
+) -> Result<BeforeGate> {
     if let Some(refused) = refuse_edits(ws, ex)? {
         return Ok(BeforeGate::Decided(refused));
     }
@@ -94,7 +99,7 @@ pub fn check_before_gate(ws: &Workspace, ex: &Exercise) -> Result<BeforeGate> {
     {
         return Ok(BeforeGate::Decided(verdict));
     }
-    let tests = run_tests(ws, ex, &ex.package(), &ex.dir(&ws.root), None)?;
+    let tests = run_tests(ws, ex, &ex.package(), &ex.dir(&ws.root), snapshot_references)?;
     if tests.outcome != Outcome::Pass || ex.perf.is_none() {
         return Ok(BeforeGate::Decided(tests));
     }

@@ -2,8 +2,9 @@
 //!
 //! In a scratch copy of the repository (the learner's tree is never touched),
 //! with each exercise's pristine stub restored from `pristine.toml`, it proves:
-//! the stub fails only through `todo!()`; the reference passes both as its own
-//! crate and copied into the exercise; every `known-bad/*.rs` is rejected with
+//! the stub fails only through `todo!()`; the reference, copied into the
+//! exercise, passes (its own crate runs the same suite file on the same code,
+//! and clippy builds it); every `known-bad/*.rs` is rejected with
 //! the reason its `//! expect:` line names; every `known-good/*.rs` is
 //! accepted; snapshots are current and all referenced; the record is current;
 //! and no exercise can reach its own reference through what it is given.
@@ -46,6 +47,9 @@ struct Case {
     label: String,
     change: Change,
     expect: Expect,
+    /// Whether the suite lists the snapshots it reads (the reference's case:
+    /// every snapshot must be read by some test).
+    records_snapshots: bool,
 }
 
 /// What a case does to the scratch copy of the exercise before checking it.
@@ -267,11 +271,15 @@ fn verify_exercise<'a>(
     chosen: &(dyn Fn(&Case) -> bool + Sync),
     waiting: &std::sync::Mutex<Vec<Deferred<'a>>>,
 ) -> Result<Found> {
-    let mut failures = verify_reference_suite(scratch, ex)?;
-    let mut count = 0;
+    let (mut failures, mut count) = (Vec::new(), 0);
     for case in cases(ws, ex)?.into_iter().filter(|c| !c.change.edits_shared_files() && chosen(c)) {
         count += 1;
-        match run_case(scratch, ex, case)? {
+        let records_snapshots = case.records_snapshots;
+        let result = run_case(scratch, ex, case)?;
+        if records_snapshots {
+            failures.extend(unused_snapshots(scratch, ex));
+        }
+        match result {
             CaseRun::Judged(problem) => failures.extend(problem),
             CaseRun::Deferred(gate) => waiting.lock().unwrap_or_else(PoisonError::into_inner).push(*gate),
         }
@@ -343,8 +351,18 @@ fn restore_stub(ws: &Workspace, scratch: &Workspace, pristine: &Pristine, ex: &E
 fn cases(ws: &Workspace, ex: &Exercise) -> Result<Vec<Case>> {
     let solution = ex.solution_dir(&ws.root);
     let mut cases = vec![
-        Case { label: "stub".into(), change: Change::None, expect: Expect::reject(Cause::Todo) },
-        Case { label: "reference".into(), change: Change::Lib(solution.join("src/lib.rs")), expect: Expect::Accept },
+        Case {
+            label: "stub".into(),
+            change: Change::None,
+            expect: Expect::reject(Cause::Todo),
+            records_snapshots: false,
+        },
+        Case {
+            label: "reference".into(),
+            change: Change::Lib(solution.join("src/lib.rs")),
+            expect: Expect::Accept,
+            records_snapshots: true,
+        },
     ];
     // A learner "fixing" a test: check must refuse and name the file.
     let tests_dir = integrity::relative(&ws.root, &ex.dir(&ws.root).join("tests"));
@@ -353,6 +371,7 @@ fn cases(ws: &Workspace, ex: &Exercise) -> Result<Vec<Case>> {
             label: format!("edited {test}"),
             change: Change::EditProtected(test),
             expect: Expect::reject(Cause::EditedFiles),
+            records_snapshots: false,
         });
     }
     // Files outside the learner's src/ that would change a verdict: a build
@@ -362,6 +381,7 @@ fn cases(ws: &Workspace, ex: &Exercise) -> Result<Vec<Case>> {
         label: format!("added {build_rs}"),
         change: Change::AddFile(build_rs),
         expect: Expect::reject(Cause::EditedFiles),
+        records_snapshots: false,
     });
     if ex.perf.is_some() {
         for file in ["exercises.toml", "Cargo.toml", "benches/src/gate.rs", integrity::FILE] {
@@ -369,6 +389,7 @@ fn cases(ws: &Workspace, ex: &Exercise) -> Result<Vec<Case>> {
                 label: format!("edited {file}"),
                 change: Change::EditProtected(file.into()),
                 expect: Expect::reject(Cause::EditedFiles),
+                records_snapshots: false,
             });
         }
     }
@@ -381,7 +402,12 @@ fn cases(ws: &Workspace, ex: &Exercise) -> Result<Vec<Case>> {
         for file in files {
             let name = file.file_name().expect("a file name").to_string_lossy();
             let expect = if bad { expected_rejection(&file)? } else { Expect::Accept };
-            cases.push(Case { label: format!("{folder}/{name}"), change: Change::Lib(file), expect });
+            cases.push(Case {
+                label: format!("{folder}/{name}"),
+                change: Change::Lib(file),
+                expect,
+                records_snapshots: false,
+            });
         }
     }
     Ok(cases)
@@ -431,15 +457,16 @@ fn run_case<'a>(scratch: &Workspace, ex: &'a Exercise, case: Case) -> Result<Cas
             restore = Some((path, None));
         }
     }
+    let references = case.records_snapshots.then(|| snapshot_references(scratch, ex));
+    if let Some(file) = &references {
+        let _ = std::fs::remove_file(file);
+    }
+    let check = || check::check_before_gate(scratch, ex, references.as_deref());
     let started = std::time::Instant::now();
     // "Never finished" needs a quiet machine at the time limit, which the
     // other lanes would never give: such a case runs alone, from its build on.
     let never_finishes = matches!(case.expect, Expect::Reject { cause: Cause::EndlessLoop, .. });
-    let mut result = if never_finishes {
-        runner::alone_on_the_machine(|| check::check_before_gate(scratch, ex))
-    } else {
-        check::check_before_gate(scratch, ex)
-    };
+    let mut result = if never_finishes { runner::alone_on_the_machine(check) } else { check() };
     for attempt in 1..ATTEMPTS {
         let unproven = matches!(&result, Ok(BeforeGate::Decided(v)) if v.outcome == Outcome::Inconclusive);
         if !unproven || case.expect == Expect::Accept {
@@ -451,7 +478,7 @@ fn run_case<'a>(scratch: &Workspace, ex: &'a Exercise, case: Case) -> Result<Cas
         };
         retry_after_pause(ex, &case, attempt, &why);
         // A busy machine left it open: again, with the machine to itself.
-        result = runner::alone_on_the_machine(|| check::check_before_gate(scratch, ex));
+        result = runner::alone_on_the_machine(check);
     }
     match restore {
         Some((path, Some(original))) => std::fs::write(path, original)?,
@@ -526,7 +553,13 @@ fn conclude(ex: &Exercise, case: &Case, report: &Verdict, secs: f64) -> Option<S
     }
     match &verdict {
         None => anstream::println!("{} {line}", ui::green("✓")),
-        Some(why) => anstream::println!("{} {line}\n    {why}", ui::red("✗")),
+        Some(why) => {
+            anstream::println!("{} {line}\n    {why}", ui::red("✗"));
+            // A good variant or the reference rejected: the evidence, for whoever fixes it.
+            if case.expect == Expect::Accept {
+                anstream::println!("{}", crate::report::tail(&report.details, 30));
+            }
+        }
     }
     verdict.map(|why| format!("{} {}: {why}", ex.id, case.label))
 }
@@ -561,30 +594,24 @@ fn judge(expect: &Expect, verdict: &Verdict) -> Option<String> {
     }
 }
 
-/// The reference as its own crate passes the suite with current snapshots,
-/// and every snapshot file is one the suite reads.
-fn verify_reference_suite(scratch: &Workspace, ex: &Exercise) -> Result<Vec<String>> {
-    let references = scratch.root.join(format!("snapshot-references-{}.txt", ex.id));
-    let _ = std::fs::remove_file(&references);
-    let report =
-        check::run_tests(scratch, ex, &ex.solution_package(), &ex.solution_dir(&scratch.root), Some(&references))?;
-    let mut problems = Vec::new();
-    if report.outcome == Outcome::Fail {
-        problems.push(format!("{} reference crate: {}\n{}", ex.id, report.headline, report.details));
-    }
-    let read = std::fs::read_to_string(&references).unwrap_or_default();
-    let snapshots = ex.dir(&scratch.root).join("tests/snapshots");
-    if let Ok(dir) = std::fs::read_dir(&snapshots) {
-        for file in dir.flatten() {
-            let name = file.file_name().to_string_lossy().to_string();
-            if name.ends_with(".snap") && !read.contains(&name) {
-                problems.push(format!("{}: snapshot {name} is not used by any test; delete it", ex.id));
-            }
+/// Where the reference's case lists the snapshots its suite read.
+fn snapshot_references(scratch: &Workspace, ex: &Exercise) -> PathBuf {
+    scratch.root.join(format!("snapshot-references-{}.txt", ex.id))
+}
+
+/// Snapshot files of `ex` that no test read when the reference's case ran.
+fn unused_snapshots(scratch: &Workspace, ex: &Exercise) -> Vec<String> {
+    let read = std::fs::read_to_string(snapshot_references(scratch, ex)).unwrap_or_default();
+    let Ok(dir) = std::fs::read_dir(ex.dir(&scratch.root).join("tests/snapshots")) else { return Vec::new() };
+    let mut unused = Vec::new();
+    for file in dir.flatten() {
+        let name = file.file_name().to_string_lossy().to_string();
+        if name.ends_with(".snap") && !read.contains(&name) {
+            anstream::println!("{} {}: snapshot {name} is not read by any test", ui::red("✗"), ex.id);
+            unused.push(format!("{}: snapshot {name} is not used by any test; delete it", ex.id));
         }
     }
-    let mark = if problems.is_empty() { ui::green("✓") } else { ui::red("✗") };
-    anstream::println!("{mark} {} reference crate: {}; snapshots current", ex.id, report.headline);
-    Ok(problems)
+    unused
 }
 
 #[cfg(test)]
