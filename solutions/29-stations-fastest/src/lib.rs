@@ -85,10 +85,17 @@ fn word(input: &[u8], at: usize) -> u64 {
 /// The high bit of every byte of `w` equal to `byte`, exact up to the first
 /// one (above it a borrow can set bits of its own): ask only for the lowest.
 #[inline(always)]
-fn bytes_equal(w: u128, byte: u8) -> u128 {
-    const ONES: u128 = u128::MAX / 255;
-    let x = w ^ (ONES * u128::from(byte));
+fn bytes_equal(w: u64, byte: u8) -> u64 {
+    const ONES: u64 = u64::MAX / 255;
+    let x = w ^ (ONES * u64::from(byte));
     x.wrapping_sub(ONES) & !x & (ONES << 7)
+}
+
+/// `0xFF` in every byte below the lowest byte marked by `bytes_equal`: the
+/// bits up to the mark (`marks ^ (marks - 1)`), less the marked byte.
+#[inline(always)]
+fn below(marks: u64) -> u64 {
+    (marks ^ marks.wrapping_sub(1)) >> 8
 }
 
 // ANCHOR_END: words
@@ -111,7 +118,8 @@ fn temperature(w: u64) -> Option<(i32, usize)> {
     if !(shape && low_halves_are_digits) {
         return None;
     }
-    let value = (w & 0x0F) as i32 * 100 + ((w >> 8) & 0x0F) as i32 * 10 + ((w >> 24) & 0x0F) as i32;
+    // One multiply adds 100·d0 + 10·d1 + d3 into bits 24 to 33 (every product lands apart).
+    let value = ((w & 0x0F_00_0F_0F).wrapping_mul(100 << 24 | 10 << 16 | 1) >> 24 & 0x3FF) as i32;
     let len = 5 + usize::from(negative) - usize::from(one_digit);
     Some((if negative { -value } else { value }, len))
 }
@@ -135,12 +143,11 @@ struct Station {
 /// The second word of every long name's key: a length byte of 255.
 const LONG: u64 = u64::MAX;
 
-/// The key of a name of at most 15 bytes, from its first 16 bytes read as
-/// one number: the name's bytes, the rest zero, its length in the top byte.
+/// The key of a name of at most 15 bytes: its bytes in two words, the rest
+/// zero, and its length in the top byte.
 #[inline(always)]
-fn short_key(words: u128, len: usize) -> [u64; 2] {
-    let name = words & ((1u128 << (8 * len)) - 1);
-    [name as u64, (name >> 64) as u64 | (len as u64) << 56]
+fn short_key(first: u64, second: u64, len: usize) -> [u64; 2] {
+    [first, second | (len as u64) << 56]
 }
 
 /// What picks a key's slot: a long key's first word is already a hash.
@@ -302,15 +309,19 @@ impl<'a> Table<'a> {
     fn fast_row(&mut self, input: &'a [u8], at: usize) -> Step {
         // One bounds check for the whole row: the reads below are within the window.
         let window: &[u8; READ_AHEAD] = input[at..at + READ_AHEAD].try_into().expect("READ_AHEAD bytes");
-        // The row's first 16 bytes as one 128-bit number: no branch on
-        // whether the name ends in the first word or the second.
-        let w = u128::from_le_bytes(window[..16].try_into().expect("16 bytes"));
-        let semi = bytes_equal(w, b';');
-        if semi == 0 {
+        // The row's first 16 bytes as two words, and the `;` in each.
+        let w0 = u64::from_le_bytes(window[..8].try_into().expect("8 bytes"));
+        let w1 = u64::from_le_bytes(window[8..16].try_into().expect("8 bytes"));
+        let (s0, s1) = (bytes_equal(w0, b';'), bytes_equal(w1, b';'));
+        if s0 | s1 == 0 {
             return Step::Long;
         }
-        let len = (semi.trailing_zeros() / 8) as usize;
-        let key = short_key(w, len);
+        // No branch on which word holds the `;` (it would be a coin toss):
+        // `second` is all ones when the first word has none, and masks the rest.
+        let (z0, z1) = (s0.trailing_zeros(), s1.trailing_zeros());
+        let second = u64::from(z0 >> 6).wrapping_neg();
+        let len = ((z0 + (z1 & second as u32)) / 8) as usize;
+        let key = short_key(w0 & (below(s0) | second), w1 & below(s1) & second, len);
         let t = u64::from_le_bytes(window[len + 1..len + 9].try_into().expect("8 bytes"));
         let Some((tenths, t_len)) = temperature(t) else { return Step::Careful };
         // A row without `;` took the next row's: its name holds a `\n`, and
@@ -344,7 +355,8 @@ impl<'a> Table<'a> {
         let added = if name.len() <= 15 {
             let mut bytes = [0u8; 16];
             bytes[..name.len()].copy_from_slice(name);
-            self.add_short(short_key(u128::from_le_bytes(bytes), name.len()), input, at, name.len(), tenths)
+            let [first, second] = [&bytes[..8], &bytes[8..]].map(|w| u64::from_le_bytes(w.try_into().expect("8 bytes")));
+            self.add_short(short_key(first, second, name.len()), input, at, name.len(), tenths)
         } else {
             self.add_long(name, tenths)
         };
@@ -382,7 +394,7 @@ impl<'a> Table<'a> {
             for c in &mut cursors {
                 c.at = match self.fast_row(input, c.at) {
                     Step::Next(next) => next,
-                    step => self.other_row(input, c, step, &mut first_error),
+                    step => self.other_row(input, c.at, c.end, step, &mut first_error),
                 };
             }
         }
@@ -392,7 +404,7 @@ impl<'a> Table<'a> {
                 let step = if c.at < safe { self.fast_row(input, c.at) } else { Step::Careful };
                 c.at = match step {
                     Step::Next(next) => next,
-                    step => self.other_row(input, c, step, &mut first_error),
+                    step => self.other_row(input, c.at, c.end, step, &mut first_error),
                 };
             }
         }
@@ -403,17 +415,17 @@ impl<'a> Table<'a> {
     /// After a malformed row the cursor jumps to its part's end: the part's
     /// first error is found, and nothing after it matters.
     #[inline(never)]
-    fn other_row(&mut self, input: &'a [u8], c: &Cursor, step: Step, first_error: &mut Option<RowError>) -> usize {
+    fn other_row(&mut self, input: &'a [u8], at: usize, end: usize, step: Step, first_error: &mut Option<RowError>) -> usize {
         if let Step::Long = step
-            && let Some(next) = self.long_row(input, c.at)
+            && let Some(next) = self.long_row(input, at)
         {
             return next;
         }
-        match self.careful_row(input, c.at) {
+        match self.careful_row(input, at) {
             Ok(next) => next,
             Err(e) => {
                 *first_error = earliest(*first_error, e);
-                c.end
+                end
             }
         }
     }
