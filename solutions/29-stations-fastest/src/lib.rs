@@ -277,16 +277,12 @@ impl Station {
     }
 }
 
-/// FxHash-style over 8-byte words, for the few names longer than 15 bytes.
+/// FxHash-style over 8-byte words, for the few names of 16 bytes or more:
+/// the last word is the name's last 8 bytes (it may overlap the one before).
 fn hash_long(name: &[u8]) -> u64 {
-    let mut h = name.len() as u64;
-    let mut words = name.chunks_exact(8);
-    for w in &mut words {
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(w.try_into().expect("8 bytes"))).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-    let mut last = [0u8; 8];
-    last[..words.remainder().len()].copy_from_slice(words.remainder());
-    (h.rotate_left(5) ^ u64::from_le_bytes(last)).wrapping_mul(0x517c_c1b7_2722_0a95)
+    let mix = |h: u64, w: &[u8]| (h.rotate_left(5) ^ u64::from_le_bytes(w.try_into().expect("8 bytes"))).wrapping_mul(0x517c_c1b7_2722_0a95);
+    let h = name.chunks_exact(8).fold(name.len() as u64, mix);
+    mix(h, &name[name.len() - 8..])
 }
 // ANCHOR_END: table
 
@@ -310,8 +306,8 @@ impl<'a> Table<'a> {
         // One bounds check for the whole row: the reads below are within the window.
         let window: &[u8; READ_AHEAD] = input[at..at + READ_AHEAD].try_into().expect("READ_AHEAD bytes");
         // The row's first 16 bytes as two words, and the `;` in each.
-        let w0 = u64::from_le_bytes(window[..8].try_into().expect("8 bytes"));
-        let w1 = u64::from_le_bytes(window[8..16].try_into().expect("8 bytes"));
+        let w0 = word(window, 0);
+        let w1 = word(window, 8);
         let (s0, s1) = (bytes_equal(w0, b';'), bytes_equal(w1, b';'));
         if s0 | s1 == 0 {
             return Step::Long;
@@ -322,7 +318,7 @@ impl<'a> Table<'a> {
         let second = u64::from(z0 >> 6).wrapping_neg();
         let len = ((z0 + (z1 & second as u32)) / 8) as usize;
         let key = short_key(w0 & (below(s0) | second), w1 & below(s1) & second, len);
-        let t = u64::from_le_bytes(window[len + 1..len + 9].try_into().expect("8 bytes"));
+        let t = word(window, len + 1);
         let Some((tenths, t_len)) = temperature(t) else { return Step::Careful };
         // A row without `;` took the next row's: its name holds a `\n`, and
         // so does an empty name's key never match — `insert` refuses both.
@@ -332,17 +328,20 @@ impl<'a> Table<'a> {
         Step::Next(at + len + 1 + t_len)
     }
 
-    /// A row whose name is 16 bytes or longer: find its end with `memchr`,
-    /// its `;` 4 to 6 bytes before the end, and hash the whole name.
-    /// `None` for anything unusual: the careful path decides.
+    /// A row whose name is 16 bytes or longer: its `;` from the window's next
+    /// words (a name of at most 100 bytes has it in word 12 at the latest),
+    /// then the whole name hashed. `None` for anything unusual: the careful
+    /// path decides.
     #[inline]
     fn long_row(&mut self, input: &'a [u8], at: usize) -> Option<usize> {
-        let end = at + memchr::memchr(b'\n', &input[at..])?;
-        // Never before `at`: a short row's window would reach into the row before it.
-        let semi = (end.saturating_sub(6).max(at)..end.saturating_sub(3)).rev().find(|&i| input[i] == b';')?;
-        let (tenths, t_len) = temperature(word(input, semi + 1))?;
-        let name = &input[at..semi];
-        (semi + 1 + t_len == end + 1 && name.len() > 15 && self.add_long(name, tenths)).then_some(end + 1)
+        let window: &[u8; READ_AHEAD] = input[at..at + READ_AHEAD].try_into().expect("READ_AHEAD bytes");
+        let len = (2..13).find_map(|k| {
+            let marks = bytes_equal(word(window, 8 * k), b';');
+            (marks != 0).then(|| 8 * k + marks.trailing_zeros() as usize / 8)
+        })?;
+        let (tenths, t_len) = temperature(word(window, len + 1))?;
+        // A `;` found past a `\n` (a row without one) makes a name that `insert` refuses.
+        (len <= MAX_NAME && self.add_long(&input[at..at + len], tenths)).then_some(at + len + 1 + t_len)
     }
 
     /// The row at `at` the careful way, for any shape and the input's last
@@ -355,8 +354,7 @@ impl<'a> Table<'a> {
         let added = if name.len() <= 15 {
             let mut bytes = [0u8; 16];
             bytes[..name.len()].copy_from_slice(name);
-            let [first, second] = [&bytes[..8], &bytes[8..]].map(|w| u64::from_le_bytes(w.try_into().expect("8 bytes")));
-            self.add_short(short_key(first, second, name.len()), input, at, name.len(), tenths)
+            self.add_short(short_key(word(&bytes, 0), word(&bytes, 8), name.len()), input, at, name.len(), tenths)
         } else {
             self.add_long(name, tenths)
         };
