@@ -15,7 +15,7 @@ use stations_straightforward::{Stats, format_unsorted, parse_row};
 const PIECE: usize = 2 << 20;
 /// Rows read side by side in one thread: independent cursors let the CPU
 /// overlap one row's cache misses and branches with another's work.
-const CURSORS: usize = 4;
+const CURSORS: usize = 2;
 /// The fast path reads whole words from a row's start: at most the longest
 /// row (100 + 1 + 5 + 1 = 107 bytes) rounded up to words, and one more.
 const READ_AHEAD: usize = 128;
