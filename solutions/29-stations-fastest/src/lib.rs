@@ -15,7 +15,7 @@ use stations_straightforward::{Stats, format_unsorted, parse_row};
 const PIECE: usize = 2 << 20;
 /// Rows read side by side in one thread: independent cursors let the CPU
 /// overlap one row's cache misses and branches with another's work.
-const CURSORS: usize = 4;
+const CURSORS: usize = 2;
 /// The fast path reads whole words from a row's start: at most the longest
 /// row (100 + 1 + 5 + 1 = 107 bytes) rounded up to words, and one more.
 const READ_AHEAD: usize = 128;
@@ -85,10 +85,17 @@ fn word(input: &[u8], at: usize) -> u64 {
 /// The high bit of every byte of `w` equal to `byte`, exact up to the first
 /// one (above it a borrow can set bits of its own): ask only for the lowest.
 #[inline(always)]
-fn bytes_equal(w: u128, byte: u8) -> u128 {
-    const ONES: u128 = u128::MAX / 255;
-    let x = w ^ (ONES * u128::from(byte));
+fn bytes_equal(w: u64, byte: u8) -> u64 {
+    const ONES: u64 = u64::MAX / 255;
+    let x = w ^ (ONES * u64::from(byte));
     x.wrapping_sub(ONES) & !x & (ONES << 7)
+}
+
+/// `0xFF` in every byte below the lowest byte marked by `bytes_equal`: the
+/// bits up to the mark (`marks ^ (marks - 1)`), less the marked byte.
+#[inline(always)]
+fn below(marks: u64) -> u64 {
+    (marks ^ marks.wrapping_sub(1)) >> 8
 }
 
 // ANCHOR_END: words
@@ -111,7 +118,8 @@ fn temperature(w: u64) -> Option<(i32, usize)> {
     if !(shape && low_halves_are_digits) {
         return None;
     }
-    let value = (w & 0x0F) as i32 * 100 + ((w >> 8) & 0x0F) as i32 * 10 + ((w >> 24) & 0x0F) as i32;
+    // One multiply adds 100·d0 + 10·d1 + d3 into bits 24 to 33 (every product lands apart).
+    let value = ((w & 0x0F_00_0F_0F).wrapping_mul(100 << 24 | 10 << 16 | 1) >> 24 & 0x3FF) as i32;
     let len = 5 + usize::from(negative) - usize::from(one_digit);
     Some((if negative { -value } else { value }, len))
 }
@@ -135,12 +143,11 @@ struct Station {
 /// The second word of every long name's key: a length byte of 255.
 const LONG: u64 = u64::MAX;
 
-/// The key of a name of at most 15 bytes, from its first 16 bytes read as
-/// one number: the name's bytes, the rest zero, its length in the top byte.
+/// The key of a name of at most 15 bytes: its bytes in two words, the rest
+/// zero, and its length in the top byte.
 #[inline(always)]
-fn short_key(words: u128, len: usize) -> [u64; 2] {
-    let name = words & ((1u128 << (8 * len)) - 1);
-    [name as u64, (name >> 64) as u64 | (len as u64) << 56]
+fn short_key(first: u64, second: u64, len: usize) -> [u64; 2] {
+    [first, second | (len as u64) << 56]
 }
 
 /// What picks a key's slot: a long key's first word is already a hash.
@@ -149,21 +156,25 @@ fn key_hash([k0, k1]: [u64; 2]) -> u64 {
     if k1 == LONG { k0 } else { k0 ^ k1.rotate_left(29) }
 }
 
-/// Open addressing with linear probing over a small array of numbers,
-/// each 0 (empty) or 1 + the index of a station in a dense array. The
-/// public data's 413 stations take 13 KiB side by side, and the 2 048
-/// slots 8 KiB: both stay in the first level of cache, where a table of
-/// 2 048 stations' slots (64 KiB) would not. The slots double at half full.
+/// Open addressing with linear probing, the stations in the slots: one
+/// load finds a station's key next to its numbers. An empty slot is one
+/// with a count of 0 (whatever its key: an empty name's is zeros too). The
+/// public data's 413 stations in 2 048 slots of 32 bytes touch at most 413
+/// cache lines (26 KiB): they stay in the first level of cache. The slots
+/// double at half full.
 struct Table<'a> {
-    slots: Vec<u32>,
-    stations: Vec<Station>,
-    /// Each station's name, for long keys and for the result.
+    slots: Vec<Station>,
+    /// Each slot's station's name (empty for an empty slot), for long keys and for the result.
     names: Vec<&'a [u8]>,
+    /// Stations in the table.
+    len: usize,
     /// 64 minus log2 of the slot count: a hash's top bits pick the slot.
     shift: u32,
     /// Input bytes summarized into this table: a station counts in 32 bits.
     bytes: usize,
 }
+
+const EMPTY: Station = Station { key: [0, 0], sum: 0, count: 0, min: 0, max: 0 };
 
 /// Rows are at least 6 bytes (`a;0.0\n`): a table that has read fewer than
 /// 6 · 2^32 bytes has no count over 2^32. A thread starts a new table well before.
@@ -171,7 +182,7 @@ const TABLE_BYTES: usize = 16 << 30;
 
 impl<'a> Table<'a> {
     fn new() -> Table<'a> {
-        Table { slots: vec![0; 2048], stations: Vec::new(), names: Vec::new(), shift: 64 - 11, bytes: 0 }
+        Table { slots: vec![EMPTY; 2048], names: vec![&[]; 2048], len: 0, shift: 64 - 11, bytes: 0 }
     }
 
     fn has_room_for(&self, bytes: usize) -> bool {
@@ -191,14 +202,14 @@ impl<'a> Table<'a> {
         let mask = self.slots.len() - 1;
         let mut i = self.home(key_hash(key));
         loop {
-            match self.slots[i] {
-                0 => return self.insert(i, key, &input[at..at + len], tenths),
-                s if self.stations[s as usize - 1].key == key => {
-                    self.stations[s as usize - 1].add(tenths);
-                    return true;
-                }
-                _ => i = (i + 1) & mask,
+            if self.slots[i].count == 0 {
+                return self.insert(i, key, &input[at..at + len], tenths);
             }
+            if self.slots[i].key == key {
+                self.slots[i].add(tenths);
+                return true;
+            }
+            i = (i + 1) & mask;
         }
     }
 
@@ -208,14 +219,14 @@ impl<'a> Table<'a> {
         let mask = self.slots.len() - 1;
         let mut i = self.home(key_hash(key));
         loop {
-            match self.slots[i] {
-                0 => return self.insert(i, key, name, tenths),
-                s if self.stations[s as usize - 1].key == key && self.names[s as usize - 1] == name => {
-                    self.stations[s as usize - 1].add(tenths);
-                    return true;
-                }
-                _ => i = (i + 1) & mask,
+            if self.slots[i].key == key && self.names[i] == name {
+                self.slots[i].add(tenths);
+                return true;
             }
+            if self.slots[i].count == 0 {
+                return self.insert(i, key, name, tenths);
+            }
+            i = (i + 1) & mask;
         }
     }
 
@@ -228,10 +239,10 @@ impl<'a> Table<'a> {
             return false;
         }
         let t = tenths as i16;
-        self.stations.push(Station { key, sum: i64::from(tenths), count: 1, min: t, max: t });
-        self.names.push(name);
-        self.slots[i] = self.stations.len() as u32;
-        if self.stations.len() * 2 > self.slots.len() {
+        self.slots[i] = Station { key, sum: i64::from(tenths), count: 1, min: t, max: t };
+        self.names[i] = name;
+        self.len += 1;
+        if self.len * 2 > self.slots.len() {
             self.grow();
         }
         true
@@ -239,22 +250,26 @@ impl<'a> Table<'a> {
 
     /// Twice the slots, every station moved to its new home.
     fn grow(&mut self) {
-        self.slots = vec![0; self.slots.len() * 2];
+        let twice = self.slots.len() * 2;
+        let slots = std::mem::replace(&mut self.slots, vec![EMPTY; twice]);
+        let names = std::mem::replace(&mut self.names, vec![&[]; twice]);
         self.shift -= 1;
         let mask = self.slots.len() - 1;
-        for (n, station) in self.stations.iter().enumerate() {
+        for (station, name) in slots.into_iter().zip(names).filter(|(s, _)| s.count != 0) {
             let mut i = self.home(key_hash(station.key));
-            while self.slots[i] != 0 {
+            while self.slots[i].count != 0 {
                 i = (i + 1) & mask;
             }
-            self.slots[i] = n as u32 + 1;
+            self.slots[i] = station;
+            self.names[i] = name;
         }
     }
 
     fn into_entries(self) -> impl Iterator<Item = (&'a [u8], Stats)> {
         self.names
             .into_iter()
-            .zip(self.stations)
+            .zip(self.slots)
+            .filter(|(_, s)| s.count != 0)
             .map(|(name, s)| (name, Stats { min: s.min.into(), max: s.max.into(), sum: s.sum, count: s.count.into() }))
     }
 }
@@ -270,16 +285,14 @@ impl Station {
     }
 }
 
-/// FxHash-style over 8-byte words, for the few names longer than 15 bytes.
+/// FxHash-style over 8-byte words, for the few names of 16 bytes or more:
+/// the last word is the name's last 8 bytes (it may overlap the one before).
 fn hash_long(name: &[u8]) -> u64 {
-    let mut h = name.len() as u64;
-    let mut words = name.chunks_exact(8);
-    for w in &mut words {
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(w.try_into().expect("8 bytes"))).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-    let mut last = [0u8; 8];
-    last[..words.remainder().len()].copy_from_slice(words.remainder());
-    (h.rotate_left(5) ^ u64::from_le_bytes(last)).wrapping_mul(0x517c_c1b7_2722_0a95)
+    let mix = |h: u64, w: &[u8]| {
+        (h.rotate_left(5) ^ u64::from_le_bytes(w.try_into().expect("8 bytes"))).wrapping_mul(0x517c_c1b7_2722_0a95)
+    };
+    let h = name.chunks_exact(8).fold(name.len() as u64, mix);
+    mix(h, &name[name.len() - 8..])
 }
 // ANCHOR_END: table
 
@@ -302,16 +315,20 @@ impl<'a> Table<'a> {
     fn fast_row(&mut self, input: &'a [u8], at: usize) -> Step {
         // One bounds check for the whole row: the reads below are within the window.
         let window: &[u8; READ_AHEAD] = input[at..at + READ_AHEAD].try_into().expect("READ_AHEAD bytes");
-        // The row's first 16 bytes as one 128-bit number: no branch on
-        // whether the name ends in the first word or the second.
-        let w = u128::from_le_bytes(window[..16].try_into().expect("16 bytes"));
-        let semi = bytes_equal(w, b';');
-        if semi == 0 {
+        // The row's first 16 bytes as two words, and the `;` in each.
+        let w0 = word(window, 0);
+        let w1 = word(window, 8);
+        let (s0, s1) = (bytes_equal(w0, b';'), bytes_equal(w1, b';'));
+        if s0 | s1 == 0 {
             return Step::Long;
         }
-        let len = (semi.trailing_zeros() / 8) as usize;
-        let key = short_key(w, len);
-        let t = u64::from_le_bytes(window[len + 1..len + 9].try_into().expect("8 bytes"));
+        // No branch on which word holds the `;` (it would be a coin toss):
+        // `second` is all ones when the first word has none, and masks the rest.
+        let (z0, z1) = (s0.trailing_zeros(), s1.trailing_zeros());
+        let second = u64::from(z0 >> 6).wrapping_neg();
+        let len = ((z0 + (z1 & second as u32)) / 8) as usize;
+        let key = short_key(w0 & (below(s0) | second), w1 & below(s1) & second, len);
+        let t = word(window, len + 1);
         let Some((tenths, t_len)) = temperature(t) else { return Step::Careful };
         // A row without `;` took the next row's: its name holds a `\n`, and
         // so does an empty name's key never match — `insert` refuses both.
@@ -321,17 +338,20 @@ impl<'a> Table<'a> {
         Step::Next(at + len + 1 + t_len)
     }
 
-    /// A row whose name is 16 bytes or longer: find its end with `memchr`,
-    /// its `;` 4 to 6 bytes before the end, and hash the whole name.
-    /// `None` for anything unusual: the careful path decides.
+    /// A row whose name is 16 bytes or longer: its `;` from the window's next
+    /// words (a name of at most 100 bytes has it in word 12 at the latest),
+    /// then the whole name hashed. `None` for anything unusual: the careful
+    /// path decides.
     #[inline]
     fn long_row(&mut self, input: &'a [u8], at: usize) -> Option<usize> {
-        let end = at + memchr::memchr(b'\n', &input[at..])?;
-        // Never before `at`: a short row's window would reach into the row before it.
-        let semi = (end.saturating_sub(6).max(at)..end.saturating_sub(3)).rev().find(|&i| input[i] == b';')?;
-        let (tenths, t_len) = temperature(word(input, semi + 1))?;
-        let name = &input[at..semi];
-        (semi + 1 + t_len == end + 1 && name.len() > 15 && self.add_long(name, tenths)).then_some(end + 1)
+        let window: &[u8; READ_AHEAD] = input[at..at + READ_AHEAD].try_into().expect("READ_AHEAD bytes");
+        let len = (2..13).find_map(|k| {
+            let marks = bytes_equal(word(window, 8 * k), b';');
+            (marks != 0).then(|| 8 * k + marks.trailing_zeros() as usize / 8)
+        })?;
+        let (tenths, t_len) = temperature(word(window, len + 1))?;
+        // A `;` found past a `\n` (a row without one) makes a name that `insert` refuses.
+        (len <= MAX_NAME && self.add_long(&input[at..at + len], tenths)).then_some(at + len + 1 + t_len)
     }
 
     /// The row at `at` the careful way, for any shape and the input's last
@@ -344,7 +364,7 @@ impl<'a> Table<'a> {
         let added = if name.len() <= 15 {
             let mut bytes = [0u8; 16];
             bytes[..name.len()].copy_from_slice(name);
-            self.add_short(short_key(u128::from_le_bytes(bytes), name.len()), input, at, name.len(), tenths)
+            self.add_short(short_key(word(&bytes, 0), word(&bytes, 8), name.len()), input, at, name.len(), tenths)
         } else {
             self.add_long(name, tenths)
         };
@@ -382,7 +402,7 @@ impl<'a> Table<'a> {
             for c in &mut cursors {
                 c.at = match self.fast_row(input, c.at) {
                     Step::Next(next) => next,
-                    step => self.other_row(input, c, step, &mut first_error),
+                    step => self.other_row(input, c.at, c.end, step, &mut first_error),
                 };
             }
         }
@@ -392,7 +412,7 @@ impl<'a> Table<'a> {
                 let step = if c.at < safe { self.fast_row(input, c.at) } else { Step::Careful };
                 c.at = match step {
                     Step::Next(next) => next,
-                    step => self.other_row(input, c, step, &mut first_error),
+                    step => self.other_row(input, c.at, c.end, step, &mut first_error),
                 };
             }
         }
@@ -403,17 +423,24 @@ impl<'a> Table<'a> {
     /// After a malformed row the cursor jumps to its part's end: the part's
     /// first error is found, and nothing after it matters.
     #[inline(never)]
-    fn other_row(&mut self, input: &'a [u8], c: &Cursor, step: Step, first_error: &mut Option<RowError>) -> usize {
+    fn other_row(
+        &mut self,
+        input: &'a [u8],
+        at: usize,
+        end: usize,
+        step: Step,
+        first_error: &mut Option<RowError>,
+    ) -> usize {
         if let Step::Long = step
-            && let Some(next) = self.long_row(input, c.at)
+            && let Some(next) = self.long_row(input, at)
         {
             return next;
         }
-        match self.careful_row(input, c.at) {
+        match self.careful_row(input, at) {
             Ok(next) => next,
             Err(e) => {
                 *first_error = earliest(*first_error, e);
-                c.end
+                end
             }
         }
     }
