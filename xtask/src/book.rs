@@ -42,8 +42,9 @@ pub fn run(ws: &Workspace, after: After, page: Option<&str>) -> Result<ExitCode>
                 anstream::println!("  opened in your browser · `cargo xtask book --serve` rebuilds it on every save");
             }
             None => anstream::println!(
-                "  no browser found here: open file://{} · `cargo xtask book --serve` serves it on http://localhost:3000",
-                index.display()
+                "  no browser found here: open file://{} · `cargo xtask book --serve` serves it on http://localhost:3000/{}",
+                index.display(),
+                page.unwrap_or("")
             ),
         },
         After::Serve => serve::run(ws, &out, page.unwrap_or(""))?,
