@@ -363,7 +363,7 @@ fn cases(ws: &Workspace, ex: &Exercise) -> Result<Vec<Case>> {
         change: Change::AddFile(build_rs),
         expect: Expect::reject(Cause::EditedFiles),
     });
-    if ex.perf.is_some() {
+    if ex.gated() {
         for file in ["exercises.toml", "Cargo.toml", "benches/src/gate.rs", integrity::FILE] {
             cases.push(Case {
                 label: format!("edited {file}"),
@@ -474,7 +474,13 @@ fn run_case<'a>(scratch: &Workspace, ex: &'a Exercise, case: Case) -> Result<Cas
             ));
             std::fs::create_dir_all(kept.parent().expect("a file has a folder"))?;
             std::fs::copy(&exe, &kept).with_context(|| format!("keeping {} for its gate", exe.display()))?;
-            CaseRun::Deferred(Box::new(Deferred { ex, case, tests, exe: kept, before: started.elapsed().as_secs_f64() }))
+            CaseRun::Deferred(Box::new(Deferred {
+                ex,
+                case,
+                tests,
+                exe: kept,
+                before: started.elapsed().as_secs_f64(),
+            }))
         }
     })
 }
