@@ -79,6 +79,24 @@ pub fn threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
+/// The variables in which `cargo xtask bench` names the worker programs it
+/// built for an exercise whose API starts programs (`perf.worker`: 07, 09).
+pub const LEARNER_WORKER_ENV: &str = "WORKBENCH_LEARNER_WORKER";
+pub const REFERENCE_WORKER_ENV: &str = "WORKBENCH_REFERENCE_WORKER";
+
+/// The worker program named by `var`; without it (plain `cargo bench`), the
+/// program `bin` where cargo puts binaries: the folder above this bench's `deps/`.
+pub fn worker_program(var: &str, bin: &str) -> std::path::PathBuf {
+    if let Some(path) = std::env::var_os(var) {
+        return path.into();
+    }
+    let beside = std::env::current_exe().ok().and_then(|exe| Some(exe.parent()?.parent()?.join(bin)));
+    match beside {
+        Some(path) if path.is_file() => path,
+        _ => panic!("no worker program: set {var}, or build it first (`cargo build --release --bin {bin}`)"),
+    }
+}
+
 /// Reads an exercise's input from a `cargo xtask gen` file.
 fn load_file<I, O>(exercise: &Exercise<I, O>, path: &std::path::Path) -> Result<I, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;

@@ -134,12 +134,12 @@ fn select<'a>(ws: &'a Workspace, options: &Options) -> Result<Vec<&'a Exercise>>
         bail!("give exercise ids or --all, not both");
     }
     if options.ids.is_empty() {
-        return Ok(ws.manifest.exercises.iter().filter(|ex| ex.perf.is_some()).collect());
+        return Ok(ws.manifest.exercises.iter().filter(|ex| ex.benched()).collect());
     }
     let mut chosen = Vec::new();
     for id in &options.ids {
         let ex = ws.manifest.find(id)?;
-        if ex.perf.is_none() {
+        if !ex.benched() {
             bail!("{} has no timing workload ([exercise.perf] in exercises.toml), so there is nothing to bench", ex.id);
         }
         chosen.push(ex);
@@ -213,8 +213,10 @@ fn bench_exercise(
         }
     };
 
+    let workers = worker_programs(ws, ex)?;
+
     ui::status(&format!("{step}: paired rounds (yours, reference, sequential)"));
-    let run = match paired_rounds(ws, &exe, &input, effort)? {
+    let run = match paired_rounds(ws, &exe, &input, effort, &workers)? {
         Ok(run) => run,
         Err(stuck) => return Ok(not_timed(ex, input, LearnerStatus::Wrong, stuck)),
     };
@@ -244,7 +246,7 @@ fn bench_exercise(
     };
 
     ui::status(&format!("{step}: criterion detail"));
-    let criterion_report = criterion(ws, &exe, &input, solved, ex, effort).unwrap_or_else(|e| {
+    let criterion_report = criterion(ws, &exe, &input, solved, ex, effort, &workers).unwrap_or_else(|e| {
         ui::clear_status();
         anstream::eprintln!("{} {}: no criterion detail: {e:#}", ui::yellow("!"), ex.id);
         None
@@ -287,8 +289,39 @@ fn not_timed(ex: &Exercise, input: InputFile, status: LearnerStatus, message: St
     }
 }
 
+/// For an exercise whose API starts a worker program (`perf.worker`): the
+/// learner's and the reference's programs, built now — cargo builds a
+/// package's `[[bin]]` only when asked, never for the bench that depends on
+/// its library — and handed to the bench binary as the variables it reads
+/// (`benches::worker_program`). The exact files cargo reports, so a stale copy
+/// is never run. Two invocations: an exercise and its solution are never top-level
+/// packages of one build.
+fn worker_programs(ws: &Workspace, ex: &Exercise) -> Result<Vec<(&'static str, PathBuf)>> {
+    let Some(worker) = ex.perf.as_ref().and_then(|p| p.worker.as_ref()) else { return Ok(Vec::new()) };
+    let reference = format!("{worker}-solution");
+    let mut programs = Vec::new();
+    for (var, package, bin) in [
+        (benches::LEARNER_WORKER_ENV, ex.package(), worker.as_str()),
+        (benches::REFERENCE_WORKER_ENV, ex.solution_package(), reference.as_str()),
+    ] {
+        let json = match runner::cargo_build(ws, &["build", "--release", "--package", &package, "--bin", bin])? {
+            Build::Built(json) => json,
+            Build::Failed(stderr) => bail!("the worker program {bin} does not build:\n{stderr}"),
+        };
+        let exe = runner::artifacts(&json, "bin").into_iter().next().context("cargo built no worker program")?;
+        programs.push((var, exe));
+    }
+    Ok(programs)
+}
+
 /// The bench binary's report; `Ok(Err(message))` when the learner's code hung.
-fn paired_rounds(ws: &Workspace, exe: &Path, input: &InputFile, effort: &Effort) -> Result<Result<BenchRun, String>> {
+fn paired_rounds(
+    ws: &Workspace,
+    exe: &Path,
+    input: &InputFile,
+    effort: &Effort,
+    workers: &[(&str, PathBuf)],
+) -> Result<Result<BenchRun, String>> {
     let limit = Duration::from_secs_f64(effort.budget_secs + 600.0);
     let config = BenchConfig {
         min_rounds: effort.min_rounds,
@@ -296,7 +329,7 @@ fn paired_rounds(ws: &Workspace, exe: &Path, input: &InputFile, effort: &Effort)
         ..BenchConfig::default()
     };
     let request = harness::Request::BenchRun { input: input.path.clone(), config };
-    match runner::run_harness(ws, exe, &request, limit)? {
+    match runner::run_harness(ws, exe, &request, limit, workers)? {
         Harness::Stopped(stop, _) => Ok(Err(format!(
             "stopped after {} s — likely a deadlock ({}); `cargo xtask check` finds it faster",
             stop.after_secs, stop.threads
@@ -362,6 +395,7 @@ fn criterion(
     solved: bool,
     ex: &Exercise,
     effort: &Effort,
+    workers: &[(&str, PathBuf)],
 ) -> Result<Option<String>> {
     let home = ws.target_dir().join("criterion");
     let mut cmd = Cmd::new(exe)
@@ -370,6 +404,7 @@ fn criterion(
         .args(effort.criterion)
         .env("WORKBENCH_INPUT", &input.path)
         .env("CRITERION_HOME", &home)
+        .envs(workers)
         .dir(&ws.root);
     if !solved {
         cmd = cmd.env("WORKBENCH_SKIP_LEARNER", "1");

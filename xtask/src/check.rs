@@ -100,7 +100,7 @@ pub fn check_before_gate(
         return Ok(BeforeGate::Decided(verdict));
     }
     let tests = run_tests(ws, ex, &ex.package(), &ex.dir(&ws.root), snapshot_references)?;
-    if tests.outcome != Outcome::Pass || ex.perf.is_none() {
+    if tests.outcome != Outcome::Pass || !ex.gated() {
         return Ok(BeforeGate::Decided(tests));
     }
     Ok(match runner::build_gate(ws, ex)? {

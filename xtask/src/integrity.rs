@@ -161,7 +161,7 @@ pub fn protected_files(root: &Path, ex: &Exercise) -> Result<Vec<String>> {
         files.push(relative(root, &manifest));
     }
     files_under(root, &ex.solution_dir(root).join("src"), &[], &mut files)?;
-    if ex.perf.is_some() {
+    if ex.benched() {
         files.push(relative(root, &ex.bench_file(root)));
     }
     if ex.loom {

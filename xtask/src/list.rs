@@ -35,7 +35,7 @@ pub fn run(ws: &Workspace) -> Result<ExitCode> {
                 chapter: ex.chapter,
                 id: &ex.id,
                 title: &ex.title,
-                timed: ex.perf.is_some(),
+                timed: ex.gated(),
                 // A ratio measured on other files says nothing about these.
                 ratio: if state == State::Untried { None } else { progress.last_ratio(ex) },
             }

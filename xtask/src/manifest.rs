@@ -45,7 +45,8 @@ pub struct Exercise {
 pub struct Perf {
     /// A `datagen` kind: `u32`, `text`, `stations`, `logs`.
     pub datagen: String,
-    /// Input size for the `check` gate, in the kind's units.
+    /// Input size for the `check` gate, in the kind's units; only a gated exercise needs one.
+    #[serde(default)]
     pub check_size: u64,
     /// Input size for `bench`.
     pub bench_size: u64,
@@ -57,6 +58,14 @@ pub struct Perf {
     /// Script name under `baselines/python/`, without `.py`.
     #[serde(default)]
     pub python: Option<String>,
+    /// Whether `check` times the learner's code after the tests. `false`: only
+    /// `bench` measures it, and the tests alone decide the verdict.
+    #[serde(default = "yes")]
+    pub gate: bool,
+    /// The exercise's worker program (its `[[bin]]`; the reference's is
+    /// `<worker>-solution`), which `bench` builds and hands to the bench binary.
+    #[serde(default)]
+    pub worker: Option<String>,
 }
 
 fn default_max_ratio() -> f64 {
@@ -94,6 +103,14 @@ impl Exercise {
     pub fn book_page(&self, root: &Path) -> PathBuf {
         root.join("book/src").join(&self.book)
     }
+    /// Measured by `bench` (it has `[exercise.perf]`), with or without a gate.
+    pub fn benched(&self) -> bool {
+        self.perf.is_some()
+    }
+    /// `check` runs a timing gate after the tests: the one place that decides it.
+    pub fn gated(&self) -> bool {
+        self.perf.as_ref().is_some_and(|p| p.gate)
+    }
     pub fn test_timeout_secs(&self) -> u64 {
         self.timeout_secs.unwrap_or(DEFAULT_TEST_TIMEOUT_SECS)
     }
@@ -122,6 +139,9 @@ impl Manifest {
             }
             if ex.hints.is_empty() {
                 bail!("{FILE}: exercise `{}` has no hints", ex.id);
+            }
+            if ex.gated() && ex.perf.as_ref().is_some_and(|p| p.check_size == 0) {
+                bail!("{FILE}: exercise `{}` has a timing gate but no perf.check_size", ex.id);
             }
         }
         Ok(())

@@ -168,6 +168,13 @@ impl Cmd {
         self
     }
 
+    pub fn envs<V: AsRef<OsStr>>(mut self, vars: &[(&str, V)]) -> Self {
+        for (key, value) in vars {
+            self.command.env(key, value);
+        }
+        self
+    }
+
     pub fn dir(mut self, dir: &Path) -> Self {
         self.command.current_dir(dir);
         self

@@ -15,7 +15,9 @@ use crate::results::PythonResult;
 /// Modes `bench` runs, in this order: what a Python user writes first, then
 /// the NumPy, Polars and DuckDB flavours where the script has them and the
 /// module imports (each missing one is a column skipped, with the reason).
-pub const BENCH_MODES: [&str; 4] = ["pool", "numpy", "polars", "duckdb"];
+/// `pipe`, `process-pipeline` and `processes` are the designs of the
+/// inter-process exercises (07, 08, 09), which a `Pool` does not show.
+pub const BENCH_MODES: [&str; 7] = ["pool", "pipe", "process-pipeline", "processes", "numpy", "polars", "duckdb"];
 const RUN_LIMIT: Duration = Duration::from_secs(900);
 
 /// The project's own Python environment, made by `cargo xtask prefetch`.

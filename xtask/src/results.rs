@@ -16,7 +16,7 @@ use crate::manifest::Workspace;
 
 /// The exercise ids a results file may name: the timed ones, in course order.
 pub fn known_exercises(ws: &Workspace) -> Vec<String> {
-    ws.manifest.exercises.iter().filter(|e| e.perf.is_some()).map(|e| e.id.clone()).collect()
+    ws.manifest.exercises.iter().filter(|e| e.benched()).map(|e| e.id.clone()).collect()
 }
 
 /// Reads a results file and holds it to every rule of `validate`, naming the

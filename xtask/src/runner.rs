@@ -227,8 +227,15 @@ pub enum Harness {
 /// environment variable and the report comes back in a file of its own, so
 /// whatever the learner's code prints on stdout or stderr changes nothing.
 /// The binary leads its own process group (`Cmd::capture`), which the busy
-/// probe counts as ours.
-pub fn run_harness(ws: &Workspace, exe: &Path, request: &harness::Request, limit: Duration) -> Result<Harness> {
+/// probe counts as ours. `env`: more variables for the binary (the worker
+/// programs `bench` built, [`benches::WORKER_ENV`]).
+pub fn run_harness(
+    ws: &Workspace,
+    exe: &Path,
+    request: &harness::Request,
+    limit: Duration,
+    env: &[(&str, PathBuf)],
+) -> Result<Harness> {
     static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let report = ws.target_dir().join("xtask/harness").join(format!("{}-{n}.json", std::process::id()));
@@ -237,6 +244,7 @@ pub fn run_harness(ws: &Workspace, exe: &Path, request: &harness::Request, limit
     let out = Cmd::new(exe)
         .env(harness::REQUEST_ENV, request.to_env_value())
         .env(harness::REPORT_ENV, &report)
+        .envs(env)
         .dir(&ws.root)
         .capture(limit)?;
     if out.timed_out() {
@@ -293,7 +301,7 @@ pub fn run_gate(ws: &Workspace, ex: &Exercise, exe: &Path) -> Result<Timing> {
     };
     let request = harness::Request::Gate { size: perf.check_size as usize, seed: 1, config };
     let limit = Duration::from_secs_f64(GATE_BUDGET_SECS + 120.0);
-    let run = alone_on_the_machine(|| run_harness(ws, exe, &request, limit))?;
+    let run = alone_on_the_machine(|| run_harness(ws, exe, &request, limit, &[]))?;
     Ok(match run {
         Harness::Stopped(stop, stderr) => Timing::Stopped(stop, stderr),
         Harness::Report(report) => match *report {

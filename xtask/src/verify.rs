@@ -383,7 +383,7 @@ fn cases(ws: &Workspace, ex: &Exercise) -> Result<Vec<Case>> {
         expect: Expect::reject(Cause::EditedFiles),
         records_snapshots: false,
     });
-    if ex.perf.is_some() {
+    if ex.gated() {
         for file in ["exercises.toml", "Cargo.toml", "benches/src/gate.rs", integrity::FILE] {
             cases.push(Case {
                 label: format!("edited {file}"),

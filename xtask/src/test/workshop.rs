@@ -16,7 +16,7 @@ pub fn run(ws: &Workspace) -> Result<()> {
     let pristine = Pristine::load(&ws.root)?;
     let all: Vec<&Exercise> = ws.manifest.exercises.iter().collect();
     let scratch = verify::scratch_copy(ws, &pristine, &all)?;
-    let timed: Vec<&Exercise> = scratch.manifest.exercises.iter().filter(|e| e.perf.is_some()).collect();
+    let timed: Vec<&Exercise> = scratch.manifest.exercises.iter().filter(|e| e.benched()).collect();
     let solved = *timed.first().context("no timed exercise to bench")?;
     // A room needs a few exercises, not all of them (each costs its input and
     // its rounds, and a Python baseline can take a minute on a bench-size
