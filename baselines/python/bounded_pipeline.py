@@ -28,21 +28,13 @@ import time
 from array import array
 from multiprocessing import Process, Queue
 
-from workbench_baseline import BaselineError, Outcome, main, read_bytes
+from parallel_sum import load
+from workbench_baseline import Outcome, main
 
 BLOCK_BYTES = 4096
 CAPACITY = 16
 P = 1_000_003
 TYPECODE = next(code for code in "IL" if array(code).itemsize == 4)
-
-
-def load(path):
-    data = read_bytes(path)
-    if len(data) % 4:
-        raise BaselineError(
-            f"{path}: {len(data)} bytes is not a whole number of u32 values; is it a `cargo xtask gen u32` file?"
-        )
-    return data
 
 
 def decode(block):

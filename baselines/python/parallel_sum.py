@@ -35,12 +35,15 @@ ITEM_BYTES = 4
 TYPECODE = next(code for code in "IL" if array(code).itemsize == ITEM_BYTES)
 
 
+def check_u32_size(path, size):
+    """Refuses a `gen u32` file of `size` bytes that cannot be whole u32 values (one message for every script)."""
+    if size % ITEM_BYTES:
+        raise BaselineError(f"{path}: {size} bytes is not a whole number of u32 values; is it a `cargo xtask gen u32` file?")
+
+
 def load(path):
     data = read_bytes(path)
-    if len(data) % ITEM_BYTES:
-        raise BaselineError(
-            f"{path}: {len(data)} bytes is not a whole number of u32 values; is it a `cargo xtask gen u32` file?"
-        )
+    check_u32_size(path, len(data))
     return data
 
 

@@ -30,18 +30,15 @@ import threading
 import time
 from multiprocessing import Pipe, Process
 
-from workbench_baseline import BaselineError, Outcome, main, read_bytes, warm_pool
+from parallel_sum import load as load_u32
+from workbench_baseline import Outcome, main, warm_pool
 
 JOB_BYTES = 4096
 PLUS_ONE = bytes((b + 1) % 256 for b in range(256))
 
 
 def load(path):
-    data = read_bytes(path)
-    if len(data) % 4:
-        raise BaselineError(
-            f"{path}: {len(data)} bytes is not a whole number of u32 values; is it a `cargo xtask gen u32` file?"
-        )
+    data = load_u32(path)
     return [data[start : start + JOB_BYTES] for start in range(0, len(data), JOB_BYTES)]
 
 

@@ -30,6 +30,7 @@ import time
 from multiprocessing import Process
 from multiprocessing.shared_memory import SharedMemory
 
+from parallel_sum import check_u32_size
 from workbench_baseline import BaselineError, Outcome, main
 
 K = 0x9E3779B97F4A7C15
@@ -43,8 +44,7 @@ def load(path):
         size = os.stat(path).st_size
     except OSError as e:
         raise BaselineError(f"{path}: {e.strerror or e}") from None
-    if size % 4:
-        raise BaselineError(f"{path}: {size} bytes is not a whole number of u32 values; is it a `cargo xtask gen u32` file?")
+    check_u32_size(path, size)
     return size
 
 

@@ -137,33 +137,41 @@ def env_without_numpy(root):
     return env_without(root, "numpy")
 
 
+def with_int_result(oracle):
+    """`oracle`, for assert_every_mode_matches, where the line's result is the digest as a number."""
+
+    def digest_and_result(path):
+        digest = oracle(path)
+        return digest, int(digest)
+
+    return digest_and_result
+
+
 def run(script, *args, env=None):
     return subprocess.run(
         [sys.executable, str(script), *args], capture_output=True, text=True, timeout=60, env=env
     )
 
 
-class Baselines(unittest.TestCase):
+class BaselineTestCase(unittest.TestCase):
+    """What every script's test class shares: a temporary directory `root` for
+    the class, the protocol's checks, and the every-mode-against-the-oracle loop.
+
+    No test_ method here: every test file imports this class, and `discover`
+    would run such a method once per file.
+    """
+
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.TemporaryDirectory()
-        root = Path(cls.tmp.name)
-        # 0xFFFFFFFF values push the sum past 2**32, and past 2**64 would need far more.
-        values = [0xFFFFFFFF] * 500 + [0, 1, 2**31, 123456789] * 100
-        cls.u32 = root / "u32.bin"
-        cls.u32.write_bytes(struct.pack(f"<{len(values)}I", *values))
-        cls.u32_sum = sum(values)
-        cls.odd = root / "odd.bin"
-        cls.odd.write_bytes(b"\x01\x00\x00\x00\x02")
-        cls.text = root / "text.txt"
-        cls.text.write_bytes(sample_text())
-        cls.empty = root / "empty.txt"
-        cls.empty.write_bytes(b"")
-        cls.env_without_numpy = env_without_numpy(root)
+        # A class cleanup runs even when make_files fails, unlike tearDownClass.
+        cls.addClassCleanup(cls.tmp.cleanup)
+        cls.root = Path(cls.tmp.name)
+        cls.make_files(cls.root)
 
     @classmethod
-    def tearDownClass(cls):
-        cls.tmp.cleanup()
+    def make_files(cls, root):
+        """Writes the files the class's tests share into `root`."""
 
     def assert_ok_line(self, proc, mode):
         self.assertEqual(proc.returncode, 0, proc.stderr)
@@ -194,6 +202,42 @@ class Baselines(unittest.TestCase):
         self.assertIsInstance(modes, list)
         return modes
 
+    def assert_every_mode_matches(self, script, modes, files, oracle, *extra_args):
+        """Runs `script FILE --mode MODE EXTRA_ARGS` for every file and mode.
+
+        oracle(path) is the digest every mode must print, or (digest, result):
+        then the line's "result" must equal `result` too or, for a dict, hold
+        its keys with those values (the other keys are the script's to choose).
+        """
+        for path in files:
+            expected = oracle(path)
+            digest, result = expected if isinstance(expected, tuple) else (expected, None)
+            for mode in modes:
+                with self.subTest(file=path.name, mode=mode, args=" ".join(extra_args)):
+                    line = self.assert_ok_line(run(script, str(path), "--mode", mode, *extra_args), mode)
+                    self.assertEqual(line["digest"], digest)
+                    if isinstance(result, dict):
+                        for key, value in result.items():
+                            self.assertEqual(line["result"][key], value, key)
+                    elif result is not None:
+                        self.assertEqual(line["result"], result)
+
+
+class Baselines(BaselineTestCase):
+    @classmethod
+    def make_files(cls, root):
+        # 0xFFFFFFFF values push the sum past 2**32, and past 2**64 would need far more.
+        values = [0xFFFFFFFF] * 500 + [0, 1, 2**31, 123456789] * 100
+        cls.u32 = write_u32(root / "u32.bin", values)
+        cls.u32_sum = sum(values)
+        cls.odd = root / "odd.bin"
+        cls.odd.write_bytes(b"\x01\x00\x00\x00\x02")
+        cls.text = root / "text.txt"
+        cls.text.write_bytes(sample_text())
+        cls.empty = root / "empty.txt"
+        cls.empty.write_bytes(b"")
+        cls.env_without_numpy = env_without_numpy(root)
+
     # --- oracles against the pinned values the Rust side checks too ---
 
     def test_oracles_match_pinned_values(self):
@@ -218,11 +262,9 @@ class Baselines(unittest.TestCase):
     def test_parallel_sum_every_mode_gives_the_oracle_digest(self):
         self.assertGreater(self.u32_sum, 2**32)
         self.assertEqual(oracle_sum(self.u32.read_bytes()), self.u32_sum)
-        for mode in self.list_modes(PARALLEL_SUM):
-            with self.subTest(mode=mode):
-                line = self.assert_ok_line(run(PARALLEL_SUM, str(self.u32), "--mode", mode, "--workers", str(WORKERS)), mode)
-                self.assertEqual(line["digest"], str(self.u32_sum))
-                self.assertEqual(line["result"], self.u32_sum)
+        oracle = lambda _: (str(self.u32_sum), self.u32_sum)  # noqa: E731
+        modes = self.list_modes(PARALLEL_SUM)
+        self.assert_every_mode_matches(PARALLEL_SUM, modes, [self.u32], oracle, "--workers", str(WORKERS))
 
     def test_parallel_sum_rejects_a_size_not_multiple_of_4(self):
         proc = run(PARALLEL_SUM, str(self.odd), "--mode", "sequential", "--workers", str(WORKERS))
@@ -242,16 +284,12 @@ class Baselines(unittest.TestCase):
         self.assertEqual(self.list_modes(WORD_COUNT), ["sequential", "pool"])
 
     def test_word_count_every_mode_gives_the_oracle_digest(self):
-        for path in (self.text, self.empty):
+        def oracle(path):
             counts = oracle_word_counts(path.read_bytes())
-            expected = oracle_word_digest(counts)
-            for mode in self.list_modes(WORD_COUNT):
-                with self.subTest(file=path.name, mode=mode):
-                    proc = run(WORD_COUNT, str(path), "--mode", mode, "--workers", str(WORKERS))
-                    line = self.assert_ok_line(proc, mode)
-                    self.assertEqual(line["digest"], expected)
-                    self.assertEqual(line["result"]["total_words"], sum(counts.values()))
-                    self.assertEqual(line["result"]["distinct_words"], len(counts))
+            return oracle_word_digest(counts), {"total_words": sum(counts.values()), "distinct_words": len(counts)}
+
+        files = [self.text, self.empty]
+        self.assert_every_mode_matches(WORD_COUNT, self.list_modes(WORD_COUNT), files, oracle, "--workers", str(WORKERS))
 
     def test_word_count_digest_of_the_pinned_example(self):
         proc = run(WORD_COUNT, "--digest-of", "b a B")
@@ -270,7 +308,7 @@ class Baselines(unittest.TestCase):
     def stations_file(self, file_name, names):
         """3 000 rows over `names`, and the digest the oracle gives for them."""
         rows = [f"{names[i % len(names)]};{(i * 37 % 1999 - 999) / 10:.1f}" for i in range(3000)]
-        path = Path(self.tmp.name) / file_name
+        path = self.root / file_name
         path.write_bytes(("\n".join(rows) + "\n").encode("utf-8"))
         line = oracle_stations_line(path.read_bytes())
         return path, f"{len(set(names))} stations, fnv1a64 {oracle_fnv1a64(line.encode('utf-8')):016x}"
@@ -279,10 +317,9 @@ class Baselines(unittest.TestCase):
         path, expected = self.stations_file("stations.txt", ["Oslo", "Zürich", "東京", "a", "A;b", "Ōsaka", "x" * 100])
         frames = [m for m in ("polars", "duckdb") if module_importable(m)]
         self.assertEqual(self.list_modes(STATIONS), ["sequential", "pool"] + frames)
-        for mode in ["sequential", "pool"]:
-            with self.subTest(mode=mode):
-                proc = run(STATIONS, str(path), "--mode", mode, "--workers", str(WORKERS))
-                self.assertEqual(self.assert_ok_line(proc, mode)["digest"], expected)
+        self.assert_every_mode_matches(
+            STATIONS, ["sequential", "pool"], [path], lambda _: expected, "--workers", str(WORKERS)
+        )
 
     def test_stations_data_frame_modes_give_the_oracle_digest(self):
         # A CSV reader splits at every ';', so these names have none (as the format says).
@@ -291,13 +328,10 @@ class Baselines(unittest.TestCase):
         frames = [m for m in ("polars", "duckdb") if module_importable(m)]
         if not frames:
             self.skipTest("neither Polars nor DuckDB is installed (`cargo xtask prefetch` installs them)")
-        for mode in frames:
-            with self.subTest(mode=mode):
-                proc = run(STATIONS, str(path), "--mode", mode, "--workers", str(WORKERS))
-                self.assertEqual(self.assert_ok_line(proc, mode)["digest"], expected)
+        self.assert_every_mode_matches(STATIONS, frames, [path], lambda _: expected, "--workers", str(WORKERS))
 
     def test_stations_data_frame_mode_without_its_module_says_how_to_install(self):
-        proc = run(STATIONS, str(self.empty), "--mode", "polars", env=env_without(Path(self.tmp.name), "polars"))
+        proc = run(STATIONS, str(self.empty), "--mode", "polars", env=env_without(self.root, "polars"))
         self.assert_error(proc, "cargo xtask prefetch")
 
     def test_stations_missing_file(self):
@@ -307,17 +341,12 @@ class Baselines(unittest.TestCase):
 
     def test_skewed_work_every_mode_gives_the_oracle_digest(self):
         values = [0xFFFFFFFF, 0, 2**24, 7, 2**31 + 5, 0x12345678] * 30
-        path = Path(self.tmp.name) / "skewed.bin"
-        path.write_bytes(struct.pack(f"<{len(values)}I", *values))
+        path = write_u32(self.root / "skewed.bin", values)
         scores = [oracle_score(x) for x in sorted(values)]
         expected = f"{len(scores)} scores, wrapping sum {sum(scores) % 2**64}"
         self.assertEqual(oracle_score(0), 1)
-        for mode in self.list_modes(SKEWED_WORK):
-            with self.subTest(mode=mode):
-                proc = run(SKEWED_WORK, str(path), "--mode", mode, "--workers", str(WORKERS))
-                line = self.assert_ok_line(proc, mode)
-                self.assertEqual(line["digest"], expected)
-                self.assertEqual(line["result"]["last"], scores[-3:])
+        oracle = lambda _: (expected, {"last": scores[-3:]})  # noqa: E731
+        self.assert_every_mode_matches(SKEWED_WORK, self.list_modes(SKEWED_WORK), [path], oracle, "--workers", str(WORKERS))
 
     def test_skewed_work_rejects_a_size_not_multiple_of_4(self):
         self.assert_error(run(SKEWED_WORK, str(self.odd), "--mode", "sequential"), "5 bytes")

@@ -6,12 +6,10 @@ Standard library only (Python 3.11); the numpy mode is tested where NumPy is ins
 """
 
 import struct
-import tempfile
 import unittest
 from pathlib import Path
 
-import test_baselines as base
-from test_baselines import WORKERS, env_without_numpy, numpy_importable, run, write_u32
+from test_baselines import WORKERS, BaselineTestCase, env_without_numpy, numpy_importable, run, write_u32
 
 SCRIPT = Path(__file__).resolve().parent / "contended_counter.py"
 ALL_MODES = ["sequential", "pool", "value-lock", "value-once"]
@@ -28,20 +26,10 @@ def oracle_digest(values):
     return f"{events} events"
 
 
-class ContendedCounter(unittest.TestCase):
-    assert_ok_line = base.Baselines.assert_ok_line
-    assert_error = base.Baselines.assert_error
-    list_modes = base.Baselines.list_modes
-
+class ContendedCounter(BaselineTestCase):
     @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        cls.root = Path(cls.tmp.name)
-        cls.env_without_numpy = env_without_numpy(cls.root)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.tmp.cleanup()
+    def make_files(cls, root):
+        cls.env_without_numpy = env_without_numpy(root)
 
     def test_oracle_matches_the_rust_digest(self):
         self.assertEqual(oracle_digest(PINNED_VALUES), PINNED_DIGEST)
@@ -53,22 +41,22 @@ class ContendedCounter(unittest.TestCase):
     def test_every_mode_gives_the_oracle_digest(self):
         # 2003 items: chunks of 4 per worker, or one per process, never divide it evenly.
         values = [(i * 2654435761) % 2**32 for i in range(1968)] + [0xFFFFFFFF, 0xFFFFFFF8, 0, 1, 2**31] * 7
-        files = {
-            "mixed": write_u32(self.root / "mixed.bin", values),
-            "pinned": write_u32(self.root / "pinned.bin", PINNED_VALUES),
-            "one event": write_u32(self.root / "one.bin", [0xFFFFFFFF]),
-            "no event": write_u32(self.root / "none.bin", [0, 8, 0xFFFFFFF8]),
-            "empty": write_u32(self.root / "empty.bin", []),
-        }
-        for name, path in files.items():
+        mixed = write_u32(self.root / "mixed.bin", values)
+        files = [
+            mixed,
+            write_u32(self.root / "pinned.bin", PINNED_VALUES),
+            write_u32(self.root / "one.bin", [0xFFFFFFFF]),  # one event
+            write_u32(self.root / "none.bin", [0, 8, 0xFFFFFFF8]),  # no event
+            write_u32(self.root / "empty.bin", []),
+        ]
+
+        def oracle(path):
             expected = oracle_digest(struct.unpack(f"<{path.stat().st_size // 4}I", path.read_bytes()))
-            for mode in self.list_modes(SCRIPT):
-                for workers in (WORKERS, 3) if name == "mixed" else (WORKERS,):
-                    with self.subTest(file=name, mode=mode, workers=workers):
-                        proc = run(SCRIPT, str(path), "--mode", mode, "--workers", str(workers))
-                        line = self.assert_ok_line(proc, mode)
-                        self.assertEqual(line["digest"], expected)
-                        self.assertEqual(f"{line['result']} events", expected)
+            return expected, int(expected.removesuffix(" events"))  # the result is the count alone
+
+        modes = self.list_modes(SCRIPT)
+        self.assert_every_mode_matches(SCRIPT, modes, files, oracle, "--workers", str(WORKERS))
+        self.assert_every_mode_matches(SCRIPT, modes, [mixed], oracle, "--workers", "3")
 
     def test_rejects_a_size_not_multiple_of_4(self):
         path = self.root / "odd.bin"

@@ -5,12 +5,10 @@
 Standard library only (Python 3.11); the numpy mode is tested where NumPy is installed.
 """
 
-import tempfile
 import unittest
 from pathlib import Path
 
-import test_baselines as base
-from test_baselines import WORKERS, env_without_numpy, numpy_importable, run, write_u32
+from test_baselines import WORKERS, BaselineTestCase, env_without_numpy, numpy_importable, run, with_int_result, write_u32
 
 SCRIPT = Path(__file__).resolve().parent / "grain_size.py"
 
@@ -36,20 +34,10 @@ def oracle_digest(values):
     return str(total)
 
 
-class GrainSize(unittest.TestCase):
-    assert_ok_line = base.Baselines.assert_ok_line
-    assert_error = base.Baselines.assert_error
-    list_modes = base.Baselines.list_modes
-
+class GrainSize(BaselineTestCase):
     @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        cls.root = Path(cls.tmp.name)
-        cls.env_without_numpy = env_without_numpy(cls.root)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.tmp.cleanup()
+    def make_files(cls, root):
+        cls.env_without_numpy = env_without_numpy(root)
 
     def test_oracle_matches_the_rust_digest(self):
         self.assertEqual(oracle_cheap(0), 0)
@@ -63,26 +51,16 @@ class GrainSize(unittest.TestCase):
     def test_every_mode_gives_the_oracle_digest(self):
         # 1237 items: no chunk count of the modes divides it; 3 workers split it unevenly too.
         values = [(i * 2654435761) % 2**32 for i in range(1200)] + [0xFFFFFFFF, 0xFFFFFFFE, 0, 1, 2**31] * 7 + [2]
-        files = {
-            "mixed": write_u32(self.root / "mixed.bin", values),
-            "pinned": write_u32(self.root / "pinned.bin", PINNED_VALUES),
-            "one": write_u32(self.root / "one.bin", [0xFFFFFFFF]),
-            "empty": write_u32(self.root / "empty.bin", []),
-        }
+        mixed = write_u32(self.root / "mixed.bin", values)
         expected = {
-            "mixed": oracle_digest(values),
-            "pinned": PINNED_DIGEST,
-            "one": oracle_digest([0xFFFFFFFF]),
-            "empty": "0",
+            mixed: oracle_digest(values),
+            write_u32(self.root / "pinned.bin", PINNED_VALUES): PINNED_DIGEST,
+            write_u32(self.root / "one.bin", [0xFFFFFFFF]): oracle_digest([0xFFFFFFFF]),
+            write_u32(self.root / "empty.bin", []): "0",
         }
-        for name, path in files.items():
-            for mode in self.list_modes(SCRIPT):
-                for workers in (WORKERS, 3) if name == "mixed" else (WORKERS,):
-                    with self.subTest(file=name, mode=mode, workers=workers):
-                        proc = run(SCRIPT, str(path), "--mode", mode, "--workers", str(workers))
-                        line = self.assert_ok_line(proc, mode)
-                        self.assertEqual(line["digest"], expected[name])
-                        self.assertEqual(line["result"], int(expected[name]))
+        modes, oracle = self.list_modes(SCRIPT), with_int_result(expected.get)
+        self.assert_every_mode_matches(SCRIPT, modes, expected, oracle, "--workers", str(WORKERS))
+        self.assert_every_mode_matches(SCRIPT, modes, [mixed], oracle, "--workers", "3")
 
     def test_rejects_a_size_not_multiple_of_4(self):
         path = self.root / "odd.bin"

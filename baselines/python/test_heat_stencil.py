@@ -6,12 +6,10 @@ Standard library only (Python 3.11); the numpy mode is tested where NumPy is ins
 """
 
 import struct
-import tempfile
 import unittest
 from pathlib import Path
 
-import test_baselines as base
-from test_baselines import WORKERS, env_without_numpy, numpy_importable, run, write_u32
+from test_baselines import WORKERS, BaselineTestCase, env_without_numpy, numpy_importable, run, write_u32
 
 SCRIPT = Path(__file__).resolve().parent / "heat_stencil.py"
 ALL_MODES = ["sequential", "pool", "shared-memory"]
@@ -55,29 +53,16 @@ def oracle_digest(cells):
     return f"{len(cells)} cells, bit hash {h:016x}"
 
 
-class HeatStencil(unittest.TestCase):
-    assert_ok_line = base.Baselines.assert_ok_line
-    assert_error = base.Baselines.assert_error
-    list_modes = base.Baselines.list_modes
-
+class HeatStencil(BaselineTestCase):
     @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        cls.root = Path(cls.tmp.name)
-        cls.env_without_numpy = env_without_numpy(cls.root)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.tmp.cleanup()
+    def make_files(cls, root):
+        cls.env_without_numpy = env_without_numpy(root)
 
     def check_every_mode(self, path, expected, workers_list=(WORKERS,)):
-        for mode in self.list_modes(SCRIPT):
-            for workers in workers_list:
-                with self.subTest(file=path.name, mode=mode, workers=workers):
-                    proc = run(SCRIPT, str(path), "--mode", mode, "--workers", str(workers))
-                    line = self.assert_ok_line(proc, mode)
-                    self.assertEqual(line["digest"], expected)
-                    self.assertEqual(line["result"]["cells"], int(expected.split()[0]))
+        oracle = lambda _: (expected, {"cells": int(expected.split()[0])})  # noqa: E731
+        modes = self.list_modes(SCRIPT)
+        for workers in workers_list:
+            self.assert_every_mode_matches(SCRIPT, modes, [path], oracle, "--workers", str(workers))
 
     def test_oracle_matches_the_rust_digests(self):
         for name, (values, digest) in PINNED.items():

@@ -8,12 +8,10 @@ Standard library only (Python 3.11).
 """
 
 import random
-import tempfile
 import unittest
 from pathlib import Path
 
-import test_baselines
-from test_baselines import WORKERS, run
+from test_baselines import WORKERS, BaselineTestCase, run
 
 SCRIPT = Path(__file__).resolve().parent / "memory_budget.py"
 MODES = ["sequential", "pool", "pool-ranges"]
@@ -134,20 +132,7 @@ def sample_log(rows, seed):
     return b"\n".join(out) + b"\n"
 
 
-class MemoryBudget(unittest.TestCase):
-    assert_ok_line = test_baselines.Baselines.assert_ok_line
-    assert_error = test_baselines.Baselines.assert_error
-    list_modes = test_baselines.Baselines.list_modes
-
-    @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        cls.root = Path(cls.tmp.name)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.tmp.cleanup()
-
+class MemoryBudget(BaselineTestCase):
     def write(self, name, data):
         path = self.root / name
         path.write_bytes(data)
@@ -156,12 +141,8 @@ class MemoryBudget(unittest.TestCase):
     def check_every_mode(self, path, workers=WORKERS):
         expected = oracle_summary(path.read_bytes())
         self.assertIsInstance(expected, list, "a log without too-long lines")
-        for mode in MODES:
-            with self.subTest(file=path.name, mode=mode, workers=workers):
-                proc = run(SCRIPT, str(path), "--mode", mode, "--workers", str(workers))
-                line = self.assert_ok_line(proc, mode)
-                self.assertEqual(line["digest"], expected[0])
-                self.assertEqual(line["result"]["summary"], expected)
+        oracle = lambda _: (expected[0], {"summary": expected})  # noqa: E731
+        self.assert_every_mode_matches(SCRIPT, MODES, [path], oracle, "--workers", str(workers))
 
     def test_oracle_matches_the_rust_side(self):
         self.assertEqual(oracle_summary(PINNED_LOG), PINNED_SUMMARY)
@@ -171,11 +152,8 @@ class MemoryBudget(unittest.TestCase):
 
     def test_the_pinned_log(self):
         path = self.write("pinned.log", PINNED_LOG)
-        for mode in MODES:
-            with self.subTest(mode=mode):
-                line = self.assert_ok_line(run(SCRIPT, str(path), "--mode", mode, "--workers", str(WORKERS)), mode)
-                self.assertEqual(line["digest"], "12 lines, 6 malformed")
-                self.assertEqual(line["result"]["summary"], PINNED_SUMMARY)
+        oracle = lambda _: ("12 lines, 6 malformed", {"summary": PINNED_SUMMARY})  # noqa: E731
+        self.assert_every_mode_matches(SCRIPT, MODES, [path], oracle, "--workers", str(WORKERS))
 
     def test_a_log_of_several_blocks(self):
         # About 1.5 MB: two of the `pool` mode's 1 MiB blocks, the first ending inside a line.

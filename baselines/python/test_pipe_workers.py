@@ -8,12 +8,10 @@ Standard library only (Python 3.11).
 """
 
 import hashlib
-import tempfile
 import unittest
 from pathlib import Path
 
-import test_baselines
-from test_baselines import WORKERS, run, write_u32
+from test_baselines import WORKERS, BaselineTestCase, run, write_u32
 
 SCRIPT = Path(__file__).resolve().parent / "pipe_workers.py"
 MODES = ["sequential", "pipe", "pool"]
@@ -27,15 +25,9 @@ def oracle_digest(path):
     return f"{len(results)} results, {len(data)} bytes, sha1 {hashlib.sha1(b''.join(results)).hexdigest()}"
 
 
-class PipeWorkers(unittest.TestCase):
-    assert_ok_line = test_baselines.Baselines.assert_ok_line
-    assert_error = test_baselines.Baselines.assert_error
-    list_modes = test_baselines.Baselines.list_modes
-
+class PipeWorkers(BaselineTestCase):
     @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        root = Path(cls.tmp.name)
+    def make_files(cls, root):
         # 12000 bytes: two whole jobs and a shorter one.
         cls.pinned = write_u32(root / "pinned.bin", [i * 2654435761 % 2**32 for i in range(3000)])
         cls.exact = write_u32(root / "exact.bin", [0xFFFFFFFF, 0] * 1024)  # two whole jobs, 255s wrap to 0
@@ -43,10 +35,6 @@ class PipeWorkers(unittest.TestCase):
         cls.empty = write_u32(root / "empty.bin", [])
         cls.odd = root / "odd.bin"
         cls.odd.write_bytes(b"\x01\x00\x00\x00\x02")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.tmp.cleanup()
 
     def test_oracle_matches_the_rust_side(self):
         # The Rust bench's digest of this file (the reference, `run_workers`).
@@ -56,12 +44,8 @@ class PipeWorkers(unittest.TestCase):
         self.assertEqual(self.list_modes(SCRIPT), MODES)
 
     def test_every_mode_gives_the_oracle_digest(self):
-        for path in (self.pinned, self.exact, self.one, self.empty):
-            expected = oracle_digest(path)
-            for mode in MODES:
-                with self.subTest(file=path.name, mode=mode):
-                    line = self.assert_ok_line(run(SCRIPT, str(path), "--mode", mode, "--workers", str(WORKERS)), mode)
-                    self.assertEqual(line["digest"], expected)
+        files = [self.pinned, self.exact, self.one, self.empty]
+        self.assert_every_mode_matches(SCRIPT, MODES, files, oracle_digest, "--workers", str(WORKERS))
 
     def test_more_workers_than_jobs(self):
         line = self.assert_ok_line(run(SCRIPT, str(self.pinned), "--mode", "pipe", "--workers", "5"), "pipe")

@@ -10,13 +10,11 @@ Standard library only (Python 3.11).
 import itertools
 import random
 import struct
-import tempfile
 import unittest
 from pathlib import Path
 
 import pipeline_bottleneck
-import test_baselines
-from test_baselines import WORKERS, run, write_u32
+from test_baselines import WORKERS, BaselineTestCase, run, with_int_result, write_u32
 
 SCRIPT = Path(__file__).resolve().parent / "pipeline_bottleneck.py"
 MODES = ["sequential", "pool", "pipeline-one-per-stage", "pipeline"]
@@ -39,15 +37,9 @@ def oracle_digest(path):
     return str(total)
 
 
-class PipelineBottleneck(unittest.TestCase):
-    assert_ok_line = test_baselines.Baselines.assert_ok_line
-    assert_error = test_baselines.Baselines.assert_error
-    list_modes = test_baselines.Baselines.list_modes
-
+class PipelineBottleneck(BaselineTestCase):
     @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        root = Path(cls.tmp.name)
+    def make_files(cls, root):
         rng = random.Random(19)
         edges = [0, 1, 2**31, 2**32 - 2, 2**32 - 1]
         # 1300 items: two whole batches of 512 and a partial one.
@@ -58,10 +50,6 @@ class PipelineBottleneck(unittest.TestCase):
         cls.odd = root / "odd.bin"
         cls.odd.write_bytes(b"\x01\x00\x00\x00\x02")
 
-    @classmethod
-    def tearDownClass(cls):
-        cls.tmp.cleanup()
-
     def test_oracle_matches_the_rust_side(self):
         # The Rust bench's digest of these 8 items (the reference, `run_tuned`).
         self.assertEqual(oracle_digest(self.pinned), "2557714199359014216")
@@ -70,19 +58,13 @@ class PipelineBottleneck(unittest.TestCase):
         self.assertEqual(self.list_modes(SCRIPT), MODES)
 
     def test_every_mode_gives_the_oracle_digest(self):
-        for path in (self.file, self.pinned, self.one, self.empty):
-            expected = oracle_digest(path)
-            for mode in MODES:
-                with self.subTest(file=path.name, mode=mode):
-                    proc = run(SCRIPT, str(path), "--mode", mode, "--workers", str(WORKERS))
-                    line = self.assert_ok_line(proc, mode)
-                    self.assertEqual(line["digest"], expected)
-                    self.assertEqual(line["result"], int(expected))
+        files = [self.file, self.pinned, self.one, self.empty]
+        self.assert_every_mode_matches(SCRIPT, MODES, files, with_int_result(oracle_digest), "--workers", str(WORKERS))
 
     def test_more_items_than_the_sample_with_three_workers(self):
         # SAMPLE + 1 items: the profile sees all but the last; 3 + 3 processes.
         values = [random.Random(7).randrange(2**32) for _ in range(pipeline_bottleneck.SAMPLE + 1)]
-        path = write_u32(Path(self.tmp.name) / "sample_plus_one.bin", values)
+        path = write_u32(self.root / "sample_plus_one.bin", values)
         expected = oracle_digest(path)
         for mode in ("pool", "pipeline"):
             with self.subTest(mode=mode):

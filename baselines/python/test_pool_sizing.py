@@ -8,12 +8,10 @@ Standard library only (Python 3.11).
 
 import random
 import struct
-import tempfile
 import unittest
 from pathlib import Path
 
-import test_baselines
-from test_baselines import WORKERS, env_without_numpy, numpy_importable, run, write_u32
+from test_baselines import WORKERS, BaselineTestCase, env_without_numpy, numpy_importable, run, with_int_result, write_u32
 
 SCRIPT = Path(__file__).resolve().parent / "pool_sizing.py"
 MODES = ["sequential", "pool", "threadpool"]
@@ -33,15 +31,9 @@ def oracle_digest(path):
     return str(sum(oracle_kernel(x) for x in struct.unpack(f"<{len(data) // 4}I", data)))
 
 
-class PoolSizing(unittest.TestCase):
-    assert_ok_line = test_baselines.Baselines.assert_ok_line
-    assert_error = test_baselines.Baselines.assert_error
-    list_modes = test_baselines.Baselines.list_modes
-
+class PoolSizing(BaselineTestCase):
     @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        root = Path(cls.tmp.name)
+    def make_files(cls, root):
         edges = [0, 1, 2, 2**31 - 1, 2**31, 2**32 - 2, 2**32 - 1, 0x9E3779B9]
         rng = random.Random(18)
         # 1003 values: no multiple of the 8 or 12 chunks the pool modes cut.
@@ -52,10 +44,6 @@ class PoolSizing(unittest.TestCase):
         cls.odd = root / "odd.bin"
         cls.odd.write_bytes(b"\x01\x00\x00\x00\x02")
         cls.env_without_numpy = env_without_numpy(root)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.tmp.cleanup()
 
     def test_oracle_matches_the_rust_side(self):
         # The Rust bench's digest of these 8 values (the reference, `process`).
@@ -68,15 +56,10 @@ class PoolSizing(unittest.TestCase):
         self.assertEqual(self.list_modes(SCRIPT, env=self.env_without_numpy), MODES)
 
     def test_every_mode_gives_the_oracle_digest(self):
-        runs = [(self.file, WORKERS), (self.file, 3), (self.pinned, WORKERS), (self.empty, WORKERS)]
-        for path, workers in runs:
-            expected = oracle_digest(path)
-            for mode in self.list_modes(SCRIPT):
-                with self.subTest(file=path.name, mode=mode, workers=workers):
-                    proc = run(SCRIPT, str(path), "--mode", mode, "--workers", str(workers))
-                    line = self.assert_ok_line(proc, mode)
-                    self.assertEqual(line["digest"], expected)
-                    self.assertEqual(line["result"], int(expected))
+        modes, oracle = self.list_modes(SCRIPT), with_int_result(oracle_digest)
+        files = [self.file, self.pinned, self.empty]
+        self.assert_every_mode_matches(SCRIPT, modes, files, oracle, "--workers", str(WORKERS))
+        self.assert_every_mode_matches(SCRIPT, modes, [self.file], oracle, "--workers", "3")
 
     def test_rejects_a_size_not_multiple_of_4(self):
         self.assert_error(run(SCRIPT, str(self.odd), "--mode", "pool", "--workers", str(WORKERS)), "5 bytes")

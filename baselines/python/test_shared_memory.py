@@ -8,12 +8,10 @@ Standard library only (Python 3.11); the numpy mode is tested where NumPy import
 """
 
 import hashlib
-import tempfile
 import unittest
 from pathlib import Path
 
-import test_baselines
-from test_baselines import WORKERS, module_importable, run, write_u32
+from test_baselines import WORKERS, BaselineTestCase, module_importable, run, write_u32
 
 SCRIPT = Path(__file__).resolve().parent / "shared_memory.py"
 MODES = ["sequential", "processes"] + (["numpy"] if module_importable("numpy") else [])
@@ -26,25 +24,15 @@ def oracle_digest(path):
     return f"{length} bytes, sha1 {hashlib.sha1(out).hexdigest()}"
 
 
-class SharedMemoryBaseline(unittest.TestCase):
-    assert_ok_line = test_baselines.Baselines.assert_ok_line
-    assert_error = test_baselines.Baselines.assert_error
-    list_modes = test_baselines.Baselines.list_modes
-
+class SharedMemoryBaseline(BaselineTestCase):
     @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        root = Path(cls.tmp.name)
+    def make_files(cls, root):
         cls.pinned = write_u32(root / "pinned.bin", [i * 2654435761 % 2**32 for i in range(3000)])  # 12000 bytes
         cls.uneven = write_u32(root / "uneven.bin", [7] * 1_000_003)  # regions of unequal length
         cls.one = write_u32(root / "one.bin", [1])  # 4 bytes: fewer than some --workers
         cls.empty = write_u32(root / "empty.bin", [])
         cls.odd = root / "odd.bin"
         cls.odd.write_bytes(b"\x01\x00\x00\x00\x02")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.tmp.cleanup()
 
     def test_oracle_matches_the_rust_side(self):
         # The Rust bench's digest of a 12000-byte file (the reference, `fill_file_with_processes`).
@@ -54,13 +42,9 @@ class SharedMemoryBaseline(unittest.TestCase):
         self.assertEqual(self.list_modes(SCRIPT), MODES)
 
     def test_every_mode_gives_the_oracle_digest(self):
-        for path in (self.pinned, self.uneven, self.one, self.empty):
-            expected = oracle_digest(path)
-            for mode in MODES:
-                for workers in (WORKERS, 7):
-                    with self.subTest(file=path.name, mode=mode, workers=workers):
-                        line = self.assert_ok_line(run(SCRIPT, str(path), "--mode", mode, "--workers", str(workers)), mode)
-                        self.assertEqual(line["digest"], expected)
+        digests = {path: oracle_digest(path) for path in (self.pinned, self.uneven, self.one, self.empty)}
+        for workers in (WORKERS, 7):  # the oracle once per file: it takes a second on `uneven`
+            self.assert_every_mode_matches(SCRIPT, MODES, digests, digests.get, "--workers", str(workers))
 
     def test_rejects_a_size_not_multiple_of_4(self):
         self.assert_error(run(SCRIPT, str(self.odd), "--mode", "processes"), "5 bytes")
