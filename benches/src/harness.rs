@@ -115,7 +115,6 @@ pub fn serve<I, O: PartialEq + std::fmt::Debug>(
 /// removes both from the environment (so worker processes a learner starts
 /// from this binary do not serve the request again), serves the request and
 /// writes the report. Returns the exit code: 0, or 2 for a [`Report::Error`].
-#[cfg(feature = "criterion")]
 pub(crate) fn main<I, O: PartialEq + std::fmt::Debug>(
     exercise: &Exercise<I, O>,
     request: std::ffi::OsString,

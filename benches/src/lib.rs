@@ -105,8 +105,8 @@ fn load_file<I, O>(exercise: &Exercise<I, O>, path: &std::path::Path) -> Result<
 
 /// Entry point of every bench target: serves a [`harness::Request`] when
 /// [`harness::REQUEST_ENV`] is set (exit code 2 on a [`harness::Report::Error`]),
-/// else runs the criterion group.
-#[cfg(feature = "criterion")]
+/// else runs the criterion group (built without criterion, as the timing
+/// gate builds it, it says so and exits with 2).
 pub fn main<I, O: PartialEq + Debug>(exercise: Exercise<I, O>) {
     main_beside(exercise, &[]);
 }
@@ -117,11 +117,21 @@ pub type Beside<I, O> = (&'static str, fn(&I) -> O);
 
 /// [`main`], with earlier stages that `cargo xtask bench` measures in the
 /// same rounds, so one run shows how each step paid off.
-#[cfg(feature = "criterion")]
 pub fn main_beside<I, O: PartialEq + Debug>(exercise: Exercise<I, O>, beside: &[Beside<I, O>]) {
     match std::env::var_os(harness::REQUEST_ENV) {
         Some(request) => std::process::exit(harness::main(&exercise, request, beside)),
+        #[cfg(feature = "criterion")]
         None => criterion_group(&exercise),
+        #[cfg(not(feature = "criterion"))]
+        None => {
+            eprintln!(
+                "error: this build of {} is the timing gate's, without criterion; for criterion's report run \
+                 `cargo bench -p benches --features {}`",
+                exercise.id,
+                exercise.id.split_once('-').map_or(exercise.id, |(_, name)| name)
+            );
+            std::process::exit(2);
+        }
     }
 }
 

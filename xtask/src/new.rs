@@ -267,8 +267,7 @@ fn add_bench_target(doc: &mut DocumentMut, n: &Names) -> Result<()> {
     deps[&format!("ex-{slug}")] = dependency(slug.clone(), format!("../exercises/{id}"));
     deps[&format!("ref-{slug}")] = dependency(format!("{slug}-solution"), format!("../solutions/{id}"));
     let features = doc.get_mut("features").and_then(Item::as_table_mut).context("no [features]")?;
-    features[slug.as_str()] =
-        value(Array::from_iter([format!("dep:ex-{slug}"), format!("dep:ref-{slug}"), "criterion".into()]));
+    features[slug.as_str()] = value(Array::from_iter([format!("dep:ex-{slug}"), format!("dep:ref-{slug}")]));
     let benches = doc.get_mut("bench").and_then(Item::as_array_of_tables_mut).context("no [[bench]] targets")?;
     let mut target = Table::new();
     target["name"] = value(slug.as_str());

@@ -279,9 +279,21 @@ pub enum Timing {
 
 /// Builds the timing harness of `ex`, sharing the machine like any build:
 /// the bench binary, or (inside) cargo's messages when it does not compile.
+/// Without criterion (`bench` builds its own with it): a learner's first
+/// gate then waits 21 s for the build where it waited 64 s (cold, 2 cores).
 pub fn build_gate(ws: &Workspace, ex: &Exercise) -> Result<std::result::Result<PathBuf, String>> {
     let package = ex.package();
-    let args = ["build", "--release", "--package", "benches", "--features", &package, "--bench", &package];
+    let args = [
+        "build",
+        "--release",
+        "--package",
+        "benches",
+        "--no-default-features",
+        "--features",
+        &package,
+        "--bench",
+        &package,
+    ];
     Ok(match cargo_build(ws, &args)? {
         Build::Built(json) => {
             Ok(artifacts(&json, "bench").into_iter().next().context("cargo built no bench binary")?)
