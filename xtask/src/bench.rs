@@ -194,10 +194,8 @@ fn bench_exercise(
     let input = data::bench_input(ws, perf)?;
     ui::status(&format!("{step}: building"));
     let package = ex.package();
-    let build = runner::cargo_build(
-        ws,
-        &["build", "--release", "--package", "benches", "--features", &package, "--bench", &package],
-    )?;
+    let args = runner::harness_build_args(&package, true);
+    let build = runner::cargo_build(ws, &args.iter().map(String::as_str).collect::<Vec<_>>())?;
     let exe = match build {
         Build::Built(json) => {
             runner::artifacts(&json, "bench").into_iter().next().context("cargo built no bench binary")?

@@ -43,10 +43,11 @@ pub fn run(ws: &Workspace, build: bool) -> Result<ExitCode> {
             for ex in &ws.manifest.exercises {
                 let package = ex.package();
                 Cmd::cargo_in(ws).args(["test", "--release", "--no-run", "--package", &package]).run()?;
-                if ex.perf.is_some() {
-                    let bench =
-                        ["build", "--release", "--package", "benches", "--features", &package, "--bench", &package];
-                    Cmd::cargo_in(ws).args(bench).run()?;
+                if ex.gated() {
+                    Cmd::cargo_in(ws).args(crate::runner::harness_build_args(&package, false)).run()?;
+                }
+                if ex.benched() {
+                    Cmd::cargo_in(ws).args(crate::runner::harness_build_args(&package, true)).run()?;
                 }
             }
             Ok(())

@@ -277,23 +277,24 @@ pub enum Timing {
     Stopped(Stop, String),
 }
 
+/// The cargo arguments that build `package`'s bench binary: the timing
+/// gate's build has no criterion (a learner's first gate build took 13 s
+/// where it took 45 s with it, cold, on 2 cores); `bench`'s has it, for
+/// criterion's report. `prefetch` runs both, so neither waits later.
+pub fn harness_build_args(package: &str, with_criterion: bool) -> Vec<String> {
+    let mut args = vec!["build", "--release", "--package", "benches"];
+    if !with_criterion {
+        args.push("--no-default-features");
+    }
+    args.extend(["--features", package, "--bench", package]);
+    args.into_iter().map(String::from).collect()
+}
+
 /// Builds the timing harness of `ex`, sharing the machine like any build:
 /// the bench binary, or (inside) cargo's messages when it does not compile.
-/// Without criterion (`bench` builds its own with it): a learner's first
-/// gate then waits 21 s for the build where it waited 64 s (cold, 2 cores).
 pub fn build_gate(ws: &Workspace, ex: &Exercise) -> Result<std::result::Result<PathBuf, String>> {
-    let package = ex.package();
-    let args = [
-        "build",
-        "--release",
-        "--package",
-        "benches",
-        "--no-default-features",
-        "--features",
-        &package,
-        "--bench",
-        &package,
-    ];
+    let args = harness_build_args(&ex.package(), false);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     Ok(match cargo_build(ws, &args)? {
         Build::Built(json) => {
             Ok(artifacts(&json, "bench").into_iter().next().context("cargo built no bench binary")?)
@@ -333,6 +334,18 @@ mod tests {
         let out =
             "running 4 tests\ntest a ... ok\ntest b ... FAILED\ntest c ... ok\ntest d - should panic ... FAILED\n";
         assert_eq!(tally(out), (2, vec!["b".to_string(), "d".to_string()]));
+    }
+
+    #[test]
+    fn only_bench_builds_the_harness_with_criterion() {
+        let gate = harness_build_args("word-count", false);
+        let bench = harness_build_args("word-count", true);
+        assert!(gate.iter().any(|a| a == "--no-default-features"), "{gate:?}");
+        assert!(!bench.iter().any(|a| a == "--no-default-features"), "{bench:?}");
+        for args in [&gate, &bench] {
+            assert!(args.windows(2).any(|w| w == ["--features", "word-count"]), "{args:?}");
+            assert!(args.windows(2).any(|w| w == ["--bench", "word-count"]), "{args:?}");
+        }
     }
 
     #[test]
