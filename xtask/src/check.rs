@@ -150,7 +150,7 @@ pub fn run_tests(
             Err(stderr) => Verdict::fail(
                 Cause::CompileError,
                 format!(
-                    "{package} does not compile with loom's types (`--cfg loom`; loom's Condvar has no \
+                    "{package} does not compile with loom's types (`--features loom`; loom's Condvar has no \
                      wait_while) — cargo's messages are below"
                 ),
                 stderr,

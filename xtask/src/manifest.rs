@@ -33,7 +33,7 @@ pub struct Exercise {
     pub hints: Vec<String>,
     #[serde(default)]
     pub timeout_secs: Option<u64>,
-    /// The suite has loom models: `check` runs them under `--cfg loom`.
+    /// The suite has loom models: `check` runs them with the crate's `loom` feature.
     #[serde(default)]
     pub loom: bool,
     #[serde(default)]

@@ -108,11 +108,11 @@ pub fn run_suite(
     snapshot_references: Option<&Path>,
     flavour: Flavour,
 ) -> Result<std::result::Result<SuiteRun, String>> {
-    let cargo = match flavour {
-        Flavour::Threads => Cmd::cargo_in(ws),
-        Flavour::Loom => loom::cargo(ws),
-    };
-    let build = match build_with(cargo, &["test", "--release", "--no-run", "--package", package])? {
+    let mut args = vec!["test", "--release", "--no-run", "--package", package];
+    if flavour == Flavour::Loom {
+        args.extend(loom::FEATURE);
+    }
+    let build = match build_with(Cmd::cargo_in(ws), &args)? {
         Build::Built(json) => json,
         Build::Failed(stderr) => return Ok(Err(stderr)),
     };

@@ -187,7 +187,7 @@ pub struct Stop {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Flavour {
     Threads,
-    /// `--cfg loom`: only the loom models.
+    /// `--features loom`: only the loom models.
     Loom,
 }
 

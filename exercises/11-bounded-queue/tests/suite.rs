@@ -2,14 +2,14 @@
 //! crate and the reference.
 //!
 //! Two halves: `threads` runs on real threads (order, blocking, close, an
-//! exactly-once stress property); `models` runs only under
-//! `RUSTFLAGS="--cfg loom"` (`cargo xtask check` does that as its second
-//! step), where loom tries every interleaving of a tiny scenario — one model
-//! per classic bug, so such a bug is found every time, not by luck.
+//! exactly-once stress property); `models` runs only with the crate's `loom`
+//! feature (`cargo xtask check` does that as its first step), where loom
+//! tries every interleaving of a tiny scenario — one model per classic bug,
+//! so such a bug is found every time, not by luck.
 //! (A preemption is loom switching threads where the running one could have
 //! gone on; a bound of 2 explores every run with at most two of them.)
 
-#[cfg(not(loom))]
+#[cfg(not(feature = "loom"))]
 mod threads {
     use std::collections::BTreeMap;
     use std::sync::Arc;
@@ -232,7 +232,7 @@ mod threads {
     }
 }
 
-#[cfg(loom)]
+#[cfg(feature = "loom")]
 mod models {
     //! Each model is a scenario of at most three threads; loom runs it once
     //! for every way the threads can interleave with at most `bound`
