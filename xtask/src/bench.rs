@@ -39,21 +39,19 @@ struct Effort {
     min_rounds: usize,
     budget_secs: f64,
     python_rounds: usize,
-    criterion: [&'static str; 4],
+    /// criterion's settings; `None`: no criterion detail, and the harness is
+    /// the timing gate's build (no criterion in it), so a `bench --quick`
+    /// after `check` compiles nothing.
+    criterion: Option<[&'static str; 4]>,
 }
 
 const FULL: Effort = Effort {
     min_rounds: 10,
     budget_secs: 20.0,
     python_rounds: 3,
-    criterion: ["--warm-up-time", "1", "--measurement-time", "3"],
+    criterion: Some(["--warm-up-time", "1", "--measurement-time", "3"]),
 };
-const QUICK: Effort = Effort {
-    min_rounds: 3,
-    budget_secs: 3.0,
-    python_rounds: 1,
-    criterion: ["--warm-up-time", "0.3", "--measurement-time", "1"],
-};
+const QUICK: Effort = Effort { min_rounds: 3, budget_secs: 3.0, python_rounds: 1, criterion: None };
 
 pub fn run(ws: &Workspace, options: &Options) -> Result<ExitCode> {
     let exercises = select(ws, options)?;
@@ -194,7 +192,7 @@ fn bench_exercise(
     let input = data::bench_input(ws, perf)?;
     ui::status(&format!("{step}: building"));
     let package = ex.package();
-    let args = runner::harness_build_args(&package, true);
+    let args = runner::harness_build_args(&package, effort.criterion.is_some());
     let build = runner::cargo_build(ws, &args.iter().map(String::as_str).collect::<Vec<_>>())?;
     let exe = match build {
         Build::Built(json) => {
@@ -243,12 +241,17 @@ fn bench_exercise(
         _ => None,
     };
 
-    ui::status(&format!("{step}: criterion detail"));
-    let criterion_report = criterion(ws, &exe, &input, solved, ex, effort, &workers).unwrap_or_else(|e| {
-        ui::clear_status();
-        anstream::eprintln!("{} {}: no criterion detail: {e:#}", ui::yellow("!"), ex.id);
-        None
-    });
+    let criterion_report = match effort.criterion {
+        Some(settings) => {
+            ui::status(&format!("{step}: criterion detail"));
+            criterion(ws, &exe, &input, solved, ex, settings, &workers).unwrap_or_else(|e| {
+                ui::clear_status();
+                anstream::eprintln!("{} {}: no criterion detail: {e:#}", ui::yellow("!"), ex.id);
+                None
+            })
+        }
+        None => None,
+    };
     ui::clear_status();
     Ok(ExerciseResult {
         id: ex.id.clone(),
@@ -392,14 +395,14 @@ fn criterion(
     input: &InputFile,
     solved: bool,
     ex: &Exercise,
-    effort: &Effort,
+    settings: [&str; 4],
     workers: &[(&str, PathBuf)],
 ) -> Result<Option<String>> {
     let home = ws.target_dir().join("criterion");
     let mut cmd = Cmd::new(exe)
         .quiet()
         .arg("--bench")
-        .args(effort.criterion)
+        .args(settings)
         .env("WORKBENCH_INPUT", &input.path)
         .env("CRITERION_HOME", &home)
         .envs(workers)

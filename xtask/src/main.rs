@@ -134,7 +134,7 @@ enum Command {
         /// Replace an existing export file.
         #[arg(long)]
         force: bool,
-        /// Fewer rounds (same input): a first look in a minute.
+        /// Fewer rounds (same input), no criterion detail: a first look in a minute.
         #[arg(long)]
         quick: bool,
         /// Also send the results to a live workshop: the address the trainer gives (e.g. http://192.168.1.20:8080).

@@ -280,7 +280,8 @@ pub enum Timing {
 /// The cargo arguments that build `package`'s bench binary: the timing
 /// gate's build has no criterion (a learner's first gate build took 13 s
 /// where it took 45 s with it, cold, on 2 cores); `bench`'s has it, for
-/// criterion's report. `prefetch` runs both, so neither waits later.
+/// criterion's report (`bench --quick` has no criterion detail and uses the
+/// gate's). `prefetch` runs both, so neither waits later.
 pub fn harness_build_args(package: &str, with_criterion: bool) -> Vec<String> {
     let mut args = vec!["build", "--release", "--package", "benches"];
     if !with_criterion {
