@@ -96,6 +96,15 @@ pub fn artifacts(cargo_json: &str, kind: &str) -> Vec<PathBuf> {
         .collect()
 }
 
+/// Builds the test programs of `package` (the suite and what it starts), sharing the machine.
+pub fn build_suite(ws: &Workspace, package: &str, flavour: Flavour) -> Result<Build> {
+    let mut args = vec!["test", "--release", "--no-run", "--package", package];
+    if flavour == Flavour::Loom {
+        args.extend(loom::FEATURE);
+    }
+    build_with(Cmd::cargo_in(ws), &args)
+}
+
 /// Builds the suite of `ex` against `package` (the learner's crate or the
 /// reference) and runs each test binary under the exercise's time limit.
 /// `Err(stderr)` inside: the suite does not compile.
@@ -108,11 +117,7 @@ pub fn run_suite(
     snapshot_references: Option<&Path>,
     flavour: Flavour,
 ) -> Result<std::result::Result<SuiteRun, String>> {
-    let mut args = vec!["test", "--release", "--no-run", "--package", package];
-    if flavour == Flavour::Loom {
-        args.extend(loom::FEATURE);
-    }
-    let build = match build_with(Cmd::cargo_in(ws), &args)? {
+    let build = match build_suite(ws, package, flavour)? {
         Build::Built(json) => json,
         Build::Failed(stderr) => return Ok(Err(stderr)),
     };

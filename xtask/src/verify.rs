@@ -464,8 +464,12 @@ fn run_case<'a>(scratch: &Workspace, ex: &'a Exercise, case: Case) -> Result<Cas
     let check = || check::check_before_gate(scratch, ex, references.as_deref());
     let started = std::time::Instant::now();
     // "Never finished" needs a quiet machine at the time limit, which the
-    // other lanes would never give: such a case runs alone, from its build on.
+    // other lanes would never give: such a case is built in its lane (the
+    // build in the check then finds it fresh), then runs alone.
     let never_finishes = matches!(case.expect, Expect::Reject { cause: Cause::EndlessLoop, .. });
+    if never_finishes {
+        runner::build_suite(scratch, &ex.package(), crate::verdict::Flavour::Threads)?;
+    }
     let mut result = if never_finishes { runner::alone_on_the_machine(check) } else { check() };
     for attempt in 1..ATTEMPTS {
         let unproven = matches!(&result, Ok(BeforeGate::Decided(v)) if v.outcome == Outcome::Inconclusive);
