@@ -131,8 +131,10 @@ fn temperature(w: u64) -> Option<(i32, usize)> {
 #[repr(C, align(32))]
 struct Station {
     /// A short name (1 to 15 bytes) is its own key: its bytes in two words,
-    /// the rest zero, and its length in the top byte. A long name's key is
-    /// `[hash, LONG]`, and its bytes are compared as well.
+    /// the rest zero, and its length in the top byte. A medium name's (16 to
+    /// 31 bytes) is `[hash of its four words, MEDIUM | length]`, and the words
+    /// are compared as well; a long name's is `[hash, LONG]`, and its bytes
+    /// are compared as well.
     key: [u64; 2],
     sum: i64,
     count: u32,
@@ -142,12 +144,23 @@ struct Station {
 
 /// The second word of every long name's key: a length byte of 255.
 const LONG: u64 = u64::MAX;
+/// The top byte of a medium name's key's second word: 254, never a short
+/// name's length (at most 15) nor `LONG`'s.
+const MEDIUM: u64 = 0xFE << 56;
 
 /// The key of a name of at most 15 bytes: its bytes in two words, the rest
 /// zero, and its length in the top byte.
 #[inline(always)]
 fn short_key(first: u64, second: u64, len: usize) -> [u64; 2] {
     [first, second | (len as u64) << 56]
+}
+
+/// The key of a name of 16 to 31 bytes, from its bytes in four words (the
+/// rest zero): a hash of the words, and its length under `MEDIUM`.
+#[inline(always)]
+fn medium_key([w0, w1, w2, w3]: [u64; 4], len: usize) -> [u64; 2] {
+    let h = (w0 ^ w2.rotate_left(17)).wrapping_mul(0x517c_c1b7_2722_0a95) ^ (w1 ^ w3.rotate_left(43));
+    [h, MEDIUM | len as u64]
 }
 
 /// What picks a key's slot: a long key's first word is already a hash.
@@ -166,6 +179,9 @@ struct Table<'a> {
     slots: Vec<Station>,
     /// Each slot's station's name (empty for an empty slot), for long keys and for the result.
     names: Vec<&'a [u8]>,
+    /// A medium name's four words, in its slot's place (zeros elsewhere):
+    /// its key is a hash, so the words are compared too.
+    words: Vec<[u64; 4]>,
     /// Stations in the table.
     len: usize,
     /// 64 minus log2 of the slot count: a hash's top bits pick the slot.
@@ -182,7 +198,14 @@ const TABLE_BYTES: usize = 16 << 30;
 
 impl<'a> Table<'a> {
     fn new() -> Table<'a> {
-        Table { slots: vec![EMPTY; 2048], names: vec![&[]; 2048], len: 0, shift: 64 - 11, bytes: 0 }
+        Table {
+            slots: vec![EMPTY; 2048],
+            names: vec![&[]; 2048],
+            words: vec![[0; 4]; 2048],
+            len: 0,
+            shift: 64 - 11,
+            bytes: 0,
+        }
     }
 
     fn has_room_for(&self, bytes: usize) -> bool {
@@ -203,7 +226,7 @@ impl<'a> Table<'a> {
         let mut i = self.home(key_hash(key));
         loop {
             if self.slots[i].count == 0 {
-                return self.insert(i, key, &input[at..at + len], tenths);
+                return self.insert(i, key, &input[at..at + len], tenths, [0; 4]);
             }
             if self.slots[i].key == key {
                 self.slots[i].add(tenths);
@@ -213,7 +236,25 @@ impl<'a> Table<'a> {
         }
     }
 
-    /// Adds a reading of a long name (16 to 100 bytes): its hash, then its bytes.
+    /// Adds a reading of a medium name (16 to 31 bytes, in `words`).
+    #[inline(always)]
+    fn add_medium(&mut self, words: [u64; 4], input: &'a [u8], at: usize, len: usize, tenths: i32) -> bool {
+        let key = medium_key(words, len);
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(key_hash(key));
+        loop {
+            if self.slots[i].count == 0 {
+                return self.insert(i, key, &input[at..at + len], tenths, words);
+            }
+            if self.slots[i].key == key && self.words[i] == words {
+                self.slots[i].add(tenths);
+                return true;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Adds a reading of a long name (32 to 100 bytes): its hash, then its bytes.
     fn add_long(&mut self, name: &'a [u8], tenths: i32) -> bool {
         let key = [hash_long(name), LONG];
         let mask = self.slots.len() - 1;
@@ -224,7 +265,7 @@ impl<'a> Table<'a> {
                 return true;
             }
             if self.slots[i].count == 0 {
-                return self.insert(i, key, name, tenths);
+                return self.insert(i, key, name, tenths, [0; 4]);
             }
             i = (i + 1) & mask;
         }
@@ -233,7 +274,7 @@ impl<'a> Table<'a> {
     /// A new station: its name is checked once, here, not on every row.
     /// (A row without `;` reaches here with the next row's `;`: its name holds a `\n`.)
     #[cold]
-    fn insert(&mut self, i: usize, key: [u64; 2], name: &'a [u8], tenths: i32) -> bool {
+    fn insert(&mut self, i: usize, key: [u64; 2], name: &'a [u8], tenths: i32, words: [u64; 4]) -> bool {
         let valid = (1..=MAX_NAME).contains(&name.len()) && !name.contains(&b'\n') && std::str::from_utf8(name).is_ok();
         if !valid {
             return false;
@@ -241,6 +282,7 @@ impl<'a> Table<'a> {
         let t = tenths as i16;
         self.slots[i] = Station { key, sum: i64::from(tenths), count: 1, min: t, max: t };
         self.names[i] = name;
+        self.words[i] = words;
         self.len += 1;
         if self.len * 2 > self.slots.len() {
             self.grow();
@@ -253,15 +295,17 @@ impl<'a> Table<'a> {
         let twice = self.slots.len() * 2;
         let slots = std::mem::replace(&mut self.slots, vec![EMPTY; twice]);
         let names = std::mem::replace(&mut self.names, vec![&[]; twice]);
+        let words = std::mem::replace(&mut self.words, vec![[0; 4]; twice]);
         self.shift -= 1;
         let mask = self.slots.len() - 1;
-        for (station, name) in slots.into_iter().zip(names).filter(|(s, _)| s.count != 0) {
+        for ((station, name), w) in slots.into_iter().zip(names).zip(words).filter(|((s, _), _)| s.count != 0) {
             let mut i = self.home(key_hash(station.key));
             while self.slots[i].count != 0 {
                 i = (i + 1) & mask;
             }
             self.slots[i] = station;
             self.names[i] = name;
+            self.words[i] = w;
         }
     }
 
@@ -301,7 +345,7 @@ fn hash_long(name: &[u8]) -> u64 {
 enum Step {
     /// The row was added; the next starts here.
     Next(usize),
-    /// No `;` in the first 16 bytes: a long name.
+    /// No `;` in the first 32 bytes: a long name.
     Long,
     /// Not a shape the fast path reads: the careful path takes this row.
     Careful,
@@ -338,14 +382,26 @@ impl<'a> Table<'a> {
         Step::Next(at + len + 1 + t_len)
     }
 
-    /// A row whose name is 16 bytes or longer: its `;` from the window's next
-    /// words (a name of at most 100 bytes has it in word 12 at the latest),
-    /// then the whole name hashed. `None` for anything unusual: the careful
-    /// path decides.
+    /// A row whose name is 16 bytes or longer. One of 16 to 31 bytes (one
+    /// row in 16 of the public data) is read as `fast_row` reads a short one,
+    /// from the next two words, and its four words are its key. A longer one
+    /// has its `;` found in the window's next words (a name of at most 100
+    /// bytes has it in word 12 at the latest), then the whole name hashed.
+    /// `None` for anything unusual: the careful path decides.
     #[inline]
     fn long_row(&mut self, input: &'a [u8], at: usize) -> Option<usize> {
         let window: &[u8; READ_AHEAD] = input[at..at + READ_AHEAD].try_into().expect("READ_AHEAD bytes");
-        let len = (2..13).find_map(|k| {
+        let [w0, w1, w2, w3] = [0, 8, 16, 24].map(|k| word(window, k));
+        let (s2, s3) = (bytes_equal(w2, b';'), bytes_equal(w3, b';'));
+        if s2 | s3 != 0 {
+            let (z2, z3) = (s2.trailing_zeros(), s3.trailing_zeros());
+            let second = u64::from(z2 >> 6).wrapping_neg();
+            let len = 16 + ((z2 + (z3 & second as u32)) / 8) as usize;
+            let words = [w0, w1, w2 & (below(s2) | second), w3 & below(s3) & second];
+            let (tenths, t_len) = temperature(word(window, len + 1))?;
+            return self.add_medium(words, input, at, len, tenths).then_some(at + len + 1 + t_len);
+        }
+        let len = (4..13).find_map(|k| {
             let marks = bytes_equal(word(window, 8 * k), b';');
             (marks != 0).then(|| 8 * k + marks.trailing_zeros() as usize / 8)
         })?;
@@ -361,10 +417,16 @@ impl<'a> Table<'a> {
     fn careful_row(&mut self, input: &'a [u8], at: usize) -> Result<usize, RowError> {
         let end = memchr::memchr(b'\n', &input[at..]).map_or(input.len(), |i| at + i);
         let (name, tenths) = parse_row(&input[at..end], at as u64)?;
-        let added = if name.len() <= 15 {
-            let mut bytes = [0u8; 16];
+        // The same key a fast path makes of this name.
+        let mut bytes = [0u8; 32];
+        let added = if name.len() <= 31 {
             bytes[..name.len()].copy_from_slice(name);
-            self.add_short(short_key(word(&bytes, 0), word(&bytes, 8), name.len()), input, at, name.len(), tenths)
+            if name.len() <= 15 {
+                self.add_short(short_key(word(&bytes, 0), word(&bytes, 8), name.len()), input, at, name.len(), tenths)
+            } else {
+                let words = [0, 8, 16, 24].map(|k| word(&bytes, k));
+                self.add_medium(words, input, at, name.len(), tenths)
+            }
         } else {
             self.add_long(name, tenths)
         };
