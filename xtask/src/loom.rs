@@ -18,16 +18,25 @@ use crate::verdict::{Cause, Verdict};
 /// The cargo arguments that select the loom build of a package.
 pub const FEATURE: [&str; 2] = ["--features", "loom"];
 
+/// clippy's `disallowed_types` alone, on the loom build of `ex`'s crate.
+pub fn std_sync_lint(ws: &Workspace, ex: &Exercise) -> Cmd {
+    Cmd::cargo_in(ws).args(["clippy", "--release", "--package", &ex.package()]).args(FEATURE).args([
+        "--",
+        "-A",
+        "clippy::all",
+        "-D",
+        "clippy::disallowed_types",
+    ])
+}
+
 /// A queue on `std::sync` would pass every model without loom checking
 /// anything (loom cannot see std's locks), so `clippy.toml`'s ban on those
 /// types is enforced here, before any model runs. Linted with the feature:
 /// only then is the shim's `Mutex` not std's own (clippy sees through
 /// re-exports).
 pub fn uses_std_sync(ws: &Workspace, ex: &Exercise) -> Result<Option<Verdict>> {
-    let lint = Cmd::cargo_in(ws)
-        .args(["clippy", "--release", "--package", &ex.package(), "--color=never"])
-        .args(FEATURE)
-        .args(["--", "-A", "clippy::all", "-D", "clippy::disallowed_types"]);
+    // Plain text: the verdict searches the messages.
+    let lint = std_sync_lint(ws, ex).env("CARGO_TERM_COLOR", "never");
     let lint = crate::runner::sharing_the_machine(|| lint.capture(Duration::from_secs(1800)))?;
     if lint.success() || !lint.stderr.contains("disallowed type") {
         // A compile error is reported by the build of the tests, as everywhere.

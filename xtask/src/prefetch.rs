@@ -43,6 +43,13 @@ pub fn run(ws: &Workspace, build: bool) -> Result<ExitCode> {
             for ex in &ws.manifest.exercises {
                 let package = ex.package();
                 Cmd::cargo_in(ws).args(["test", "--release", "--no-run", "--package", &package]).run()?;
+                if ex.loom {
+                    crate::loom::std_sync_lint(ws, ex).run()?;
+                    Cmd::cargo_in(ws)
+                        .args(["test", "--release", "--no-run", "--package", &package])
+                        .args(crate::loom::FEATURE)
+                        .run()?;
+                }
                 if ex.gated() {
                     Cmd::cargo_in(ws).args(crate::runner::harness_build_args(&package, false)).run()?;
                 }
