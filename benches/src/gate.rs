@@ -129,9 +129,15 @@ pub const LEFTOVER_WINDOW: Duration = Duration::from_millis(15);
 /// thread reads about 1.0 and a settled process about 0.
 pub const LEFTOVER_MAX_CORES: f64 = 0.5;
 
-/// How many distinct inputs the gate rotates through (seeds `seed`,
-/// `seed + 1`, …): a result cached from an earlier call is then wrong.
-pub const INPUT_POOL: usize = 3;
+/// How many distinct inputs the learner's code is checked on before any
+/// timing (seeds `seed`, `seed + 1`): a result cached from the first call is
+/// then wrong. Two are enough for that; every timed round then has a fresh
+/// input of its own, checked too (each more costs the gate a round's work).
+pub const INPUT_POOL: usize = 2;
+
+/// How many of the learner's recent answers a round's answer is compared
+/// with, to tell a kept answer from a merely wrong one.
+const RECENT_ANSWERS: usize = 6;
 
 pub(crate) fn sequential_baseline() -> String {
     crate::SEQUENTIAL_BASELINE.into()
@@ -492,7 +498,7 @@ fn check_round<O: PartialEq + Debug>(
     match learner {
         Ok(got) if got == expected => {
             // A few recent answers are enough to recognise a kept one.
-            if answers.len() >= 2 * INPUT_POOL {
+            if answers.len() >= RECENT_ANSWERS {
                 answers.remove(0);
             }
             answers.push(got);
