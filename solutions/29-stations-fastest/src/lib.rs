@@ -345,7 +345,7 @@ fn hash_long(name: &[u8]) -> u64 {
 enum Step {
     /// The row was added; the next starts here.
     Next(usize),
-    /// No `;` in the first 32 bytes: a long name.
+    /// No `;` in the first 16 bytes: a name of 16 bytes or more.
     Long,
     /// Not a shape the fast path reads: the careful path takes this row.
     Careful,
