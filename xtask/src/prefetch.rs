@@ -9,6 +9,8 @@ use anyhow::Result;
 
 use crate::manifest::Workspace;
 use crate::process::Cmd;
+use crate::runner::suite_build_args;
+use crate::verdict::Flavour;
 use crate::{data, tools, ui};
 
 pub fn run(ws: &Workspace, build: bool) -> Result<ExitCode> {
@@ -42,13 +44,10 @@ pub fn run(ws: &Workspace, build: bool) -> Result<ExitCode> {
         ui::step("builds: every exercise's tests and timing harness", || {
             for ex in &ws.manifest.exercises {
                 let package = ex.package();
-                Cmd::cargo_in(ws).args(["test", "--release", "--no-run", "--package", &package]).run()?;
+                Cmd::cargo_in(ws).args(suite_build_args(&package, Flavour::Threads)).run()?;
                 if ex.loom {
                     crate::loom::std_sync_lint(ws, ex).run()?;
-                    Cmd::cargo_in(ws)
-                        .args(["test", "--release", "--no-run", "--package", &package])
-                        .args(crate::loom::FEATURE)
-                        .run()?;
+                    Cmd::cargo_in(ws).args(suite_build_args(&package, Flavour::Loom)).run()?;
                 }
                 if ex.gated() {
                     Cmd::cargo_in(ws).args(crate::runner::harness_build_args(&package, false)).run()?;

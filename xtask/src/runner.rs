@@ -96,13 +96,19 @@ pub fn artifacts(cargo_json: &str, kind: &str) -> Vec<PathBuf> {
         .collect()
 }
 
-/// Builds the test programs of `package` (the suite and what it starts), sharing the machine.
-pub fn build_suite(ws: &Workspace, package: &str, flavour: Flavour) -> Result<Build> {
+/// The cargo arguments that build the test programs of `package` (the suite
+/// and what it starts); `prefetch` runs the same, so a check finds them fresh.
+pub fn suite_build_args(package: &str, flavour: Flavour) -> Vec<&str> {
     let mut args = vec!["test", "--release", "--no-run", "--package", package];
     if flavour == Flavour::Loom {
         args.extend(loom::FEATURE);
     }
-    build_with(Cmd::cargo_in(ws), &args)
+    args
+}
+
+/// Builds the test programs of `package`, sharing the machine.
+pub fn build_suite(ws: &Workspace, package: &str, flavour: Flavour) -> Result<Build> {
+    build_with(Cmd::cargo_in(ws), &suite_build_args(package, flavour))
 }
 
 /// Builds the suite of `ex` against `package` (the learner's crate or the
