@@ -31,12 +31,14 @@ pub fn run(ws: &Workspace, only: Option<&str>) -> Result<ExitCode> {
         }
         ui::step(name, f)
     };
-    // A whole run starts now what later steps need and can be had early:
-    // the apt-get downloads beside clippy, and the builds of the book's and
-    // the server's steps at idle priority, on the cores verify's lanes leave
-    // idle (they stop while a gate times).
-    let ahead = only.is_none().then(|| Ahead::start(ws)).transpose()?;
+    // A whole run starts early what later steps need: the apt-get downloads
+    // now, beside clippy; the builds of the book's and the server's steps
+    // with verify, at idle priority on the cores its lanes leave idle (they
+    // stop while a gate times) — not before: the server's build would hold
+    // the target dir's lock that clippy and the tool tests wait for.
+    let ahead = only.is_none().then(Ahead::default);
     let ahead = ahead.as_ref();
+    ahead.map(|a| a.start_installs(ws)).transpose()?;
     step("format", &mut || Cmd::cargo_in(ws).args(["fmt", "--all", "--check"]).run())?;
     // `disallowed_types` (std's locks in loom exercises) is enforced by
     // `check` with the `loom` feature: without it the `sync` shims re-export
@@ -76,7 +78,10 @@ pub fn run(ws: &Workspace, only: Option<&str>) -> Result<ExitCode> {
             Err(why) => anyhow::bail!("verify needs strace to prove 23's variants: {why}"),
         }
     })?;
-    step("verify", &mut || expect_success(verify::run(ws, false, None, &[])?))?;
+    step("verify", &mut || {
+        ahead.map(|a| a.start_builds(ws)).transpose()?;
+        expect_success(verify::run(ws, false, None, &[])?)
+    })?;
     step("book, and every page in a browser at two sizes", &mut || {
         ahead.inspect(|a| a.wait(&a.mdbook));
         book_pages::run(ws, &book::build(ws)?)
@@ -92,9 +97,10 @@ pub fn run(ws: &Workspace, only: Option<&str>) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Work started at the beginning of a whole run for a later step, each in a
-/// thread of its own. A failure here is only reported: the step that needs
-/// the work does it again in the open and fails there with its own message.
+/// Work started early in a whole run for a later step, each in a thread of
+/// its own. A failure here is only reported: the step that needs the work
+/// does it again in the open and fails there with its own message.
+#[derive(Default)]
 struct Ahead {
     installs: Work,
     mdbook: Work,
@@ -104,27 +110,32 @@ struct Ahead {
 type Work = Cell<Option<JoinHandle<Result<()>>>>;
 
 impl Ahead {
-    fn start(ws: &Workspace) -> Result<Self> {
-        let start = |work: fn(Workspace) -> Result<()>| -> Result<_> {
-            let ws = Workspace::open(&ws.root)?;
-            Ok(Cell::new(Some(std::thread::spawn(move || work(ws)))))
-        };
-        Ok(Self {
-            installs: start(|_| {
-                crate::browser::install_ahead();
-                Ok(())
-            })?,
-            mdbook: start(|ws| crate::tools::mdbook_installed_by(&ws, crate::tools::Install::Ahead).map(drop))?,
-            // What `serve::run` builds first: its `cargo test` then finds it fresh.
-            server: start(|ws| {
-                let build = Cmd::cargo_in(&ws)
-                    .args(["test", "--release", "--package", "workshop", "--no-run"])
-                    .at_idle_priority()
-                    .quiet()
-                    .capture(Duration::from_secs(3600))?;
-                anyhow::ensure!(build.success(), "{}", crate::report::tail(&build.stderr, 40));
-                Ok(())
-            })?,
+    fn start(work: &Work, ws: &Workspace, job: fn(Workspace) -> Result<()>) -> Result<()> {
+        let ws = Workspace::open(&ws.root)?;
+        work.set(Some(std::thread::spawn(move || job(ws))));
+        Ok(())
+    }
+
+    fn start_installs(&self, ws: &Workspace) -> Result<()> {
+        Self::start(&self.installs, ws, |_| {
+            crate::browser::install_ahead();
+            Ok(())
+        })
+    }
+
+    fn start_builds(&self, ws: &Workspace) -> Result<()> {
+        Self::start(&self.mdbook, ws, |ws| {
+            crate::tools::mdbook_installed_by(&ws, crate::tools::Install::Ahead).map(drop)
+        })?;
+        // What `serve::run` builds first: its `cargo test` then finds it fresh.
+        Self::start(&self.server, ws, |ws| {
+            let build = Cmd::cargo_in(&ws)
+                .args(["test", "--release", "--package", "workshop", "--no-run"])
+                .at_idle_priority()
+                .quiet()
+                .capture(Duration::from_secs(3600))?;
+            anyhow::ensure!(build.success(), "{}", crate::report::tail(&build.stderr, 40));
+            Ok(())
         })
     }
 
