@@ -192,8 +192,7 @@ fn bench_exercise(
     let input = data::bench_input(ws, perf)?;
     ui::status(&format!("{step}: building"));
     let package = ex.package();
-    let args = runner::harness_build_args(&package, effort.criterion.is_some());
-    let build = runner::cargo_build(ws, &args.iter().map(String::as_str).collect::<Vec<_>>())?;
+    let build = runner::cargo_build(ws, &runner::harness_build_args(&package, effort.criterion.is_some()))?;
     let exe = match build {
         Build::Built(json) => {
             runner::artifacts(&json, "bench").into_iter().next().context("cargo built no bench binary")?

@@ -293,21 +293,20 @@ pub enum Timing {
 /// where it took 45 s with it, cold, on 2 cores); `bench`'s has it, for
 /// criterion's report (`bench --quick` has no criterion detail and uses the
 /// gate's). `prefetch` runs both, so neither waits later.
-pub fn harness_build_args(package: &str, with_criterion: bool) -> Vec<String> {
+pub fn harness_build_args(package: &str, with_criterion: bool) -> Vec<&str> {
     let mut args = vec!["build", "--release", "--package", "benches"];
     if !with_criterion {
         args.push("--no-default-features");
     }
     args.extend(["--features", package, "--bench", package]);
-    args.into_iter().map(String::from).collect()
+    args
 }
 
 /// Builds the timing harness of `ex`, sharing the machine like any build:
 /// the bench binary, or (inside) cargo's messages when it does not compile.
 pub fn build_gate(ws: &Workspace, ex: &Exercise) -> Result<std::result::Result<PathBuf, String>> {
-    let args = harness_build_args(&ex.package(), false);
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    Ok(match cargo_build(ws, &args)? {
+    let package = ex.package();
+    Ok(match cargo_build(ws, &harness_build_args(&package, false))? {
         Build::Built(json) => {
             Ok(artifacts(&json, "bench").into_iter().next().context("cargo built no bench binary")?)
         }
@@ -352,8 +351,8 @@ mod tests {
     fn only_bench_builds_the_harness_with_criterion() {
         let gate = harness_build_args("word-count", false);
         let bench = harness_build_args("word-count", true);
-        assert!(gate.iter().any(|a| a == "--no-default-features"), "{gate:?}");
-        assert!(!bench.iter().any(|a| a == "--no-default-features"), "{bench:?}");
+        assert!(gate.contains(&"--no-default-features"), "{gate:?}");
+        assert!(!bench.contains(&"--no-default-features"), "{bench:?}");
         for args in [&gate, &bench] {
             assert!(args.windows(2).any(|w| w == ["--features", "word-count"]), "{args:?}");
             assert!(args.windows(2).any(|w| w == ["--bench", "word-count"]), "{args:?}");
