@@ -50,6 +50,38 @@ pub fn strace() -> Result<std::result::Result<PathBuf, String>> {
     }
 }
 
+/// strace and Chromium installed now if they are missing and apt-get may
+/// run (root): `cargo xtask test` starts this beside clippy, so a fresh CI
+/// machine does not wait for the download later. Output captured; a failure
+/// is left for [`strace`] and [`chromium`] to meet and report.
+pub fn install_ahead() {
+    if !(cfg!(target_os = "linux") && is_root() && on_path("apt-get").is_some()) {
+        return;
+    }
+    let mut missing = Vec::new();
+    if on_path("strace").is_none() {
+        missing.push("strace");
+    }
+    if NAMES.iter().all(|name| on_path(name).is_none()) {
+        missing.push("chromium");
+    }
+    if missing.is_empty() {
+        return;
+    }
+    let apt_get = |args: &[&str]| {
+        Cmd::new("apt-get")
+            .args(args)
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .quiet()
+            .capture(Duration::from_secs(1800))
+            .is_ok_and(|out| out.success())
+    };
+    let install: Vec<&str> = ["install", "-y", "--no-install-recommends"].into_iter().chain(missing).collect();
+    if !apt_get(&install) && apt_get(&["update"]) {
+        apt_get(&install);
+    }
+}
+
 fn on_path(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path).map(|dir| dir.join(name)).find(|p| p.is_file())

@@ -63,6 +63,8 @@ pub struct Cmd {
     quiet: bool,
     /// Stopped before the limit once its group surely cannot move (a deadlock).
     stop_when_stuck: bool,
+    /// Runs on otherwise idle cores and stops while timing has the machine ([`Cmd::at_idle_priority`]).
+    idle_priority: bool,
 }
 
 /// What a captured command did.
@@ -113,6 +115,7 @@ impl Cmd {
             shown: program.to_string_lossy().into_owned(),
             quiet: false,
             stop_when_stuck: false,
+            idle_priority: false,
         }
     }
 
@@ -139,6 +142,26 @@ impl Cmd {
     /// at the time limit. For programs that only compute (test binaries).
     pub fn stop_when_stuck(mut self) -> Self {
         self.stop_when_stuck = true;
+        self
+    }
+
+    /// For work started ahead of the step that needs it (a build): the group
+    /// runs at the lowest priority, so it takes only cores the rest leaves
+    /// idle, and it is stopped (SIGSTOP) whenever timing has the machine to
+    /// itself ([`pause_idle_work`]), continued after. Captured commands only.
+    pub fn at_idle_priority(mut self) -> Self {
+        self.idle_priority = true;
+        #[cfg(unix)]
+        // SAFETY: runs in the child between fork and exec; setpriority is a
+        // plain system call, async-signal-safe, and its children inherit it.
+        unsafe {
+            std::os::unix::process::CommandExt::pre_exec(&mut self.command, || {
+                if libc::setpriority(libc::PRIO_PROCESS, 0, 19) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
         self
     }
 
@@ -223,6 +246,7 @@ impl Cmd {
         in_own_group(&mut self.command);
         let mut child = self.command.spawn().with_context(|| format!("could not start `{}`", self.shown))?;
         let group = Group::new(child.id());
+        let _idle = self.idle_priority.then(|| IdleWork::new(child.id()));
         let stdout = collect(child.stdout.take().expect("piped"));
         let stderr = collect(child.stderr.take().expect("piped"));
         let started = Instant::now();
@@ -533,6 +557,65 @@ impl Drop for Group {
     }
 }
 
+/// The process groups started [`Cmd::at_idle_priority`], and whether timing
+/// has the machine (they are stopped then).
+static IDLE_WORK: Mutex<(Vec<u32>, bool)> = Mutex::new((Vec::new(), false));
+
+/// One idle-priority group, listed from start to drop.
+struct IdleWork(u32);
+
+impl IdleWork {
+    fn new(pgid: u32) -> Self {
+        let mut work = IDLE_WORK.lock().unwrap_or_else(PoisonError::into_inner);
+        work.0.push(pgid);
+        if work.1 {
+            signal_group(pgid, STOP);
+        }
+        Self(pgid)
+    }
+}
+
+impl Drop for IdleWork {
+    fn drop(&mut self) {
+        IDLE_WORK.lock().unwrap_or_else(PoisonError::into_inner).0.retain(|&pgid| pgid != self.0);
+    }
+}
+
+#[cfg(unix)]
+const STOP: i32 = libc::SIGSTOP;
+#[cfg(unix)]
+const CONTINUE: i32 = libc::SIGCONT;
+#[cfg(not(unix))]
+const STOP: i32 = 0;
+#[cfg(not(unix))]
+const CONTINUE: i32 = 0;
+
+fn signal_group(pgid: u32, signal: i32) {
+    #[cfg(unix)]
+    // SAFETY: kill(2) on a process group xtask created and has not reaped
+    // the leader of (the group is listed only while `capture` runs).
+    unsafe {
+        libc::kill(-(pgid as libc::pid_t), signal);
+    }
+    #[cfg(not(unix))]
+    let _ = (pgid, signal);
+}
+
+/// Stops every idle-priority group while timing has the machine alone
+/// (`runner::alone_on_the_machine`): a build's bursts would be measured as
+/// the learner's time. [`resume_idle_work`] continues them.
+pub fn pause_idle_work() {
+    let mut work = IDLE_WORK.lock().unwrap_or_else(PoisonError::into_inner);
+    work.1 = true;
+    work.0.iter().for_each(|&pgid| signal_group(pgid, STOP));
+}
+
+pub fn resume_idle_work() {
+    let mut work = IDLE_WORK.lock().unwrap_or_else(PoisonError::into_inner);
+    work.1 = false;
+    work.0.iter().for_each(|&pgid| signal_group(pgid, CONTINUE));
+}
+
 /// A thread reading one pipe to EOF into a shared buffer.
 struct Collector {
     buffer: Arc<Mutex<Vec<u8>>>,
@@ -614,6 +697,41 @@ mod tests {
         assert_eq!((out.status.and_then(|s| s.code()), out.stopped), (Some(3), None));
         assert_eq!((out.stdout.as_str(), out.stderr.as_str(), out.stuck_threads.as_deref()), ("out\n", "err\n", None));
         assert!(!out.timed_out() && !out.success());
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn idle_work_runs_at_the_lowest_priority_and_stops_while_timing_has_the_machine() {
+        // The program prints its pid and niceness, then counts; the counter
+        // file must not grow while paused.
+        let dir = std::env::temp_dir().join(format!("xtask-idle-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let counter = dir.join("count");
+        let script = format!(
+            "echo $$ $(cut -d' ' -f19 /proc/$$/stat); i=0; while [ $i -lt 150 ]; do i=$((i+1)); echo $i > {}; sleep 0.01; done",
+            counter.display()
+        );
+        let work = std::thread::spawn(move || {
+            Cmd::new("sh").args(["-c", &script]).at_idle_priority().quiet().capture(Duration::from_secs(60))
+        });
+        let read = || std::fs::read_to_string(&counter).ok().and_then(|n| n.trim().parse::<u32>().ok());
+        let until = Instant::now() + Duration::from_secs(10);
+        while read().is_none() && Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        pause_idle_work();
+        std::thread::sleep(Duration::from_millis(100));
+        let paused_at = read().expect("the program started counting");
+        std::thread::sleep(Duration::from_millis(400));
+        assert_eq!(read(), Some(paused_at), "a paused group went on running");
+        resume_idle_work();
+        let out = work.join().unwrap().unwrap();
+        assert!(out.success(), "{}", out.stderr);
+        assert_eq!(read(), Some(150));
+        let niceness = out.stdout.split_whitespace().nth(1).expect("pid and niceness");
+        assert_eq!(niceness, "19");
+        assert!(IDLE_WORK.lock().unwrap().0.is_empty(), "an ended group stays listed");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     /// Processes whose arguments include `arg`, waiting up to a second for

@@ -49,10 +49,13 @@ pub fn alone_on_the_machine<T>(work: impl FnOnce() -> T) -> T {
     }
     let _alone = MACHINE.write().unwrap_or_else(std::sync::PoisonError::into_inner);
     HOLDS_THE_MACHINE.set(true);
+    // Builds started ahead at idle priority (`cargo xtask test`) stop meanwhile.
+    crate::process::pause_idle_work();
     // Reset however `work` ends, a panic included.
     struct Release;
     impl Drop for Release {
         fn drop(&mut self) {
+            crate::process::resume_idle_work();
             HOLDS_THE_MACHINE.set(false);
         }
     }

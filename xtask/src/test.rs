@@ -10,8 +10,10 @@ mod hostile;
 mod serve;
 mod workshop;
 
+use std::cell::Cell;
 use std::process::ExitCode;
-use std::time::Instant;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 use anyhow::{Result, bail};
 
@@ -29,6 +31,14 @@ pub fn run(ws: &Workspace, only: Option<&str>) -> Result<ExitCode> {
         }
         ui::step(name, f)
     };
+    // A whole run starts early what later steps need: the apt-get downloads
+    // now, beside clippy; the builds of the book's and the server's steps
+    // with verify, at idle priority on the cores its lanes leave idle (they
+    // stop while a gate times) — not before: the server's build would hold
+    // the target dir's lock that clippy and the tool tests wait for.
+    let ahead = only.is_none().then(Ahead::default);
+    let ahead = ahead.as_ref();
+    ahead.map(|a| a.start_installs(ws)).transpose()?;
     step("format", &mut || Cmd::cargo_in(ws).args(["fmt", "--all", "--check"]).run())?;
     // `disallowed_types` (std's locks in loom exercises) is enforced by
     // `check` with the `loom` feature: without it the `sync` shims re-export
@@ -61,18 +71,86 @@ pub fn run(ws: &Workspace, only: Option<&str>) -> Result<ExitCode> {
     step("process cleanup", &mut crate::process_cleanup::test)?;
     step("hostile input", &mut || hostile::run(ws))?;
     step("python baselines", &mut || python_tests(ws))?;
-    step("strace (exercise 23's system-call tests)", &mut || match crate::browser::strace()? {
-        Ok(_) => Ok(()),
-        Err(why) => anyhow::bail!("verify needs strace to prove 23's variants: {why}"),
+    step("strace (exercise 23's system-call tests)", &mut || {
+        ahead.inspect(|a| a.wait(&a.installs));
+        match crate::browser::strace()? {
+            Ok(_) => Ok(()),
+            Err(why) => anyhow::bail!("verify needs strace to prove 23's variants: {why}"),
+        }
     })?;
-    step("verify", &mut || expect_success(verify::run(ws, false, None, &[])?))?;
-    step("book, and every page in a browser at two sizes", &mut || book_pages::run(ws, &book::build(ws)?))?;
+    step("verify", &mut || {
+        ahead.map(|a| a.start_builds(ws)).transpose()?;
+        expect_success(verify::run(ws, false, None, &[])?)
+    })?;
+    step("book, and every page in a browser at two sizes", &mut || {
+        ahead.inspect(|a| a.wait(&a.mdbook));
+        book_pages::run(ws, &book::build(ws)?)
+    })?;
     step("new exercise scaffold", &mut || new::smoke_test(ws))?;
     step("workshop: bench, compare, browser", &mut || workshop::run(ws))?;
-    step("workshop server: refusals, kill -9, load, live leaderboard in Chromium", &mut || serve::run(ws))?;
+    step("workshop server: refusals, kill -9, load, live leaderboard in Chromium", &mut || {
+        ahead.inspect(|a| a.wait(&a.server));
+        serve::run(ws)
+    })?;
     let which = only.map_or_else(|| "all checks".to_string(), |text| format!("the steps matching `{text}`"));
     anstream::println!("{} {which} passed in {:.0} s", ui::green("✓"), started.elapsed().as_secs_f64());
     Ok(ExitCode::SUCCESS)
+}
+
+/// Work started early in a whole run for a later step, each in a thread of
+/// its own. A failure here is only reported: the step that needs the work
+/// does it again in the open and fails there with its own message.
+#[derive(Default)]
+struct Ahead {
+    installs: Work,
+    mdbook: Work,
+    server: Work,
+}
+
+type Work = Cell<Option<JoinHandle<Result<()>>>>;
+
+impl Ahead {
+    fn start(work: &Work, ws: &Workspace, job: fn(Workspace) -> Result<()>) -> Result<()> {
+        let ws = Workspace::open(&ws.root)?;
+        work.set(Some(std::thread::spawn(move || job(ws))));
+        Ok(())
+    }
+
+    fn start_installs(&self, ws: &Workspace) -> Result<()> {
+        Self::start(&self.installs, ws, |_| {
+            crate::browser::install_ahead();
+            Ok(())
+        })
+    }
+
+    fn start_builds(&self, ws: &Workspace) -> Result<()> {
+        Self::start(&self.mdbook, ws, |ws| {
+            crate::tools::mdbook_installed_by(&ws, crate::tools::Install::Ahead).map(drop)
+        })?;
+        // What `serve::run` builds first: its `cargo test` then finds it fresh.
+        Self::start(&self.server, ws, |ws| {
+            let build = Cmd::cargo_in(&ws)
+                .args(["test", "--release", "--package", "workshop", "--no-run"])
+                .at_idle_priority()
+                .quiet()
+                .capture(Duration::from_secs(3600))?;
+            anyhow::ensure!(build.success(), "{}", crate::report::tail(&build.stderr, 40));
+            Ok(())
+        })
+    }
+
+    /// Waits for one piece of the work; its failure becomes a line.
+    fn wait(&self, work: &Work) {
+        let Some(handle) = work.take() else { return };
+        let waited = Instant::now();
+        let result = handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        if waited.elapsed() > Duration::from_secs(1) {
+            anstream::println!("  waited {:.0} s for work started ahead", waited.elapsed().as_secs_f64());
+        }
+        if let Err(e) = result {
+            anstream::println!("{} work started ahead failed, so this step does it again: {e:#}", ui::yellow("!"));
+        }
+    }
 }
 
 /// The baselines' own unit tests; without python3 they are skipped with a

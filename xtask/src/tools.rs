@@ -61,10 +61,23 @@ fn with_on_path(dir: &Path) -> std::ffi::OsString {
     std::env::join_paths(std::iter::once(dir.to_path_buf()).chain(std::env::split_paths(&rest))).unwrap_or(rest)
 }
 
+/// How a missing mdbook is built: in the terminal, for a learner who waits
+/// on it, or captured at idle priority, ahead of the step that needs it
+/// (`cargo xtask test` starts it beside `verify`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Install {
+    InTerminal,
+    Ahead,
+}
+
 /// The pinned mdbook in `.tools/`: copied from the machine's cache when an
 /// earlier clone built it, else built with `cargo install --locked` (into
 /// the cache where there is one) and copied.
 pub fn mdbook(ws: &Workspace) -> Result<PathBuf> {
+    mdbook_installed_by(ws, Install::InTerminal)
+}
+
+pub fn mdbook_installed_by(ws: &Workspace, how: Install) -> Result<PathBuf> {
     let local = mdbook_path(ws);
     if mdbook_installed(ws) {
         return Ok(local);
@@ -74,11 +87,12 @@ pub fn mdbook(ws: &Workspace) -> Result<PathBuf> {
     let built = install_root.join("bin").join(local.file_name().expect("a file name"));
     if !runs_as_pinned(&built) {
         anstream::eprintln!(
-            "installing mdbook {MDBOOK_VERSION} into {} (once per machine; {})",
+            "installing mdbook {MDBOOK_VERSION} into {}{} (once per machine; {})",
             install_root.display(),
+            if how == Install::Ahead { ", at idle priority while the steps before the book run" } else { "" },
             crate::doctor::first_build_estimate(crate::doctor::MDBOOK_BUILD_CPU_SECONDS)
         );
-        Cmd::cargo()
+        let install = Cmd::cargo()
             .args(["install", "mdbook", "--version", MDBOOK_VERSION, "--locked"])
             .args(MDBOOK_FEATURES)
             // Unoptimised and without debug info: on 2 cores its build takes
@@ -91,8 +105,18 @@ pub fn mdbook(ws: &Workspace) -> Result<PathBuf> {
             .arg(&install_root)
             // With its folder on PATH, cargo does not tell the learner to
             // add it: xtask runs mdbook by its full path.
-            .env("PATH", with_on_path(&install_root.join("bin")))
-            .run()?;
+            .env("PATH", with_on_path(&install_root.join("bin")));
+        match how {
+            Install::InTerminal => install.run()?,
+            Install::Ahead => {
+                let out = install.at_idle_priority().quiet().capture(std::time::Duration::from_secs(3600))?;
+                anyhow::ensure!(
+                    out.success(),
+                    "`cargo install mdbook` failed:\n{}",
+                    crate::report::tail(&out.stderr, 40)
+                );
+            }
+        }
     }
     if built != local {
         std::fs::create_dir_all(local.parent().expect("a folder"))?;
