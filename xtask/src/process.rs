@@ -246,7 +246,7 @@ impl Cmd {
         in_own_group(&mut self.command);
         let mut child = self.command.spawn().with_context(|| format!("could not start `{}`", self.shown))?;
         let group = Group::new(child.id());
-        let _idle = self.idle_priority.then(|| IdleWork::new(child.id()));
+        let idle = self.idle_priority.then(|| IdleWork::new(child.id()));
         let stdout = collect(child.stdout.take().expect("piped"));
         let stderr = collect(child.stderr.take().expect("piped"));
         let started = Instant::now();
@@ -267,6 +267,9 @@ impl Cmd {
             stdout.wait_for_eof(tail);
             stderr.wait_for_eof(tail);
         }
+        // Unlisted as idle work first: a pause must never signal a group id
+        // that is free for reuse once the leader is reaped.
+        drop(idle);
         // Reaped only now, after the group kill: until then the exited
         // leader's pid, which is the group id, cannot be reused.
         let waited = child.wait();
