@@ -543,13 +543,7 @@ impl Group {
 
     /// SIGKILLs every process still in the group.
     fn kill(&self) {
-        #[cfg(unix)]
-        // SAFETY: kill(2) with a negative pid signals the process group we
-        // created for the child (process_group(0) made its pid the group
-        // id); the leader is not yet reaped, so the id is still ours.
-        unsafe {
-            libc::kill(-(self.0 as libc::pid_t), libc::SIGKILL);
-        }
+        signal_group(self.0, KILL);
     }
 }
 
@@ -585,18 +579,25 @@ impl Drop for IdleWork {
 }
 
 #[cfg(unix)]
+const KILL: i32 = libc::SIGKILL;
+#[cfg(unix)]
 const STOP: i32 = libc::SIGSTOP;
 #[cfg(unix)]
 const CONTINUE: i32 = libc::SIGCONT;
+#[cfg(not(unix))]
+const KILL: i32 = 0;
 #[cfg(not(unix))]
 const STOP: i32 = 0;
 #[cfg(not(unix))]
 const CONTINUE: i32 = 0;
 
+/// Sends `signal` to a process group xtask created for a child.
 fn signal_group(pgid: u32, signal: i32) {
     #[cfg(unix)]
-    // SAFETY: kill(2) on a process group xtask created and has not reaped
-    // the leader of (the group is listed only while `capture` runs).
+    // SAFETY: kill(2) with a negative pid signals the process group we
+    // created for the child (process_group(0) made its pid the group id);
+    // callers hold it only while the leader is not yet reaped, so the id is
+    // still ours.
     unsafe {
         libc::kill(-(pgid as libc::pid_t), signal);
     }
