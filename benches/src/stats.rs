@@ -43,15 +43,26 @@ const RESAMPLES: usize = 2000;
 /// Median of `values` with a percentile-bootstrap 95% CI. Deterministic:
 /// the resampling stream has a fixed seed, so one run's numbers reproduce.
 pub fn bootstrap_median(values: &[f64]) -> Interval {
+    let of = |picks: &[usize]| median(&picks.iter().map(|&i| values[i]).collect::<Vec<_>>());
+    bootstrap(values.len(), of)
+}
+
+/// `statistic` of `n` rounds (given the indices of the rounds it counts) with
+/// a percentile-bootstrap 95% CI: resampling round indices keeps each round's
+/// readings of every contender together. Deterministic, like [`bootstrap_median`].
+pub fn bootstrap(n: usize, statistic: impl Fn(&[usize]) -> f64) -> Interval {
+    assert!(n > 0, "a bootstrap of no rounds");
     let mut rng = SplitMix64::new(0xB007_57A9);
-    let mut medians: Vec<f64> = (0..RESAMPLES)
+    let mut picks = vec![0; n];
+    let mut values: Vec<f64> = (0..RESAMPLES)
         .map(|_| {
-            let sample: Vec<f64> = (0..values.len()).map(|_| values[rng.below(values.len() as u64) as usize]).collect();
-            median(&sample)
+            picks.iter_mut().for_each(|p| *p = rng.below(n as u64) as usize);
+            statistic(&picks)
         })
         .collect();
-    medians.sort_by(f64::total_cmp);
-    Interval { median: median(values), lo: medians[RESAMPLES * 25 / 1000], hi: medians[RESAMPLES * 975 / 1000 - 1] }
+    values.sort_by(f64::total_cmp);
+    let all: Vec<usize> = (0..n).collect();
+    Interval { median: statistic(&all), lo: values[RESAMPLES * 25 / 1000], hi: values[RESAMPLES * 975 / 1000 - 1] }
 }
 
 #[cfg(test)]
