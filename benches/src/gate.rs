@@ -217,6 +217,24 @@ impl Evidence {
 /// of one round alike, and no burst explains a task per item costing 100×.
 pub const BUSY_TOO_SLOW_FACTOR: f64 = 2.0;
 
+/// A learner this far beyond `max_ratio` in every round of the first
+/// [`EARLY_ROUNDS`] (the whole interval beyond [`BUSY_TOO_SLOW_FACTOR`] times
+/// the limit) fails then: four more rounds of a call 50× the reference's only
+/// make the learner wait for the same verdict.
+pub const EARLY_ROUNDS: usize = 3;
+
+/// The verdict after only [`EARLY_ROUNDS`] rounds, when it is a failure far
+/// beyond what noise explains and every finding is decided (none open).
+fn early_failure(config: &GateConfig, e: &Evidence, baseline: &str) -> Option<(Outcome, Vec<Finding>)> {
+    let hopeless = e.ratio_to_reference.lo > BUSY_TOO_SLOW_FACTOR * config.max_ratio;
+    if !hopeless || (config.parallel && e.share_is_open()) {
+        return None;
+    }
+    let early = GateConfig { min_rounds: EARLY_ROUNDS, ..config.clone() };
+    let (outcome, findings) = verdict(&early, e, baseline);
+    (outcome == Outcome::Fail && findings.iter().any(|f| f.reason == Reason::TooSlow)).then_some((outcome, findings))
+}
+
 /// Decides pass / fail / inconclusive. A fail needs the whole confidence
 /// interval on the wrong side; a busy or single-core machine never fails a
 /// parallel exercise, it makes the verdict inconclusive.
@@ -437,7 +455,7 @@ pub fn run<I, O: PartialEq + Debug>(
             report.elapsed_seconds = started.elapsed().as_secs_f64();
             return report;
         }
-        if rounds.len() < config.min_rounds {
+        if rounds.len() < config.min_rounds.min(EARLY_ROUNDS) {
             continue;
         }
         let quiet = rounds.quiet();
@@ -448,7 +466,14 @@ pub fn run<I, O: PartialEq + Debug>(
         if config.parallel {
             evidence.quiet_rounds = quiet_rounds;
         }
-        let (outcome, findings) = verdict(config, &evidence, contenders.baseline);
+        let (outcome, findings) = if rounds.len() < config.min_rounds {
+            match early_failure(config, &evidence, contenders.baseline) {
+                Some(failed) => failed,
+                None => continue,
+            }
+        } else {
+            verdict(config, &evidence, contenders.baseline)
+        };
         // More rounds cannot add a core; a busy spell or a wide interval can
         // still resolve, so those keep measuring while the budget lasts — a
         // failure too while its share of cores is open, so that the verdict
@@ -846,6 +871,32 @@ mod tests {
         let report = run_toy(sum);
         assert_ne!(report.outcome, Outcome::Fail, "{:?}", report.findings);
         assert!(report.rounds >= 3);
+    }
+
+    #[test]
+    fn a_hopelessly_slow_learner_fails_after_the_early_rounds() {
+        fn slow(data: &Toy) -> u64 {
+            std::thread::sleep(Duration::from_millis(5));
+            sum(data)
+        }
+        let _serial = crate::cpu_test_lock();
+        let fresh = |round: u64| toy_input(INPUT_POOL as u64 + round);
+        let config = GateConfig { min_rounds: 7, budget: Duration::from_secs(5), ..quick() };
+        let report = run("toy", &pool(), &fresh, 80_000, &toy(slow), &config);
+        assert_eq!((report.outcome, reasons(&report.findings)), (Outcome::Fail, vec![Reason::TooSlow]));
+        assert_eq!(report.rounds, EARLY_ROUNDS);
+    }
+
+    #[test]
+    fn only_a_decided_failure_far_beyond_the_limit_ends_the_gate_early() {
+        let far = Evidence { ratio_to_reference: ci(50.0, 2.0), ..good() };
+        assert!(early_failure(&config(), &far, SEQ).is_some());
+        // Beyond the limit, but within twice it: the seven rounds decide.
+        let near = Evidence { ratio_to_reference: ci(2.0, 0.1), ..good() };
+        assert!(early_failure(&config(), &near, SEQ).is_none());
+        // Far too slow, but whether it is parallel is still open.
+        let open = Evidence { cpu_share_of_reference: 0.7, cpu_share_upper: 0.9, ..far };
+        assert!(early_failure(&config(), &open, SEQ).is_none());
     }
 
     #[test]

@@ -490,7 +490,9 @@ fn run_case<'a>(scratch: &Workspace, ex: &'a Exercise, case: Case) -> Result<Cas
         None => {}
     }
     Ok(match result? {
-        BeforeGate::Decided(verdict) => CaseRun::Judged(conclude(ex, &case, &verdict, started.elapsed().as_secs_f64())),
+        BeforeGate::Decided(verdict) => {
+            CaseRun::Judged(conclude(ex, &case, &verdict, &format!("{:.0} s", started.elapsed().as_secs_f64())))
+        }
         BeforeGate::Gate { tests, exe } => {
             // Kept aside under a name of its own: the lane's next case rebuilds the harness.
             static KEPT: AtomicUsize = AtomicUsize::new(0);
@@ -528,7 +530,8 @@ fn finish_gate(scratch: &Workspace, gate: Deferred) -> Result<Option<String>> {
         verdict = check::timing_gate(scratch, ex, &tests, &exe);
     }
     let _ = std::fs::remove_file(&exe);
-    Ok(conclude(ex, &case, &verdict?, before + started.elapsed().as_secs_f64()))
+    let gate = started.elapsed().as_secs_f64();
+    Ok(conclude(ex, &case, &verdict?, &format!("{:.0} s, the gate alone {gate:.0} s", before + gate)))
 }
 
 fn retry_after_pause(ex: &Exercise, case: &Case, attempt: usize, why: &str) {
@@ -537,8 +540,9 @@ fn retry_after_pause(ex: &Exercise, case: &Case, attempt: usize, why: &str) {
     std::thread::sleep(pause);
 }
 
-/// Prints the case's line; `Some(why)` when the verdict is not what the case expects.
-fn conclude(ex: &Exercise, case: &Case, report: &Verdict, secs: f64) -> Option<String> {
+/// Prints the case's line, with how long it took; `Some(why)` when the
+/// verdict is not what the case expects.
+fn conclude(ex: &Exercise, case: &Case, report: &Verdict, took: &str) -> Option<String> {
     let mut verdict = judge(&case.expect, report);
     if let Change::EditProtected(file) | Change::AddFile(file) = &case.change
         && verdict.is_none()
@@ -546,7 +550,7 @@ fn conclude(ex: &Exercise, case: &Case, report: &Verdict, secs: f64) -> Option<S
     {
         verdict = Some(format!("the refusal does not name {file}"));
     }
-    let mut line = format!("{} {}: {} ({secs:.0} s)", ex.id, case.label, report.headline);
+    let mut line = format!("{} {}: {} ({took})", ex.id, case.label, report.headline);
     if let Expect::Reject { cause, failing } = &case.expect
         && failing.is_empty()
         && cause.names_tests()

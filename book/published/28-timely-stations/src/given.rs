@@ -118,10 +118,11 @@ impl From<WireError> for RowError {
 /// Runs the job on the workers `config` describes (threads of this process,
 /// or processes connected over TCP). Every process must call it with the same
 /// input; the one holding worker 0 gets `Some(result)`, the others `None`.
-pub fn run<D>(config: timely::Config, input: Arc<D>) -> Option<Result<String, JobError>>
-where
-    D: AsRef<[u8]> + Send + Sync + 'static,
-{
+///
+/// The input is a trait object, not a type parameter, so the dataflow is
+/// compiled once, here: generic, every program calling it (the job's binary,
+/// the tests) would compile all of timely's operators again after each edit.
+pub fn run(config: timely::Config, input: Arc<dyn AsRef<[u8]> + Send + Sync>) -> Option<Result<String, JobError>> {
     let guards = match execute(config, move |worker| {
         let (index, peers) = (worker.index(), worker.peers());
         let (start, chunk) = share((*input).as_ref(), index, peers);
