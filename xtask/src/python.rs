@@ -76,18 +76,26 @@ pub fn venv_python(root: &Path) -> PathBuf {
 /// installs [`PACKAGES`] into it with pip, from PyPI. Idempotent: pip skips
 /// what is already there.
 pub fn install_venv(root: &Path) -> Result<()> {
+    // Captured, not shown: `cargo xtask test` runs this beside clippy.
+    let step = |cmd: Cmd, why: &str| -> Result<()> {
+        let out = cmd.capture(Duration::from_secs(1800))?;
+        if !out.success() {
+            bail!("{why}\n{}", crate::report::tail(&out.stderr, 20));
+        }
+        Ok(())
+    };
     let venv = root.join(VENV);
     if !venv_python(root).is_file() {
-        Cmd::new("python3").args(["-m", "venv"]).arg(&venv).run().with_context(|| {
+        step(
+            Cmd::new("python3").args(["-m", "venv"]).arg(&venv),
             "python3 -m venv failed (Debian/Ubuntu: `sudo apt install python3-venv`); the Polars and DuckDB columns \
-             stay empty"
-        })?;
+             stay empty",
+        )?;
     }
-    Cmd::new(venv.join("bin/pip"))
-        .args(["install", "--quiet", "--disable-pip-version-check"])
-        .args(PACKAGES)
-        .run()
-        .context("pip could not install NumPy, Polars and DuckDB; the columns that need them stay empty")
+    step(
+        Cmd::new(venv.join("bin/pip")).args(["install", "--quiet", "--disable-pip-version-check"]).args(PACKAGES),
+        "pip could not install NumPy, Polars and DuckDB; the columns that need them stay empty",
+    )
 }
 
 #[derive(Deserialize)]

@@ -99,10 +99,13 @@ pub fn artifacts(cargo_json: &str, kind: &str) -> Vec<PathBuf> {
         .collect()
 }
 
+/// The Cargo profile the exercises' tests are built with (see Cargo.toml).
+pub const SUITE_PROFILE: &str = "suite";
+
 /// The cargo arguments that build the test programs of `package` (the suite
 /// and what it starts); `prefetch` runs the same, so a check finds them fresh.
 pub fn suite_build_args(package: &str, flavour: Flavour) -> Vec<&str> {
-    let mut args = vec!["test", "--release", "--no-run", "--package", package];
+    let mut args = vec!["test", "--profile", SUITE_PROFILE, "--no-run", "--package", package];
     if flavour == Flavour::Loom {
         args.extend(loom::FEATURE);
     }

@@ -73,7 +73,14 @@ pub fn run(ws: &Workspace, only: Option<&str>) -> Result<ExitCode> {
     })?;
     step("process cleanup", &mut crate::process_cleanup::test)?;
     step("hostile input", &mut || hostile::run(ws))?;
-    step("python baselines", &mut || python_tests(ws))?;
+    step("python baselines", &mut || {
+        let (log, result) = match ahead.and_then(|a| a.python.take()) {
+            Some(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            None => python_tests(ws),
+        };
+        anstream::print!("{log}");
+        result
+    })?;
     step("strace (exercise 23's system-call tests)", &mut || {
         ahead.inspect(|a| a.wait(&a.installs));
         match crate::browser::strace()? {
@@ -108,7 +115,13 @@ struct Ahead {
     installs: Work,
     mdbook: Work,
     server: Work,
+    /// The Python baselines' step whole (the venv's install from PyPI, then
+    /// the tests), beside clippy: its output waits for the step's turn.
+    python: Cell<Option<JoinHandle<Logged>>>,
 }
+
+/// What a step printed, and how it ended.
+type Logged = (String, Result<()>);
 
 type Work = Cell<Option<JoinHandle<Result<()>>>>;
 
@@ -123,7 +136,10 @@ impl Ahead {
         Self::start(&self.installs, ws, |_| {
             crate::browser::install_ahead();
             Ok(())
-        })
+        })?;
+        let ws = Workspace::open(&ws.root)?;
+        self.python.set(Some(std::thread::spawn(move || python_tests(&ws))));
+        Ok(())
     }
 
     fn start_builds(&self, ws: &Workspace) -> Result<()> {
@@ -156,21 +172,28 @@ impl Ahead {
     }
 }
 
-/// The baselines' own unit tests; without python3 they are skipped with a
-/// line, except in CI, where they are mandatory.
-fn python_tests(ws: &Workspace) -> Result<()> {
+/// The baselines' own unit tests, and what the step prints; without python3
+/// they are skipped with a line, except in CI, where they are mandatory.
+fn python_tests(ws: &Workspace) -> Logged {
+    let mut log = String::new();
+    let result = python_tests_into(ws, &mut log);
+    (log, result)
+}
+
+fn python_tests_into(ws: &Workspace, log: &mut String) -> Result<()> {
+    use std::fmt::Write;
     // The Polars and DuckDB modes are tested where they can be installed; elsewhere they are skipped with a line.
     if let Err(e) = crate::python::install_venv(&ws.root) {
-        anstream::println!("{} {e:#}", ui::yellow("!"));
+        writeln!(log, "{} {e:#}", ui::yellow("!"))?;
     }
     let Some(python) = crate::python::Python::detect(&ws.root) else {
         if crate::process::in_ci() {
             bail!("python3 is required in CI for the baselines' tests");
         }
-        anstream::println!("{} python3 not found: the Python baselines' tests are skipped", ui::yellow("!"));
+        writeln!(log, "{} python3 not found: the Python baselines' tests are skipped", ui::yellow("!"))?;
         return Ok(());
     };
-    anstream::println!("  {}", python.described(&ws.root));
+    writeln!(log, "  {}", python.described(&ws.root))?;
     let dir = ws.root.join("baselines/python");
     let mut modules: Vec<String> = std::fs::read_dir(&dir)?
         .flatten()
@@ -182,8 +205,8 @@ fn python_tests(ws: &Workspace) -> Result<()> {
     // script and its worker processes, which leaves a core idle (31 s one
     // module after another on 2 cores).
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let run_modules = || -> Result<Vec<String>> {
-        let mut failed = Vec::new();
+    let run_modules = || -> Result<Vec<(String, String, bool)>> {
+        let mut ran = Vec::new();
         while let Some(module) = modules.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
             let out = Cmd::new(&python.program)
                 .quiet()
@@ -191,17 +214,17 @@ fn python_tests(ws: &Workspace) -> Result<()> {
                 .env("PYTHONDONTWRITEBYTECODE", "1")
                 .dir(&dir)
                 .capture(std::time::Duration::from_secs(600))?;
-            let ran = out.stderr.lines().find(|l| l.starts_with("Ran ")).unwrap_or("no test ran");
-            if out.success() {
-                anstream::println!("  {} {module}: {ran}", ui::green("✓"));
+            let summary = out.stderr.lines().find(|l| l.starts_with("Ran ")).unwrap_or("no test ran");
+            let line = if out.success() {
+                format!("  {} {module}: {summary}", ui::green("✓"))
             } else {
-                anstream::println!("  {} {module}: {ran}\n{}", ui::red("✗"), crate::report::tail(&out.stderr, 60));
-                failed.push(module.clone());
-            }
+                format!("  {} {module}: {summary}\n{}", ui::red("✗"), crate::report::tail(&out.stderr, 60))
+            };
+            ran.push((module.clone(), line, out.success()));
         }
-        Ok(failed)
+        Ok(ran)
     };
-    let failed: Vec<String> = std::thread::scope(|s| {
+    let mut ran: Vec<(String, String, bool)> = std::thread::scope(|s| {
         let workers: Vec<_> = (0..2).map(|_| s.spawn(run_modules)).collect();
         workers
             .into_iter()
@@ -209,6 +232,14 @@ fn python_tests(ws: &Workspace) -> Result<()> {
             .collect::<Result<Vec<_>>>()
     })?
     .concat();
+    ran.sort();
+    let mut failed = Vec::new();
+    for (module, line, passed) in ran {
+        writeln!(log, "{line}")?;
+        if !passed {
+            failed.push(module);
+        }
+    }
     if !failed.is_empty() {
         bail!("the Python baselines' tests failed in {}", failed.join(", "));
     }
