@@ -22,13 +22,30 @@ pub struct Chromium {
 /// `apt-get install` of one Debian package (root only), with the package
 /// lists fetched first when a fresh machine has none.
 pub fn apt_install(package: &str) -> Result<()> {
-    let install = || {
-        Cmd::new("apt-get")
-            .args(["install", "-y", "--no-install-recommends", package])
-            .env("DEBIAN_FRONTEND", "noninteractive")
-            .run()
+    apt_get_install(&[package], Shown::Yes)
+}
+
+/// Whether apt-get's output is shown, or captured (work done beside other steps).
+#[derive(Clone, Copy, PartialEq)]
+enum Shown {
+    Yes,
+    No,
+}
+
+/// `apt-get install` of `packages`, and once more after `apt-get update` if
+/// it fails: a fresh machine's package lists are often missing or stale.
+fn apt_get_install(packages: &[&str], shown: Shown) -> Result<()> {
+    let apt_get = |args: &[&str]| -> Result<()> {
+        let cmd = Cmd::new("apt-get").args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        if shown == Shown::Yes {
+            return cmd.run();
+        }
+        let out = cmd.quiet().capture(Duration::from_secs(1800))?;
+        anyhow::ensure!(out.success(), "apt-get {} failed: {}", args.join(" "), crate::report::tail(&out.stderr, 5));
+        Ok(())
     };
-    install().or_else(|_| Cmd::new("apt-get").arg("update").run().and_then(|()| install()))
+    let install: Vec<&str> = ["install", "-y", "--no-install-recommends"].iter().chain(packages).copied().collect();
+    apt_get(&install).or_else(|_| apt_get(&["update"]).and_then(|()| apt_get(&install)))
 }
 
 /// strace, installed if missing and possible: exercise 23's suite traces its
@@ -68,18 +85,8 @@ pub fn install_ahead() {
     if missing.is_empty() {
         return;
     }
-    let apt_get = |args: &[&str]| {
-        Cmd::new("apt-get")
-            .args(args)
-            .env("DEBIAN_FRONTEND", "noninteractive")
-            .quiet()
-            .capture(Duration::from_secs(1800))
-            .is_ok_and(|out| out.success())
-    };
-    let install: Vec<&str> = ["install", "-y", "--no-install-recommends"].into_iter().chain(missing).collect();
-    if !apt_get(&install) && apt_get(&["update"]) {
-        apt_get(&install);
-    }
+    // A failure is met again, and reported, where the tool is needed.
+    let _ = apt_get_install(&missing, Shown::No);
 }
 
 fn on_path(name: &str) -> Option<PathBuf> {

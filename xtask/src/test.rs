@@ -82,7 +82,7 @@ pub fn run(ws: &Workspace, only: Option<&str>) -> Result<ExitCode> {
         result
     })?;
     step("strace (exercise 23's system-call tests)", &mut || {
-        ahead.inspect(|a| a.wait(&a.installs));
+        ahead.inspect(|a| Ahead::wait(&a.installs));
         match crate::browser::strace()? {
             Ok(_) => Ok(()),
             Err(why) => anyhow::bail!("verify needs strace to prove 23's variants: {why}"),
@@ -93,13 +93,13 @@ pub fn run(ws: &Workspace, only: Option<&str>) -> Result<ExitCode> {
         expect_success(verify::run(ws, false, None, &[])?)
     })?;
     step("book, and every page in a browser at two sizes", &mut || {
-        ahead.inspect(|a| a.wait(&a.mdbook));
+        ahead.inspect(|a| Ahead::wait(&a.mdbook));
         book_pages::run(ws, &book::build(ws)?)
     })?;
     step("new exercise scaffold", &mut || new::smoke_test(ws))?;
     step("workshop: bench, compare, browser", &mut || workshop::run(ws))?;
     step("workshop server: refusals, kill -9, load, live leaderboard in Chromium", &mut || {
-        ahead.inspect(|a| a.wait(&a.server));
+        ahead.inspect(|a| Ahead::wait(&a.server));
         serve::run(ws)
     })?;
     let which = only.map_or_else(|| "all checks".to_string(), |text| format!("the steps matching `{text}`"));
@@ -159,7 +159,7 @@ impl Ahead {
     }
 
     /// Waits for one piece of the work; its failure becomes a line.
-    fn wait(&self, work: &Work) {
+    fn wait(work: &Work) {
         let Some(handle) = work.take() else { return };
         let waited = Instant::now();
         let result = handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
