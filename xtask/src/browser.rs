@@ -40,9 +40,7 @@ fn apt_get_install(packages: &[&str], shown: Shown) -> Result<()> {
         if shown == Shown::Yes {
             return cmd.run();
         }
-        let out = cmd.quiet().capture(Duration::from_secs(1800))?;
-        anyhow::ensure!(out.success(), "apt-get {} failed: {}", args.join(" "), crate::report::tail(&out.stderr, 5));
-        Ok(())
+        cmd.quiet().run_captured(Duration::from_secs(1800))
     };
     let install: Vec<&str> = ["install", "-y", "--no-install-recommends"].iter().chain(packages).copied().collect();
     apt_get(&install).or_else(|_| apt_get(&["update"]).and_then(|()| apt_get(&install)))

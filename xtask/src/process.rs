@@ -671,6 +671,18 @@ impl Cmd {
         out.success().then(|| format!("{}{}", out.stdout, out.stderr).trim().to_string())
     }
 
+    /// Runs with output captured (see [`Cmd::capture`]) and fails unless it
+    /// exits 0, with the end of what it printed on stderr: for work done
+    /// beside other steps, whose output would only interleave with theirs.
+    pub fn run_captured(self, limit: Duration) -> Result<()> {
+        let shown = self.shown.clone();
+        let out = self.capture(limit)?;
+        if !out.success() {
+            bail!("`{shown}` failed:\n{}", crate::report::tail(&out.stderr, 40));
+        }
+        Ok(())
+    }
+
     /// Runs with inherited stdio and returns its exit status, whatever it is.
     pub fn status(mut self) -> Result<ExitStatus> {
         anstream::eprintln!("{}", ui::dim(&format!("$ {}", self.shown)));
@@ -681,6 +693,15 @@ impl Cmd {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_captured_failure_names_the_command_and_ends_with_its_stderr() {
+        let err =
+            Cmd::new("sh").args(["-c", "echo why it broke >&2; exit 3"]).quiet().run_captured(Duration::from_secs(30));
+        let text = format!("{:#}", err.expect_err("exit 3 is a failure"));
+        assert!(text.contains("failed") && text.contains("sh") && text.contains("why it broke"), "{text}");
+        Cmd::new("true").quiet().run_captured(Duration::from_secs(30)).expect("exit 0 is a success");
+    }
 
     #[test]
     #[cfg(target_os = "linux")]

@@ -77,13 +77,7 @@ pub fn venv_python(root: &Path) -> PathBuf {
 /// what is already there.
 pub fn install_venv(root: &Path) -> Result<()> {
     // Captured, not shown: `cargo xtask test` runs this beside clippy.
-    let step = |cmd: Cmd, why: &str| -> Result<()> {
-        let out = cmd.capture(Duration::from_secs(1800))?;
-        if !out.success() {
-            bail!("{why}\n{}", crate::report::tail(&out.stderr, 20));
-        }
-        Ok(())
-    };
+    let step = |cmd: Cmd, why: &str| cmd.run_captured(Duration::from_secs(1800)).context(why.to_string());
     let venv = root.join(VENV);
     if !venv_python(root).is_file() {
         step(

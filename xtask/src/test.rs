@@ -148,13 +148,11 @@ impl Ahead {
         })?;
         // What `serve::run` builds first: its `cargo test` then finds it fresh.
         Self::start(&self.server, ws, |ws| {
-            let build = Cmd::cargo_in(&ws)
+            Cmd::cargo_in(&ws)
                 .args(["test", "--release", "--package", "workshop", "--no-run"])
                 .at_idle_priority()
                 .quiet()
-                .capture(Duration::from_secs(3600))?;
-            anyhow::ensure!(build.success(), "{}", crate::report::tail(&build.stderr, 40));
-            Ok(())
+                .run_captured(Duration::from_secs(3600))
         })
     }
 

@@ -108,14 +108,7 @@ pub fn mdbook_installed_by(ws: &Workspace, how: Install) -> Result<PathBuf> {
             .env("PATH", with_on_path(&install_root.join("bin")));
         match how {
             Install::InTerminal => install.run()?,
-            Install::Ahead => {
-                let out = install.at_idle_priority().quiet().capture(std::time::Duration::from_secs(3600))?;
-                anyhow::ensure!(
-                    out.success(),
-                    "`cargo install mdbook` failed:\n{}",
-                    crate::report::tail(&out.stderr, 40)
-                );
-            }
+            Install::Ahead => install.at_idle_priority().quiet().run_captured(std::time::Duration::from_secs(3600))?,
         }
     }
     if built != local {
