@@ -506,15 +506,16 @@ fn python_summary(exercises: &[ExerciseResult]) -> Option<String> {
     let (lowest, highest) =
         (ratios.iter().min_by(|a, b| a.0.total_cmp(&b.0))?, ratios.iter().max_by(|a, b| a.0.total_cmp(&b.0))?);
     let mean = (ratios.iter().map(|(r, _)| r.ln()).sum::<f64>() / ratios.len() as f64).exp();
+    let over = match ratios.len() {
+        1 => format!("one exercise, {}", lowest.1),
+        n => format!(
+            "geometric mean over {n} exercises; from {:.1}× in {} to {:.1}× in {}",
+            lowest.0, lowest.1, highest.0, highest.1
+        ),
+    };
     Some(format!(
-        "{} the references against the best Python column: {mean:.1}× faster (geometric mean over {} exercise(s); \
-         from {:.1}× in {} to {:.1}× in {})",
-        ui::bold("Rust vs Python:"),
-        ratios.len(),
-        lowest.0,
-        lowest.1,
-        highest.0,
-        highest.1
+        "{} the references against the best Python column: {mean:.1}× faster ({over})",
+        ui::bold("Rust vs Python:")
     ))
 }
 
@@ -689,8 +690,10 @@ mod tests {
         let exercises =
             [measured("01-a", 1.0, &[(2.0, true), (4.0, true)]), measured("02-b", 1.0, &[(8.0, true), (0.1, false)])];
         let line = python_summary(&exercises).expect("two exercises with both");
-        assert!(line.contains("4.0× faster") && line.contains("over 2 exercise(s)"), "{line}");
+        assert!(line.contains("4.0× faster") && line.contains("over 2 exercises"), "{line}");
         assert!(line.contains("2.0× in 01-a") && line.contains("8.0× in 02-b"), "{line}");
         assert_eq!(python_summary(&[measured("03-c", 1.0, &[(5.0, false)])]), None);
+        let one = python_summary(&[measured("04-d", 2.0, &[(6.0, true)])]).expect("one exercise with both");
+        assert!(one.contains("3.0× faster (one exercise, 04-d)"), "{one}");
     }
 }
