@@ -141,7 +141,7 @@ pub fn run(ws: &Workspace, bless: bool, only: Option<&str>, ids: &[String]) -> R
 /// build and tests that wait (on a 2-core machine, all 542 cases took 1 575 s
 /// one at a time and 1 119 s in three lanes; three lanes left 10% of the
 /// cores idle, waiting on tests' processes and deadlines). Timing gates do not run in the
-/// lanes: they wait for the end and run one by one, alone (`run_gates`).
+/// lanes: they wait for the end and run one by one, alone (`finish_gate`).
 const LANES: usize = 4;
 
 /// The number of cases run, and the problems found.
