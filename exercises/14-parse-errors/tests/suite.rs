@@ -91,6 +91,20 @@ fn crlf_endings_are_not_part_of_the_text() {
 }
 
 #[test]
+fn a_carriage_return_that_ends_no_line_is_text() {
+    // Only `\r\n` ends a line (as in `str::lines`): a `\r` before it, or at
+    // the very end of the log, belongs to the line's text.
+    let report = parse_log(&format!("{GOOD}\r\nbad\r\r\nmid\rdle\nlast\r"));
+    assert_eq!((report.lines, report.valid), (4, 1), "(lines, valid) of `GOOD\\r\\nbad\\r\\r\\nmid\\rdle\\nlast\\r`");
+    let texts: Vec<&str> = report.errors.iter().map(|e| e.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        ["bad\r", "mid\rdle", "last\r"],
+        "the offending texts: a line's text loses only the `\\n` or `\\r\\n` that ends it (`str::lines`)"
+    );
+}
+
+#[test]
 fn an_empty_line_is_an_error_with_its_number() {
     let report = parse_log(&format!("{GOOD}\n\n{GOOD}\n"));
     assert_eq!(
@@ -225,6 +239,7 @@ fn any_line() -> impl Strategy<Value = String> {
         1 => valid.prop_map(|line| line.replace("INFO", "LOUD")),
         1 => "[a-z =]{0,12}",
         1 => "[a-zé日ü =]{0,12}",
+        1 => "[a-z\r =]{0,12}",
     ]
 }
 

@@ -101,6 +101,54 @@ fn a_non_string_payload_has_the_stated_message() {
 }
 
 #[test]
+fn a_message_is_kept_whole() {
+    // Messages of several lines (as `assert_eq!` makes), spaces at the ends, an empty one: as given, every byte.
+    let messages = ["first line\nsecond line", "assertion failed\n  left: 1\n right: 2", "  padded  \n", "", "ünïcödé ✓"];
+    let items: Vec<u32> = (0..messages.len() as u32).collect();
+    let out = job(&pool(2), &items, |&x| -> u32 { panic!("{}", messages[x as usize]) });
+    for (i, message) in messages.iter().enumerate() {
+        assert_eq!(
+            out[i],
+            Err(ItemPanic { index: i, message: message.to_string() }),
+            "the message is the text given to `panic!`, whole: not its first line, not trimmed"
+        );
+    }
+}
+
+#[test]
+fn the_panic_hook_is_left_as_the_caller_set_it() {
+    // The panic hook belongs to the whole process: while a job runs, other
+    // threads panic too, and their panics must still be reported. So the
+    // caller's hook sees every item's panic, and is still in place after.
+    static SEEN: AtomicUsize = AtomicUsize::new(0);
+    const MARK: &str = "seen-by-the-callers-hook";
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|info| {
+        let payload = info.payload();
+        let text = payload.downcast_ref::<String>().map(String::as_str).or(payload.downcast_ref::<&str>().copied());
+        if text.is_some_and(|t| t.starts_with(MARK)) {
+            SEEN.fetch_add(1, Ordering::SeqCst);
+        }
+    }));
+    let out = catch_unwind(AssertUnwindSafe(|| {
+        pool(2).install(|| run_isolated(&[0, 1, 2, 3], |&x: &u32| if x % 2 == 0 { panic!("{MARK} {x}") } else { x }))
+    }));
+    let during = SEEN.load(Ordering::SeqCst);
+    let _ = catch_unwind(|| panic!("{MARK} after the job"));
+    let after = SEEN.load(Ordering::SeqCst) - during;
+    std::panic::set_hook(previous);
+    let out = out.expect("a panic escaped run_isolated");
+    assert_eq!(out.iter().filter(|r| r.is_err()).count(), 2, "items 0 and 2 panic");
+    assert_eq!(
+        (during, after),
+        (2, 1),
+        "(item panics the caller's hook saw, later panics it saw): run_isolated must not replace the panic hook — \
+         it is the whole process's, so a quiet hook silences other threads' panics, and one not put back silences \
+         every later panic"
+    );
+}
+
+#[test]
 fn every_item_may_panic() {
     let items: Vec<u32> = (0..64).collect();
     let out = job(&pool(3), &items, |x| -> u8 { panic!("no {x}") });

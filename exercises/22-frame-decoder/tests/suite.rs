@@ -264,6 +264,33 @@ fn memory_grows_with_the_bytes_that_arrive() {
 }
 
 #[test]
+fn nothing_is_kept_after_a_frame() {
+    // A frame of the whole limit trickles in, then small frames do: once the
+    // large one is handed out, the decoder holds only what the small frame
+    // arriving needs — a connection does not keep its largest frame's room.
+    let limit = 1 << 20;
+    let large = frames_of(&[&vec![5u8; limit]]);
+    let small = frames_of(&[&[7u8; 100][..]; 20]);
+    let mut decoder = Decoder::new(limit);
+    allocations(|| {
+        for piece in large.chunks(1000) {
+            decoder.feed(piece, |f| assert_eq!(f.len(), limit)).expect("a frame of the limit is allowed");
+        }
+        for piece in small.chunks(30) {
+            decoder.feed(piece, |f| assert_eq!(f.len(), 100)).expect("small frames");
+            let held = LIVE.with(Cell::get);
+            assert!(
+                held <= held_bound(HEADER + 100),
+                "after a frame of {limit} bytes, frames of 100 arrive in pieces of 30: the decoder holds {held} \
+                 bytes (at most {} needed) — a buffer kept (`clear()`) between frames keeps the largest frame's room \
+                 for the connection's whole life: let it go when its frame is out",
+                held_bound(HEADER + 100)
+            );
+        }
+    });
+}
+
+#[test]
 fn many_peers_declaring_large_frames_hold_little() {
     // 10 000 connections, each declaring a frame of the 1 MiB limit and
     // sending one byte of it: 10 GiB if a decoder makes room for what is
