@@ -184,6 +184,9 @@ pub fn malformed_inputs() -> Vec<(&'static str, Vec<u8>, RowError)> {
         ("a space before the number", with(b"Lima; 1.0"), at(20, Problem::BadTemperature)),
         ("nothing after ;", with(b"Lima;"), at(20, Problem::BadTemperature)),
         ("a blank line", with(b""), at(20, Problem::NoSeparator)),
+        // At the very start and the very end: where a stage that trims a chunk's last newline loses it.
+        ("a blank first line", [&b"\n"[..], &good].concat(), at(0, Problem::NoSeparator)),
+        ("a blank last line", [&good[..], b"\n"].concat(), at(20, Problem::NoSeparator)),
         ("a carriage return", with(b"Lima;1.0\r"), at(20, Problem::BadTemperature)),
     ]
 }

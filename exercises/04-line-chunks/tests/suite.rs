@@ -96,6 +96,21 @@ fn only_newlines() {
 }
 
 #[test]
+fn the_remainder_is_spread_not_left_to_the_last_chunk() {
+    // Lines of 1 and 2 bytes, every length, every part count up to 24: when
+    // `len` is not a multiple of `parts`, cuts aimed at `i * (len / parts)`
+    // leave the whole remainder (up to `parts - 1` bytes) to the last chunk.
+    for len in 1..=120 {
+        for line in [&b"\n"[..], b"x\n"] {
+            let data: Vec<u8> = line.iter().copied().cycle().take(len).collect();
+            for parts in 1..=24 {
+                assert_aligned(&data, parts);
+            }
+        }
+    }
+}
+
+#[test]
 fn many_short_lines_are_balanced() {
     let data = datagen::station_rows(10_000, 7);
     for parts in [1, 2, 3, 4, 8, 64] {

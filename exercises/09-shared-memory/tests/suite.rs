@@ -349,6 +349,27 @@ fn a_failing_worker_is_named_and_all_are_waited_for() {
 }
 
 #[test]
+#[cfg(unix)]
+fn a_worker_killed_by_a_signal_has_failed() {
+    // A shell in front of the worker: the one for region 1000..2000 is killed
+    // by SIGKILL (as the out-of-memory killer or a SIGBUS would do), the
+    // others run the worker. A death by signal has no exit code at all.
+    let _serial = serial();
+    let dir = Scratch::new("signal");
+    let script = format!("if [ \"$2\" = 1000 ]; then kill -KILL $$; fi; exec '{}' \"$@\"", worker().display());
+    let args = ["-c", script.as_str(), "sh"];
+    let err = fill_file_with_processes(&dir.path("out.bin"), 4_000, 4, Path::new("/bin/sh"), &args)
+        .expect_err("worker 1 was killed by a signal: its region was never written");
+    assert_eq!(err.worker, 1, "worker 1 (region 1000..2000) was killed: {err}");
+    assert!(
+        err.reason.contains("signal"),
+        "the reason should say the worker was killed by a signal (as ExitStatus displays it: `signal: 9 (SIGKILL)`) — \
+         no exit code is not success: {err}"
+    );
+    assert_eq!(children_left(), Vec::<String>::new(), "worker processes were left behind");
+}
+
+#[test]
 fn a_missing_program_is_an_error() {
     let _serial = serial();
     let dir = Scratch::new("no-program");

@@ -103,7 +103,8 @@ fn a_non_string_payload_has_the_stated_message() {
 #[test]
 fn a_message_is_kept_whole() {
     // Messages of several lines (as `assert_eq!` makes), spaces at the ends, an empty one: as given, every byte.
-    let messages = ["first line\nsecond line", "assertion failed\n  left: 1\n right: 2", "  padded  \n", "", "ünïcödé ✓"];
+    let messages =
+        ["first line\nsecond line", "assertion failed\n  left: 1\n right: 2", "  padded  \n", "", "ünïcödé ✓"];
     let items: Vec<u32> = (0..messages.len() as u32).collect();
     let out = job(&pool(2), &items, |&x| -> u32 { panic!("{}", messages[x as usize]) });
     for (i, message) in messages.iter().enumerate() {

@@ -263,6 +263,25 @@ fn the_first_long_line_wins() {
 }
 
 #[test]
+fn long_lines_in_many_blocks() {
+    // A too-long line in about every block, in more blocks than there are
+    // workers and buffers: each worker finds one — and must still hand every
+    // buffer back and take the next, or the reader waits on a buffer (or a
+    // channel) that never comes back.
+    let mut text = Vec::new();
+    let mut first = None;
+    for k in 0..24 {
+        text.extend_from_slice(&log(2_500, 100 + k, 0));
+        first.get_or_insert(text.len() as u64);
+        text.extend(std::iter::repeat_n(b'x', MAX_LINE + 5));
+        text.push(b'\n');
+        text.extend_from_slice(&log(2_500, 200 + k, 0));
+    }
+    assert!(text.len() > 8 * BLOCK, "the input spans many blocks");
+    assert_eq!(too_long_at(&text, "a long line in every block"), first.expect("a long line"));
+}
+
+#[test]
 fn a_read_error_is_returned() {
     match summarize_stream(FailsAfter { good: 3 << 20 }) {
         Err(StreamError::Io(e)) => assert!(e.to_string().contains("disk went away"), "the error passed on: {e}"),

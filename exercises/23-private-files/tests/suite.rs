@@ -281,6 +281,26 @@ fn a_new_destination_is_created() {
 }
 
 #[test]
+fn a_bare_file_name_is_a_file_in_the_current_directory() {
+    // `Path::new("out.txt").parent()` is `Some("")`, not `None`: the empty
+    // path is the current directory, and the call must work there too (and
+    // sync it). The test changes the current directory while it holds
+    // `serial`, and changes it back.
+    let scratch = Scratch::new("bare-name");
+    let before = std::env::current_dir().expect("the current directory");
+    std::env::set_current_dir(&scratch.dir).expect("enter the scratch directory");
+    let result = write_atomically(Path::new("bare-dest"), |file| file.write_all(b"by its bare name"));
+    let back = std::env::set_current_dir(&before);
+    result.expect(
+        "write_atomically(\"bare-dest\"): a bare file name lives in the current directory (its parent is \
+                   the empty path)",
+    );
+    back.expect("return to the first current directory");
+    assert_eq!(fs::read(scratch.path("bare-dest")).unwrap(), b"by its bare name");
+    assert_eq!(scratch.entries(), ["bare-dest"], "only the file: no temporary name left behind");
+}
+
+#[test]
 fn a_failed_write_changes_nothing() {
     let scratch = Scratch::new("failed-write");
     let dest = scratch.path("ledger");

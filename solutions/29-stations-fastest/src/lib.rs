@@ -192,10 +192,11 @@ const EMPTY: Station = Station { key: [0, 0xFD << 56], sum: 0, count: 0, min: 0,
 /// A new table's slots: 8 192, for 2 048 stations before it first grows.
 const FIRST_SLOTS_LOG2: u32 = 13;
 /// The slots double when more than a quarter are taken. Measured (100 M
-/// rows, CPU time): half full read 93 M rows/s/core on the public data's
-/// shape and 67 M on the workbench's 10 000 stations; a quarter, 102 and 75
-/// (fewer rows probe past their home slot); an eighth, 69 on 10 000 stations
-/// (4 MiB of slots spill out of the second level of cache).
+/// rows, median CPU time; the book's fifth batch): half full read 92.6 M
+/// rows/s/core on the public data's shape and 69.0 M on the workbench's
+/// 10 000 stations; a quarter, 102.0 and 74.1 (fewer rows probe past their
+/// home slot); an eighth, 69 on 10 000 stations (4 MiB of slots spill out of
+/// the second level of cache).
 const MAX_FILL_INVERSE: usize = 4;
 
 /// Rows are at least 6 bytes (`a;0.0\n`): a table that has read fewer than
