@@ -73,6 +73,13 @@ fn only_separators_gives_an_empty_map() {
 }
 
 #[test]
+fn control_bytes_separate_words() {
+    // Every byte that is not an ASCII letter or digit separates words: control
+    // bytes too, not only spaces, punctuation and non-ASCII.
+    assert_counts("a\u{b}b\0c\u{1b}d\u{7f}e\u{1}a", &[("a", 2), ("b", 1), ("c", 1), ("d", 1), ("e", 1)]);
+}
+
+#[test]
 fn one_word() {
     assert_counts("hello", &[("hello", 1)]);
     assert_counts("  hello\n", &[("hello", 1)]);
@@ -172,7 +179,7 @@ fn generated_text_report() {
 /// a few multi-byte characters, so words repeat and boundaries are frequent.
 const PIECES: &[&str] = &[
     "a", "b", "A", "B", "ab", "Ab", "rust", "RUST", "x", "0", "7", "v2", " ", " ", " ", "  ", "\t", "\n", ",", ".",
-    "-", "_", "'", "é", "ß", "日", "ñ", "Ж",
+    "-", "_", "'", "é", "ß", "日", "ñ", "Ж", "\0", "\u{b}", "\u{1b}", "\u{7f}",
 ];
 
 proptest! {

@@ -84,6 +84,24 @@ fn the_grain_is_in_range() {
 }
 
 #[test]
+fn every_thread_gets_several_tasks() {
+    // "Many enough that every thread gets several": on a large input (64 M
+    // items), at least two tasks per thread, whatever the number of threads —
+    // a rule written for this machine's cores leaves a larger machine idle.
+    for len in [1 << 26] {
+        for threads in [1, 2, 4, 16, 64] {
+            let g = pick_grain(len, threads);
+            let tasks = len.div_ceil(g.max(1));
+            assert!(
+                tasks >= 2 * threads,
+                "pick_grain({len}, {threads}) = {g}: {tasks} tasks for {threads} threads, fewer than two each — use \
+                 `threads` in the rule"
+            );
+        }
+    }
+}
+
+#[test]
 fn sum_cheap_matches_the_oracle() {
     let items = datagen::uniform_u32(1_000_003, 9);
     assert_eq!(sum_cheap(&items), oracle(&items));
