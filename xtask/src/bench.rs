@@ -506,7 +506,10 @@ fn python_summary(exercises: &[ExerciseResult]) -> Option<String> {
         ui::bold("Rust vs Python:"),
         describe_speedups(&best)
     );
-    if let Some(stdlib) = speedups_over_python(exercises, |mode| !INSTALLED_PYTHON_MODES.contains(&mode)) {
+    // Only when an installed tool was the best somewhere: otherwise it is the line above again.
+    if let Some(stdlib) = speedups_over_python(exercises, |mode| !INSTALLED_PYTHON_MODES.contains(&mode))
+        && stdlib != best
+    {
         text.push_str(&format!(
             "\n  against the standard library's `multiprocessing` alone (no NumPy, Polars or DuckDB): {}",
             describe_speedups(&stdlib)
@@ -726,5 +729,9 @@ mod tests {
         assert_eq!(python_summary(&[measured("03-c", 1.0, &[(5.0, false)])]), None);
         let one = python_summary(&[measured("04-d", 2.0, &[(6.0, true)])]).expect("one exercise with both");
         assert!(one.contains("3.0× faster (one exercise, 04-d)"), "{one}");
+        assert!(
+            !one.contains('\n'),
+            "only multiprocessing columns: the standard library's line would repeat it: {one}"
+        );
     }
 }

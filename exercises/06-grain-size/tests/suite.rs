@@ -88,16 +88,15 @@ fn every_thread_gets_several_tasks() {
     // "Many enough that every thread gets several": on a large input (64 M
     // items), at least two tasks per thread, whatever the number of threads —
     // a rule written for this machine's cores leaves a larger machine idle.
-    for len in [1 << 26] {
-        for threads in [1, 2, 4, 16, 64] {
-            let g = pick_grain(len, threads);
-            let tasks = len.div_ceil(g.max(1));
-            assert!(
-                tasks >= 2 * threads,
-                "pick_grain({len}, {threads}) = {g}: {tasks} tasks for {threads} threads, fewer than two each — use \
-                 `threads` in the rule"
-            );
-        }
+    let len = 1 << 26;
+    for threads in [1, 2, 4, 16, 64] {
+        let g = pick_grain(len, threads);
+        let tasks = len.div_ceil(g.max(1));
+        assert!(
+            tasks >= 2 * threads,
+            "pick_grain({len}, {threads}) = {g}: {tasks} tasks for {threads} threads, fewer than two each — use \
+             `threads` in the rule"
+        );
     }
 }
 
